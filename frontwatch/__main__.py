@@ -1,0 +1,5 @@
+"""`python -m frontwatch`."""
+
+from .cli import main
+
+main()

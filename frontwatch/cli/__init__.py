@@ -1,0 +1,26 @@
+"""The `frontwatch` command line (Typer)."""
+
+from __future__ import annotations
+
+import typer
+
+from .extract import extract
+
+app = typer.Typer(
+    name="frontwatch",
+    help="Turn reporting on foreign interference and transnational repression into an evidence-linked network.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(extract)
+
+
+@app.callback()
+def _root() -> None:
+    """frontwatch: extract actors and evidence-backed claims from reporting on foreign interference."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

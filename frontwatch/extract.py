@@ -1,0 +1,92 @@
+"""Documents in, Extraction records out: runs the pipeline and turns its annotations into the model."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from .model import Claim, Document, Entity, Evidence, Extraction, Mention
+from .pipeline import load_pipeline
+from .pipeline.aliases import DocEntity
+from .pipeline.claims import FoundClaim
+
+MAX_CHARS = 900_000  # below spaCy's default max_length; longer texts are processed in pieces
+STANCE_RANK = {"asserted": 0, "alleged": 1, "denied": 2}
+
+
+def to_extraction(document: Document, doc: Doc) -> Extraction:
+    """The entities and claims of a processed spaCy Doc as model objects."""
+    ents: list[DocEntity] = doc._.fw_entities or []
+    found: list[FoundClaim] = doc._.fw_claims or []
+    used = {c.subj for c in found} | {c.obj for c in found} | {c.attributed for c in found if c.attributed}
+    entities = [
+        Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name],
+               mentions=[Mention(m.start_char, m.end_char, m.text) for m in e.mentions], gazetteer_id=e.gid)
+        for e in ents if e.mentions or e.idx in used
+    ]
+    return Extraction(document=document, entities=entities, claims=merge_claims(doc, ents, found))
+
+
+def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> list[Claim]:
+    """One claim per (subject, predicate, object): asserted anywhere wins over alleged (SCHEMA);
+    a specific denial wins over both; the first evidence sentence is kept."""
+    merged: dict[tuple[str, str, str], Claim] = {}
+    dates = doc.user_data.get("fw_dates", [])
+    money = doc.user_data.get("fw_money", [])
+    for c in found:
+        s, o = ents[c.subj].name, ents[c.obj].name
+        if c.pred == "meets" and o < s:
+            s, o = o, s
+        key = (s, c.pred, o)
+        claim = merged.get(key)
+        if claim is None:
+            sent = c.sent
+            merged[key] = Claim(
+                subject=s, predicate=c.pred, object=o, stance=c.stance,
+                attributed_to=ents[c.attributed].name if c.attributed is not None else None,
+                tactic=c.tactic, evidence=Evidence(sent.text.strip(), sent.start_char, sent.end_char),
+                date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
+                if c.pred in ("funds", "supports") else None,
+                trigger=c.trigger.text if c.trigger is not None else None,
+            )
+            continue
+        if c.stance == "denied" or (c.stance == "asserted" and claim.stance == "alleged"):
+            claim.stance = c.stance
+            claim.attributed_to = ents[c.attributed].name if c.attributed is not None else None
+        if claim.tactic is None and c.tactic is not None:
+            claim.tactic = c.tactic
+    return list(merged.values())
+
+
+def _span_text(doc: Doc, spans: list[tuple[int, int]], sent: object) -> str | None:
+    start, end = sent.start, sent.end  # type: ignore[attr-defined]
+    for s, e in spans:
+        if start <= s and e <= end:
+            return doc[s:e].text
+    return None
+
+
+def extract_one(document: Document) -> Extraction:
+    """Extract entities and claims from one document."""
+    nlp = load_pipeline()
+    return to_extraction(document, nlp(document.text[:MAX_CHARS]))
+
+
+def _worker(document: Document) -> Extraction:
+    return extract_one(document)
+
+
+def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: int = 16
+                      ) -> Iterator[Extraction]:
+    """Extract documents in order, with `jobs` processes (each loads the model once)."""
+    if jobs <= 1:
+        nlp = load_pipeline()
+        pending = ((d.text[:MAX_CHARS], d) for d in documents)
+        for doc, document in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
+            yield to_extraction(document, doc)
+        return
+    ctx = mp.get_context("fork")
+    with ctx.Pool(jobs, initializer=load_pipeline) as pool:
+        yield from pool.imap(_worker, documents, chunksize=1)

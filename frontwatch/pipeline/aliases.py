@@ -1,0 +1,173 @@
+"""frontwatch.aliases.v1: within-document alias linking.
+
+Mentions become one entity when they share a gazetteer id or normalised name, when one is the acronym of
+the other ("(CSIS)" or standing alone), when a surname or given name repeats a person named in full
+earlier, and "the Consulate" when one consulate is in play. Capitals used as metonyms join their state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..vocab import Vocabulary, load_vocabulary
+
+STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
+PRONOUNS = {"he", "she", "him", "his", "her"}
+GENERIC_MISSION = re.compile(r"^(the )?(consulate|embassy)( general)?$", re.I)
+
+
+@dataclass(slots=True)
+class DocEntity:
+    """One actor in one document: its canonical name, type and mentions."""
+
+    idx: int
+    name: str
+    type: str
+    gid: str | None = None
+    state: str | None = None
+    mentions: list[Span] = field(default_factory=list)
+
+    @property
+    def forms(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.mentions:
+            seen.setdefault(m.text, None)
+        return list(seen)
+
+
+def norm(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[.']", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"^the ", "", re.sub(r"\s+", " ", text).strip())
+
+
+def acronym(text: str) -> str:
+    """Initials of the capitalised words: "Canadian Security Intelligence Service" -> "CSIS"."""
+    words = [w for w in re.split(r"[\s\-]+", text.replace("'s", "")) if w and w.lower() not in STOP]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+class AliasLinker:
+    """Groups entity mentions of one document into DocEntity clusters."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents: list[DocEntity] = []
+        by_key: dict[str, int] = {}
+        tok2ent = [-1] * len(doc)
+        persons: list[DocEntity] = []
+
+        def attach(span: Span, ent: DocEntity) -> None:
+            ent.mentions.append(span)
+            for t in range(span.start, span.end):
+                tok2ent[t] = ent.idx
+            for k in self._keys(span, ent):
+                by_key.setdefault(k, ent.idx)
+
+        for span in doc.ents:
+            typ = span.label_.lower()
+            gid = span.kb_id_ or None
+            state = self._state(gid, span, typ)
+            if typ == "country" and state:
+                gid = gid or state
+            target = self._find(span, typ, gid, by_key, ents, persons)
+            if target is None:
+                name = self._canonical(span, gid, typ)
+                target = DocEntity(len(ents), name, typ, gid, state)
+                ents.append(target)
+                if typ == "person":
+                    persons.append(target)
+            elif typ == "person" and target.type == "person" and len(span) > len(target.name.split()):
+                target.name = span.text
+            attach(span, target)
+            self._parenthetical_acronym(doc, span, target, by_key)
+        self._pronouns(doc, tok2ent, ents)
+        doc._.fw_entities = ents
+        doc.user_data["fw_tok2ent"] = tok2ent
+        return doc
+
+    def _state(self, gid: str | None, span: Span, typ: str) -> str | None:
+        if gid and gid in self.vocab.states:
+            return gid
+        if gid and gid in self.vocab.entry_by_id:
+            return self.vocab.entry_by_id[gid].state
+        if typ == "country":
+            return self.vocab.state_by_name.get(span.text.lower()) or self.vocab.metonym_state.get(span.text)
+        first = span[0].text
+        return self.vocab.demonym_state.get(first)
+
+    def _canonical(self, span: Span, gid: str | None, typ: str) -> str:
+        if gid and gid in self.vocab.states:
+            return self.vocab.states[gid].name
+        if gid and gid in self.vocab.entry_by_id:
+            return self.vocab.entry_by_id[gid].name
+        return span.text
+
+    def _keys(self, span: Span, ent: DocEntity) -> list[str]:
+        keys = [f"n:{norm(span.text)}", f"n:{norm(ent.name)}"]
+        if ent.gid:
+            keys.append(f"g:{ent.gid}")
+        if len(span) > 1 and ent.type != "person":
+            acr = acronym(span.text)
+            if len(acr) >= 3:
+                keys.append(f"a:{acr}")
+        return keys
+
+    def _find(self, span: Span, typ: str, gid: str | None, by_key: dict[str, int], ents: list[DocEntity],
+              persons: list[DocEntity]) -> DocEntity | None:
+        if gid and f"g:{gid}" in by_key:
+            return ents[by_key[f"g:{gid}"]]
+        key = f"n:{norm(span.text)}"
+        if key in by_key:
+            return ents[by_key[key]]
+        text = span.text
+        if text.isupper() and 2 <= len(text) <= 8 and f"a:{text}" in by_key:
+            return ents[by_key[f"a:{text}"]]
+        if typ == "person" or (len(span) <= 2 and span[0].pos_ == "PROPN"):
+            words = text.split()
+            for p in reversed(persons):
+                full = p.name.split()
+                if len(full) > len(words) and words[-1] in full and words[-1][0].isupper():
+                    return p
+        if typ == "diplomatic_mission" and GENERIC_MISSION.match(text):
+            missions = [e for e in ents if e.type == "diplomatic_mission"]
+            if len(missions) == 1:
+                return missions[0]
+        return None
+
+    def _pronouns(self, doc: Doc, tok2ent: list[int], ents: list[DocEntity]) -> None:
+        """he/she/his/her -> the person mentioned last, within the two sentences before (not an alias)."""
+        pron: dict[int, int] = {}
+        last: tuple[int, int] | None = None  # (entity, sentence start)
+        for tok in doc:
+            e = tok2ent[tok.i]
+            if e >= 0 and ents[e].type == "person":
+                last = (e, tok.sent.start)
+            elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON" and last is not None:
+                if tok.sent.start - last[1] < 120:
+                    pron[tok.i] = last[0]
+        doc.user_data["fw_pron2ent"] = pron
+
+    def _parenthetical_acronym(self, doc: Doc, span: Span, ent: DocEntity, by_key: dict[str, int]) -> None:
+        """"Canadian Security Intelligence Service (CSIS)": the acronym joins the entity."""
+        if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
+            acr = doc[span.end + 1].text
+            if acr.isupper() and 2 <= len(acr) <= 8:
+                by_key.setdefault(f"a:{acr}", ent.idx)
+                by_key.setdefault(f"n:{norm(acr)}", ent.idx)
+
+
+@Language.factory("frontwatch_aliases_v1", default_config={})
+def make_alias_linker(nlp: Language, name: str) -> AliasLinker:
+    """Links the mentions of one document into entities with all their surface forms."""
+    if not Doc.has_extension("fw_entities"):
+        Doc.set_extension("fw_entities", default=None)
+    return AliasLinker(load_vocabulary())

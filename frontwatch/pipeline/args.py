@@ -1,0 +1,110 @@
+"""Finding the entities that fill a claim's roles around a token of the dependency parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from ..vocab import Vocabulary
+from .aliases import DocEntity
+
+PLACE_TYPES = {"place", "country"}
+
+
+@dataclass(slots=True)
+class DocIndex:
+    """Token-level access to the entities of one document."""
+
+    doc: Doc
+    vocab: Vocabulary
+    ents: list[DocEntity]
+    tok2ent: list[int]
+    pron2ent: dict[int, int]
+    agent_nouns: frozenset[str]
+    extra: dict[str, int] = field(default_factory=dict)  # state id -> entity made for a demonym
+
+    @classmethod
+    def of(cls, doc: Doc, vocab: Vocabulary) -> DocIndex:
+        return cls(doc, vocab, doc._.fw_entities or [], doc.user_data.get("fw_tok2ent", []),
+                   doc.user_data.get("fw_pron2ent", {}), vocab.words("predicates", "agent_nouns"))
+
+    def entity_at(self, tok: Token) -> int | None:
+        e = self.tok2ent[tok.i] if tok.i < len(self.tok2ent) else -1
+        if e >= 0:
+            return e
+        return self.pron2ent.get(tok.i)
+
+    def state_entity(self, sid: str) -> int:
+        """The entity of a state named only by its adjective ("Chinese interference")."""
+        for ent in self.ents:
+            if ent.type == "country" and (ent.gid == sid or ent.state == sid):
+                return ent.idx
+        if sid not in self.extra:
+            st = self.vocab.states[sid]
+            ent = DocEntity(len(self.ents), st.name, "country", sid, sid)
+            self.ents.append(ent)
+            self.extra[sid] = ent.idx
+        return self.extra[sid]
+
+    def demonym(self, tok: Token) -> int | None:
+        sid = self.vocab.demonym_state.get(tok.text)
+        return self.state_entity(sid) if sid and tok.pos_ in ("ADJ", "PROPN", "NOUN") else None
+
+    def actor(self, tok: Token, depth: int = 0) -> list[int]:
+        """Entities a token stands for as an actor: itself, or the body behind "CCP agents",
+        "Chinese officials", "proxies of the Consulate", with coordinated ("X and Y") ones."""
+        found = self._actor_one(tok, depth)
+        for c in tok.children:
+            if c.dep_ == "conj":
+                found += self._actor_one(c, depth)
+        return list(dict.fromkeys(found))
+
+    def _actor_one(self, tok: Token, depth: int) -> list[int]:
+        e = self.entity_at(tok)
+        if e is not None:
+            return [e]
+        if tok.pos_ == "ADJ" and tok.dep_ == "amod":
+            d = self.demonym(tok)
+            return [d] if d is not None else []
+        if tok.lemma_.lower() not in self.agent_nouns and tok.lower_ not in self.agent_nouns or depth > 1:
+            return []
+        found: list[int] = []
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "nmod", "amod"):
+                e = self.entity_at(c)
+                if e is None and c.dep_ == "amod":
+                    e = self.demonym(c)
+                if e is not None and self.ents[e].type != "place":
+                    found.append(e)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from", "for") and not found:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        found += [x for x in self.actor(g, depth + 1) if self.ents[x].type != "place"]
+        return found
+
+    def patient(self, tok: Token, institutional: bool = False) -> list[int]:
+        """Entities a token stands for as the object of an act; with `institutional`,
+        "Canadian elections" or "Canadian politics" stand for Canada."""
+        found = self._patient_one(tok, institutional)
+        for c in tok.children:
+            if c.dep_ == "conj":
+                found += self._patient_one(c, institutional)
+                for cc in c.children:
+                    if cc.dep_ == "conj":
+                        found += self._patient_one(cc, institutional)
+        return list(dict.fromkeys(found))
+
+    def _patient_one(self, tok: Token, institutional: bool) -> list[int]:
+        e = self.entity_at(tok)
+        if e is not None:
+            return [e]
+        if institutional:
+            for c in tok.children:
+                if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                    e = self.entity_at(c)
+                    if e is None and c.dep_ == "amod":
+                        e = self.demonym(c)
+                    if e is not None and self.ents[e].type in ("country", "state_body", "organization"):
+                        return [e]
+        return []

@@ -1,0 +1,287 @@
+"""frontwatch.claims.v1: claims between entities, read off the dependency parse.
+
+Verb triggers ("funded", "was funded by"), noun triggers ("funding from", "Chinese interference in"),
+inverse verbs ("received funding from") and structural patterns (roles, possessives, locations) give
+candidate claims; predicate argument types filter them. Stance and tactic are set by later components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..vocab import Vocabulary, load_vocabulary
+from .args import DocIndex
+from .structure import structural_claims
+
+RELATIVE = {"which", "that", "who", "whom", "whose"}
+LIGHT_VERBS = {"conduct", "carry", "mount", "launch", "wage", "run", "orchestrate", "offer", "provide", "give",
+               "make", "lead", "stage", "direct", "engage", "step", "intensify", "pursue", "organize",
+               "organise", "use", "deploy", "attempt", "extend", "expand", "continue", "involve"}
+# which entity types may fill each role (the rest are parser noise)
+SUBJECT_TYPES = {
+    "located_in": {"overseas_station", "diplomatic_mission", "organization", "person", "state_body"},
+    "investigates": {"state_body", "country", "organization", "person"},
+}
+OBJECT_TYPES = {
+    "located_in": {"place", "country"},
+    "interferes_in": {"country", "place", "state_body", "organization", "diplomatic_mission"},
+    "affiliated_with": {"state_body", "organization", "country", "diplomatic_mission", "overseas_station"},
+    "controls": {"organization", "overseas_station", "person", "state_body", "diplomatic_mission"},
+    "targets": {"person", "organization", "state_body", "country", "place"},
+    "recruits": {"person", "organization"},
+    "funds": {"person", "organization", "state_body", "overseas_station"},
+    "supports": {"person", "organization", "country", "state_body"},
+}
+
+
+@dataclass(slots=True)
+class FoundClaim:
+    """A claim found in one sentence; stance, attribution and tactic are filled in later."""
+
+    subj: int
+    pred: str
+    obj: int
+    sent: Span
+    trigger: Token | None = None
+    stance: str = "asserted"
+    attributed: int | None = None
+    tactic: str | None = None
+
+
+class ClaimExtractor:
+    """Finds trigger words and fills their subject and object from the parse."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        preds = vocab.predicates["predicates"]
+        self.verbs: dict[str, list[str]] = {}
+        self.nouns: dict[str, list[str]] = {}
+        self.inverse: dict[str, list[str]] = {}
+        self.obj_preps: dict[str, set[str]] = {}
+        self.subj_preps: dict[str, set[str]] = {}
+        self.needs_money = set(preds["funds"].get("needs_money", []))
+        for pred, spec in preds.items():
+            for lemma in spec.get("verbs", []):
+                self.verbs.setdefault(lemma, []).append(pred)
+            for lemma in spec.get("nouns", []):
+                self.nouns.setdefault(lemma.split()[-1], []).append(pred)
+            for lemma in spec.get("inverse_verbs", []):
+                self.inverse.setdefault(lemma, []).append(pred)
+            self.obj_preps[pred] = set(spec.get("object_preps", []))
+            self.subj_preps[pred] = set(spec.get("subject_preps", []))
+        self.money = vocab.words("predicates", "money_nouns")
+
+    def __call__(self, doc: Doc) -> Doc:
+        idx = DocIndex.of(doc, self.vocab)
+        found: list[FoundClaim] = []
+        for sent in doc.sents:
+            if not any(idx.tok2ent[t.i] >= 0 for t in sent) and not any(
+                    t.text in self.vocab.demonym_state for t in sent):
+                continue
+            money = any(t.lemma_.lower() in self.money or t.ent_type_ == "MONEY" or t.text in ("$", "€", "£")
+                        for t in sent)
+            for tok in sent:
+                lemma = tok.lemma_.lower()
+                if tok.pos_ == "VERB":
+                    if lemma in self.verbs:
+                        found += self._verb(idx, tok, sent, money)
+                    if lemma in self.inverse:
+                        found += self._inverse(idx, tok, sent, money)
+                elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
+                    found += self._noun(idx, tok, sent)
+            found += [FoundClaim(s, p, o, sent, t) for s, p, o, t in structural_claims(idx, sent)]
+        doc._.fw_entities = idx.ents
+        doc._.fw_claims = [c for c in found if self._typed(idx, c)]
+        return doc
+
+    def _typed(self, idx: DocIndex, c: FoundClaim) -> bool:
+        if c.subj == c.obj:
+            return False
+        st, ot = idx.ents[c.subj].type, idx.ents[c.obj].type
+        if c.pred != "located_in" and st == "place":
+            return False
+        return st in SUBJECT_TYPES.get(c.pred, {st}) and ot in OBJECT_TYPES.get(c.pred, {ot})
+
+    # -- verbs ---------------------------------------------------------------------------------------
+    def _verb(self, idx: DocIndex, v: Token, sent: Span, money: bool) -> list[FoundClaim]:
+        lemma = v.lemma_.lower()
+        if lemma in self.needs_money and not money:
+            return []
+        subj_toks, obj_toks, preps, passive = verb_roles(v)
+        out: list[FoundClaim] = []
+        for pred in self.verbs[lemma]:
+            subjects = [e for t in subj_toks for e in idx.actor(t)]
+            if passive:
+                subjects += [e for p, t in preps if p in self.subj_preps[pred] and p != "of" for e in idx.actor(t)]
+            institutional = pred == "interferes_in"
+            objects = [e for t in obj_toks for e in self._object(idx, t, pred, institutional)]
+            objects += [e for p, t in preps if p in self.obj_preps[pred] and not (passive and p == "by")
+                        for e in idx.patient(t, institutional)]
+            claims = [FoundClaim(s, pred, o, sent, v) for s in dict.fromkeys(subjects)
+                      for o in dict.fromkeys(objects)]
+            claims = [c for c in claims if self._typed(idx, c)]
+            if claims:
+                return claims
+            out = claims
+        return out
+
+    def _object(self, idx: DocIndex, tok: Token, pred: str, institutional: bool) -> list[int]:
+        """The object entity, looking through "funds to X" / "support for X" when tok is not one."""
+        found = idx.patient(tok, institutional)
+        if found:
+            return found
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in self.obj_preps[pred]:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        found += idx.patient(g, institutional)
+        return found
+
+    def _inverse(self, idx: DocIndex, v: Token, sent: Span, money: bool) -> list[FoundClaim]:
+        """"Y received C$250,000 in funding from X" -> funds(X, Y); "Y won support from X" -> supports."""
+        subj_toks, obj_toks, preps, passive = verb_roles(v)
+        if passive:
+            return []
+        sources = [t for p, t in preps if p in ("from", "by")]
+        for t in obj_toks:
+            for c in t.subtree:
+                if c.dep_ == "prep" and c.lower_ == "from":
+                    sources += [g for g in c.children if g.dep_ == "pobj"]
+        words = {t.lemma_.lower() for o in obj_toks for t in o.subtree}
+        preds = [p for p in self.inverse[v.lemma_.lower()] if p == "funds" and (money or words & self.money)
+                 or p == "supports" and words & {"support", "backing", "endorsement", "help", "assistance"}]
+        out = []
+        for pred in preds[:1]:
+            for s in {e for t in sources for e in idx.actor(t)}:
+                for o in {e for t in subj_toks for e in idx.actor(t)}:
+                    out.append(FoundClaim(s, pred, o, sent, v))
+        return out
+
+    # -- nouns ---------------------------------------------------------------------------------------
+    def _noun(self, idx: DocIndex, n: Token, sent: Span) -> list[FoundClaim]:
+        preds = self.nouns.get(n.lemma_.lower()) or self.nouns.get(n.lower_, [])
+        for pred in preds:
+            if pred == "affiliated_with":
+                claims = list(self._membership(idx, n, sent))
+            else:
+                claims = list(self._nominal(idx, n, sent, pred))
+            claims = [c for c in claims if self._typed(idx, c)]
+            if claims:
+                return claims
+        return []
+
+    def _nominal(self, idx: DocIndex, n: Token, sent: Span, pred: str) -> Iterable[FoundClaim]:
+        subjects: list[int] = []
+        objects: list[int] = []
+        institutional = pred == "interferes_in"
+        for c in n.children:
+            if c.dep_ in ("poss", "compound", "nmod", "amod"):
+                e = idx.entity_at(c)
+                if e is None and c.dep_ == "amod":
+                    e = idx.demonym(c)
+                if e is not None and idx.ents[e].type not in ("place",):
+                    subjects.append(e)
+            elif c.dep_ == "prep":
+                pobjs = [g for g in c.children if g.dep_ == "pobj"]
+                if c.lower_ in self.subj_preps[pred]:
+                    subjects += [e for g in pobjs for e in idx.actor(g)]
+                elif c.lower_ in self.obj_preps[pred]:
+                    objects += [e for g in pobjs for e in idx.patient(g, institutional)]
+        head = n.head
+        if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+            subjects = [e for t, role in _verb_subjects(head) for e in idx.actor(t)]
+        if pred == "controls" and n.dep_ == "pobj" and head.dep_ == "prep":
+            # "established under the guidance of X": X controls what was established
+            verb = head.head
+            objects += [e for c in verb.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")
+                        for e in idx.patient(c)]
+        for s in dict.fromkeys(subjects):
+            for o in dict.fromkeys(objects):
+                yield FoundClaim(s, pred, o, sent, n)
+
+    def _membership(self, idx: DocIndex, n: Token, sent: Span) -> Iterable[FoundClaim]:
+        """"X, an agent of Y" / "X was an agent for Y" / "Y's agent X" -> affiliated_with(X, Y)."""
+        members: list[int] = []
+        if n.dep_ == "appos":
+            members = idx.actor(n.head)
+        elif n.dep_ in ("attr", "oprd"):
+            h: Token = n.head
+            for _ in range(4):
+                subj = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj:
+                    members = [e for t in subj for e in idx.actor(t)]
+                    break
+                if h.head.i == h.i:
+                    break
+                h = h.head
+        if not members:
+            return
+        bodies: list[int] = []
+        for c in n.children:
+            if c.dep_ in ("poss", "compound", "nmod"):
+                e = idx.entity_at(c)
+                if e is not None:
+                    bodies.append(e)
+            elif c.dep_ == "prep" and c.lower_ in self.obj_preps["affiliated_with"]:
+                bodies += [e for g in c.children if g.dep_ == "pobj" for e in idx.patient(g)]
+        for m in members:
+            for b in bodies:
+                yield FoundClaim(m, "affiliated_with", b, sent, n)
+
+
+def _verb_subjects(v: Token) -> list[tuple[Token, str]]:
+    return [(c, c.dep_) for c in v.children if c.dep_ == "nsubj"]
+
+
+def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Token]], bool]:
+    """Subject tokens, object tokens, (preposition, object) pairs and voice of a verb."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children) or (
+        v.dep_ == "acl" and v.tag_ == "VBN")
+    subj: list[Token] = []
+    obj: list[Token] = []
+    preps: list[tuple[str, Token]] = []
+    for c in v.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            subj.append(c)
+        elif c.dep_ == "nsubjpass":
+            obj.append(c)
+        elif c.dep_ == "agent":
+            subj += [g for g in c.children if g.dep_ == "pobj"]
+        elif c.dep_ in ("dobj", "dative", "oprd") or (c.dep_ == "attr" and not passive):
+            obj.append(c)
+        elif c.dep_ == "prep":
+            preps += [(c.lower_, g) for g in c.children if g.dep_ == "pobj"]
+            for pc in c.children:  # "from within the Consulate"
+                if pc.dep_ == "prep":
+                    preps += [(c.lower_, g) for g in pc.children if g.dep_ == "pobj"]
+    if v.dep_ in ("relcl", "acl"):
+        # the relative pronoun stands for the noun the clause modifies
+        subj = [v.head if t.lower_ in RELATIVE else t for t in subj]
+        obj = [v.head if t.lower_ in RELATIVE else t for t in obj]
+        if v.dep_ == "acl" and not subj and not passive:
+            subj = [v.head]
+        if v.dep_ == "acl" and passive and not obj:
+            obj = [v.head]
+    if not subj and not passive:
+        h = v
+        while h.dep_ in ("conj", "xcomp", "advcl", "pcomp") and h.head.i != h.i:
+            h = h.head
+            s = [c for c in h.children if c.dep_ in ("nsubj",)]
+            if s:
+                subj = [h.head if t.lower_ in RELATIVE and h.dep_ == "relcl" else t for t in s]
+                break
+            if h.dep_ == "pcomp":
+                h = h.head
+    return subj, obj, preps, passive
+
+
+@Language.factory("frontwatch_claims_v1", default_config={})
+def make_claim_extractor(nlp: Language, name: str) -> ClaimExtractor:
+    """Extracts claims for the ten SCHEMA predicates from the dependency parse."""
+    if not Doc.has_extension("fw_claims"):
+        Doc.set_extension("fw_claims", default=None)
+    return ClaimExtractor(load_vocabulary())

@@ -1,0 +1,118 @@
+"""frontwatch.entity_types.v1: every entity span typed into one of the seven SCHEMA types.
+
+Gazetteer labels are kept; statistical labels are mapped, then head nouns decide organisation-like spans.
+Spans that are not SCHEMA entities (dates, money, nationality adjectives, page furniture) are dropped.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..model import ENTITY_TYPES
+from ..vocab import Vocabulary, load_vocabulary
+
+OUR_LABELS = {t.upper() for t in ENTITY_TYPES}
+LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
+TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'"}
+TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
+
+
+class EntityTyper:
+    """Maps NER labels and head nouns to SCHEMA types; trims and filters spans."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.ner = {k: v for k, v in vocab.types["ner_labels"].items()}
+        self.heads: list[tuple[tuple[str, ...], str]] = sorted(
+            ((tuple(h.split()), t) for t, hs in vocab.types["head_nouns"].items() for h in hs),
+            key=lambda x: -len(x[0]))
+        self.org_heads = vocab.words("types", "organization_heads")
+        self.stop = vocab.words("types", "stop_entities")
+
+    def __call__(self, doc: Doc) -> Doc:
+        out: list[Span] = []
+        # dates and amounts are not entities, but claims report them
+        doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"]
+        doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
+        for ent in doc.ents:
+            span = self._trim(ent)
+            if span is None:
+                continue
+            label = self._type(span, ent.label_)
+            if label is None or not self._keep(span, label):
+                continue
+            out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=ent.kb_id_))
+        doc.ents = filter_spans(out)
+        return doc
+
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in TRIM_END or doc[end - 1].is_punct
+                               and doc[end - 1].text not in (".",)):
+            end -= 1
+        return doc[start:end] if end > start else None
+
+    def _type(self, span: Span, label: str) -> str | None:
+        if label in OUR_LABELS:
+            if label == "COUNTRY" and self._locative_metonym(span):
+                return "place"
+            return label.lower()
+        if label == "GPE":
+            if span.text.lower() in self.vocab.state_by_name:
+                return "country"
+            if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
+                return "country"
+            return "place"
+        if label == "PERSON":
+            head = self._head_type(span)
+            return head if head in ("state_body", "diplomatic_mission") else "person"
+        if label in ("ORG", "FAC", "NORP"):
+            head = self._head_type(span)
+            if head:
+                return head
+            if label == "NORP":
+                return None
+            if label == "FAC":
+                return "place"
+            return "organization"
+        return self.ner.get(label)
+
+    def _head_type(self, span: Span) -> str | None:
+        words = tuple(t.lower_ for t in span)
+        if words and words[-1] in self.org_heads:
+            return "organization"
+        for head, typ in self.heads:
+            if words[-len(head):] == head:
+                return typ
+        return None
+
+    def _locative_metonym(self, span: Span) -> bool:
+        """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests")."""
+        text = span.text
+        if text not in self.vocab.metonym_state:
+            return False
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        return prev is not None and prev.lower_ in LOCATIVE_PREPS and text not in ("Beijing", "Kremlin")
+
+    def _keep(self, span: Span, label: str) -> bool:
+        text = span.text.strip()
+        low = text.lower()
+        if len(text) < 2 or low in self.stop or not any(c.isalpha() for c in text):
+            return False
+        if label not in ("state_body", "diplomatic_mission", "overseas_station", "country") and \
+                not any(t.is_title or t.is_upper or (t.text[:1].isupper()) for t in span):
+            return False
+        if "\n" in span.text:
+            return False
+        return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
+
+
+@Language.factory("frontwatch_entity_types_v1", default_config={})
+def make_entity_typer(nlp: Language, name: str) -> EntityTyper:
+    """Types entity spans into the SCHEMA entity types."""
+    return EntityTyper(load_vocabulary())

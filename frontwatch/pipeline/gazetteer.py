@@ -1,0 +1,135 @@
+"""frontwatch.gazetteer.v1: known actors and states, plus the generic forms news uses for state organs,
+missions and overseas stations. Runs before the statistical NER, which respects its spans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..vocab import Vocabulary, load_vocabulary
+
+MISSION_NOUNS = {"consulate", "embassy", "consulate-general", "high commission"}
+STATION_NOUNS = {"station", "stations"}
+ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central", "provincial", "military",
+                   "municipal", "regional", "local", "domestic", "overseas", "communist"}
+
+
+def _is_prop(tok: object) -> bool:
+    return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
+
+
+class GazetteerRuler:
+    """Marks gazetteer names and generic state-organ / mission / station phrases as entities."""
+
+    def __init__(self, nlp: Language, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[str, tuple[str, str | None]] = {}  # match key -> (label, gazetteer id)
+        for st in vocab.states.values():
+            self._add(nlp, f"state:{st.id}", "COUNTRY", st.id, (st.name, *st.aliases))
+            forms = [f"{d} {w}" for d in st.demonyms for w in self._itself()]
+            forms += [f"{st.name}'s {w}" for w in self._itself()]
+            self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
+        for e in vocab.entries:
+            self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
+        self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
+                             reverse=True)
+        self.organ_first = {o[0] for o in self.organs}
+
+    def _itself(self) -> list[str]:
+        return sorted(self.vocab.words("types", "state_itself"))
+
+    def _add(self, nlp: Language, key: str, label: str, gid: str | None, names: Iterable[str],
+             lower: bool = False) -> None:
+        self.labels[key] = (label, gid)
+        docs = [nlp.make_doc(n) for n in dict.fromkeys(names) if n]
+        self.exact.add(key, docs)
+        multi = [d for d in docs if len(d) > 1 and not d.text.isupper()]
+        if lower or multi:
+            self.lower.add(key, docs if lower else multi)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        strings = doc.vocab.strings
+        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+            label, gid = self.labels[strings[match_id]]
+            spans.append(Span(doc, start, end, label=label, kb_id=gid or ""))
+        spans.extend(self._generic(doc))
+        doc.ents = filter_spans(spans)
+        return doc
+
+    def _state_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
+        """The state named by a demonym or possessive starting at token i, and where it ends."""
+        tok = doc[i]
+        if tok.text in self.vocab.demonym_state:
+            return self.vocab.demonym_state[tok.text], i + 1
+        for n in (3, 2, 1):  # "People's Republic of China's", "China's"
+            if i + n < len(doc) and doc[i + n].text in ("'s", "’s"):
+                sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower())
+                if sid:
+                    return sid, i + n + 1
+        if tok.text in ("PRC", "P.R.C."):
+            return "CN", i + 1
+        return None
+
+    def _generic(self, doc: Doc) -> Iterable[Span]:
+        n = len(doc)
+        for i in range(n):
+            found = self._state_at(doc, i)
+            if found is None:
+                continue
+            sid, j = found
+            k = j
+            while k < n and doc[k].lower_ in ORGAN_MODIFIERS:
+                k += 1
+            if k < n and doc[k].lower_ in MISSION_NOUNS:
+                end = k + 1
+                if end < n and doc[end].lower_ == "general":
+                    end += 1
+                if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
+                    end += 2
+                    while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
+                        end += 1
+                yield Span(doc, i, end, label="DIPLOMATIC_MISSION")
+                continue
+            if k < n and doc[k].lower_ in self.organ_first:
+                for organ in self.organs:
+                    if tuple(t.lower_ for t in doc[k:k + len(organ)]) == organ:
+                        # "Chinese police stations" is a station, not the police
+                        nxt = doc[k + len(organ)] if k + len(organ) < n else None
+                        if nxt is not None and nxt.lower_ in STATION_NOUNS | {"officers", "officer", "agents"}:
+                            break
+                        yield Span(doc, i, k + len(organ), label="STATE_BODY")
+                        break
+        yield from self._stations(doc)
+
+    def _stations(self, doc: Doc) -> Iterable[Span]:
+        """A single overseas police station named by its city: "police station in Prato"."""
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            if tok.lower_ != "station" or i == 0 or doc[i - 1].lower_ not in ("police", "service"):
+                continue
+            start = i - 1
+            while start > 0 and doc[start - 1].lower_ in ("police", "overseas", "service") or (
+                    start > 0 and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN"):
+                start -= 1
+            end = i + 1
+            named = doc[i].is_title
+            if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
+                end += 2
+                while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
+                    end += 1
+                named = True
+            if named:
+                yield Span(doc, start, end, label="OVERSEAS_STATION")
+
+
+@Language.factory("frontwatch_gazetteer_v1", default_config={})
+def make_gazetteer(nlp: Language, name: str) -> GazetteerRuler:
+    """Entity ruler fed by the gazetteer data files (frontwatch/data/gazetteer)."""
+    return GazetteerRuler(nlp, load_vocabulary())

@@ -1,0 +1,143 @@
+"""Claims carried by the shape of a phrase rather than a trigger word.
+
+- roles: "RCMP commissioner Mike Duheme", "Zhao Lijian, a spokesperson for the foreign ministry",
+  "Justin Trudeau, Prime Minister of Canada" -> affiliated_with(person, body);
+- possessives: "China's Ministry of State Security" -> affiliated_with(body, China);
+  "Canada's Global News" -> located_in(outlet, Canada);
+- locations: "Il Foglio in Italy", "the Chinese Consulate in Vancouver", "in Prato, Tuscany" -> located_in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from .args import DocIndex
+
+Triple = tuple[int, str, int, Token | None]
+ROLE_MODIFIERS = {"former", "senior", "then", "deputy", "acting", "vice", "chief", "top", "ex", "-", "junior",
+                  "assistant", "associate", "retired", "current", "veteran", "longtime", "general"}
+BODY_TYPES = {"state_body", "organization", "diplomatic_mission", "overseas_station", "country"}
+LOCATED_TYPES = {"organization", "overseas_station", "diplomatic_mission", "state_body"}
+
+
+def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
+    roles = idx.vocab.words("types", "role_nouns")
+    mentions = _mentions(idx, sent)
+    for span, e in mentions:
+        typ = idx.ents[e].type
+        if typ == "person":
+            yield from _roles(idx, span, e, roles)
+        yield from _possessive(idx, span, e, typ)
+        if typ in LOCATED_TYPES:
+            yield from _located(idx, span, e)
+
+
+def _mentions(idx: DocIndex, sent: Span) -> list[tuple[Span, int]]:
+    out = []
+    for ent in sent.ents:
+        e = idx.entity_at(ent[0])
+        if e is not None:
+            out.append((ent, e))
+    return out
+
+
+def _is_role(tok: Token, roles: frozenset[str]) -> bool:
+    return tok.lower_ in roles or tok.lemma_.lower() in roles
+
+
+def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Iterator[Triple]:
+    doc = span.doc
+    # "RCMP commissioner Mike Duheme", "former U.S. Army reservist Ji Chaoqun"
+    i = span.start - 1
+    saw_role = False
+    while i >= span.sent.start and (_is_role(doc[i], roles) or doc[i].lower_ in ROLE_MODIFIERS):
+        saw_role = saw_role or _is_role(doc[i], roles)
+        i -= 1
+    if saw_role and i >= span.sent.start:
+        body = idx.entity_at(doc[i])
+        if body is not None and body != person and idx.ents[body].type in BODY_TYPES - {"country"}:
+            yield (person, "affiliated_with", body, doc[i + 1])
+    # "Zhao Lijian, a spokesperson for the Chinese foreign ministry" / "(director of the X)"
+    root = span.root
+    descr = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        descr += [c for c in root.head.children if c.dep_ == "attr"]
+    for d in list(descr):
+        descr += [c for c in d.children if c.dep_ == "conj"]
+    for d in descr:
+        if not _is_role(d, roles):
+            continue
+        for c in d.children:
+            if c.dep_ in ("compound", "nmod", "poss"):
+                body = idx.entity_at(c)
+                if body is not None and idx.ents[body].type in BODY_TYPES - {"country"}:
+                    yield (person, "affiliated_with", body, d)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "with", "at", "to"):
+                for g in c.children:
+                    if g.dep_ != "pobj":
+                        continue
+                    for body in idx.patient(g):
+                        if idx.ents[body].type in BODY_TYPES:
+                            yield (person, "affiliated_with", body, d)
+
+
+def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]:
+    """"China's Ministry of State Security": the possessor state owns a body or hosts an outlet."""
+    doc = span.doc
+    owner: int | None = None
+    if len(span) > 2 and span[1].text in ("'s", "’s") and idx.vocab.state_by_name.get(span[0].lower_):
+        owner = idx.state_entity(idx.vocab.state_by_name[span[0].lower_])
+    elif span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
+        owner = idx.entity_at(doc[span.start - 2])
+    if owner is None or owner == e or idx.ents[owner].type != "country":
+        return
+    if typ in ("state_body", "diplomatic_mission"):
+        yield (e, "affiliated_with", owner, None)
+    elif typ == "organization":
+        yield (e, "located_in", owner, None)
+
+
+def _located(idx: DocIndex, span: Span, e: int) -> Iterator[Triple]:
+    """"the Chinese Consulate in Vancouver", "Il Foglio in Italy", "in Prato, Tuscany"."""
+    doc = span.doc
+    places: list[int] = []
+    after = span.end  # where the place name ends
+    for i in range(span.start + 1, span.end - 1):  # "in X" inside the entity's own name
+        if doc[i].lower_ in ("in", "at"):
+            places += _place_entity(idx, doc[i + 1:span.end])
+            break
+    if not places and after + 1 < len(doc) and doc[after].lower_ in ("in", "at") and \
+            span.start <= doc[after].head.i < span.end:
+        p = idx.entity_at(doc[after + 1])
+        if p is not None and idx.ents[p].type in ("place", "country"):
+            places.append(p)
+            after += 2
+            while after < len(doc) and idx.entity_at(doc[after]) == p:
+                after += 1
+    if places and after + 1 < len(doc) and doc[after].text == ",":
+        region = idx.entity_at(doc[after + 1])  # "in Prato, Tuscany"
+        if region is not None and idx.ents[region].type == "place":
+            places.append(region)
+    for p in places:
+        if p != e:
+            yield (e, "located_in", p, None)
+
+
+def _place_entity(idx: DocIndex, tokens: Span) -> list[int]:
+    """The entity a place name inside another name stands for; made when the text names it only there."""
+    text = tokens.text
+    for ent in idx.ents:
+        if ent.type in ("place", "country") and (ent.name == text or text in ent.forms):
+            return [ent.idx]
+    from .aliases import DocEntity  # local: avoids a cycle at import time
+
+    sid = idx.vocab.place_state.get(text.lower())
+    typ = "country" if text.lower() in idx.vocab.state_by_name else "place"
+    if not sid and not tokens[0].is_title:
+        return []
+    ent = DocEntity(len(idx.ents), text, typ, None, sid)
+    ent.mentions.append(tokens)
+    idx.ents.append(ent)
+    return [ent.idx]

@@ -1,0 +1,70 @@
+"""PDF reports (.pdf): the text layer of every page via pypdf; no OCR."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+from frontwatch.errors import SourceError
+from frontwatch.model import Document
+from frontwatch.sources._common import normalise_text, quiet_loggers, short_message
+
+NO_TEXT_LAYER = "PDF has no text layer (scanned images?); run OCR first"
+NEEDS_PASSWORD = "encrypted PDF (needs a password); remove the protection first, e.g. qpdf --decrypt"
+
+
+def _title(reader: object) -> str | None:
+    # Metadata is optional and often broken; a bad /Info must not cost us the text.
+    try:
+        meta = getattr(reader, "metadata", None)
+        title = meta.title if meta is not None else None
+    except Exception:
+        return None
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    return None
+
+
+def _read(where: str, data: bytes) -> tuple[list[str], str | None]:
+    """Page texts and title; library errors become SourceErrors here."""
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # Many PDFs are encrypted only to restrict printing or copying: they open with an
+            # empty user password in any viewer, so we read them too.
+            if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise SourceError(where, NEEDS_PASSWORD)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        return pages, _title(reader)
+    except SourceError:
+        raise
+    except FileNotDecryptedError:
+        raise SourceError(where, NEEDS_PASSWORD) from None
+    except DependencyError:  # AES needs the optional 'cryptography' package
+        raise SourceError(
+            where, "encrypted PDF (AES); install the 'cryptography' package to read it"
+        ) from None
+    except Exception as exc:  # pypdf raises many types on broken files; all mean damage
+        raise SourceError(where, f"damaged PDF: {short_message(exc)}") from None
+
+
+def load(path: Path, data: bytes) -> Document:
+    """One document per file; pages are joined with blank lines, the id is the file stem."""
+    where = str(path)
+    if b"%PDF-" not in data[:1024]:
+        raise SourceError(where, "not a PDF file (no %PDF- header)")
+    # pypdf logs a warning for every repair it attempts; the user gets our one line instead.
+    with quiet_loggers("pypdf"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pages, title = _read(where, data)
+    if not pages:
+        raise SourceError(where, "PDF has no pages")
+    texts = [normalise_text(t).strip("\n") for t in pages]
+    text = "\n\n".join(t for t in texts if t.strip())
+    if not text:
+        raise SourceError(where, NO_TEXT_LAYER)
+    return Document(id=path.stem, text=text, title=title, source=where)
