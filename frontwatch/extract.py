@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .model import Claim, Document, Entity, Evidence, Extraction, Mention
 from .pipeline import load_pipeline
@@ -46,7 +46,7 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
             merged[key] = Claim(
                 subject=s, predicate=c.pred, object=o, stance=c.stance,
                 attributed_to=ents[c.attributed].name if c.attributed is not None else None,
-                tactic=c.tactic, evidence=Evidence(sent.text.strip(), sent.start_char, sent.end_char),
+                tactic=c.tactic, evidence=_evidence(sent),
                 date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
                 if c.pred in ("funds", "supports") else None,
                 trigger=c.trigger.text if c.trigger is not None else None,
@@ -58,6 +58,15 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
         if claim.tactic is None and c.tactic is not None:
             claim.tactic = c.tactic
     return list(merged.values())
+
+
+def _evidence(sent: Span) -> Evidence:
+    """The sentence without the whitespace tokens spaCy keeps at its edges ("\n\n" after a
+    paragraph), with offsets moved to match, so text[start:end] == evidence always holds."""
+    raw = sent.text
+    text = raw.strip()
+    start = sent.start_char + (len(raw) - len(raw.lstrip()))
+    return Evidence(text, start, start + len(text))
 
 
 def _span_text(doc: Doc, spans: list[tuple[int, int]], sent: object) -> str | None:
@@ -87,6 +96,10 @@ def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: 
         for doc, document in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
             yield to_extraction(document, doc)
         return
+    # Load in the parent first: a missing model is then one ModelNotFoundError here (an initializer
+    # that raises makes the pool respawn workers forever), and forked workers inherit the loaded
+    # pipeline instead of each spending seconds loading it again.
+    load_pipeline()
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, initializer=load_pipeline) as pool:
         yield from pool.imap(_worker, documents, chunksize=1)

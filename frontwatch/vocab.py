@@ -107,8 +107,16 @@ def load_vocabulary() -> Vocabulary:
         data = _read(name) or []
         if not isinstance(data, list):
             raise VocabularyError(f"vocabulary file data/{name} must be a list of entries")
-        for item in data:
-            if name.endswith("states.yaml"):
+        if name == "gazetteer/ambiguous.yaml":
+            # forms several entries share: tagged with their type when all agree, resolved by nobody
+            entries += [GazetteerEntry(id=f"ambiguous:{i['surface']}", name=i["surface"], type=i["type"])
+                        for i in data if isinstance(i, dict) and i.get("surface") and i.get("type")]
+            continue
+        for n, item in enumerate(data, start=1):
+            if not isinstance(item, dict) or not item.get("name") or (
+                    name == "gazetteer/states.yaml" and not item.get("id")):
+                raise VocabularyError(f"vocabulary file data/{name}: entry {n} needs an id and a name")
+            if name == "gazetteer/states.yaml":
                 capital = item.get("capital")
                 metonyms = list(_tuple(item.get("extra_metonyms")))
                 if item.get("metonym") and capital:

@@ -8,7 +8,8 @@ from .extract import extract
 
 app = typer.Typer(
     name="frontwatch",
-    help="Turn reporting on foreign interference and transnational repression into an evidence-linked network.",
+    help=("Turn reporting on foreign interference and transnational repression into an "
+          "evidence-linked network."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

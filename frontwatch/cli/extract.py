@@ -19,11 +19,21 @@ from ..sources import iter_documents
 err = Console(stderr=True, highlight=False)
 
 
+def _say(message: str) -> None:
+    """One line on stderr, never wrapped: Rich folds at the terminal width (80 columns when piped),
+    which would split a long path over two lines and break "one line per problem"."""
+    err.print(message, markup=False, emoji=False, soft_wrap=True)
+
+
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .pdf .jsonl).")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    summary: Annotated[bool, typer.Option("--summary", help="Print a table of what was found (stderr).")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print a table of what was found (stderr).")
+    ] = False,
 ) -> None:
     """Extract entities and claims (with stance, attribution, tactic and evidence) from documents.
 
@@ -38,7 +48,7 @@ def extract(
         for item in iter_documents(paths):
             if isinstance(item, SourceError):
                 failures.append(item)
-                err.print(f"frontwatch: skipped {item}", markup=False)
+                _say(f"frontwatch: skipped {item}")
             else:
                 yield item
 
@@ -49,10 +59,10 @@ def extract(
             handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             results.append(result) if summary else results.append(_light(result))
     except FrontwatchError as exc:
-        err.print(f"frontwatch: {exc}", markup=False)
+        _say(f"frontwatch: {exc}")
         raise typer.Exit(1) from None
     except OSError as exc:
-        err.print(f"frontwatch: cannot write {out}: {exc.strerror}", markup=False)
+        _say(f"frontwatch: cannot write {out}: {exc.strerror}")
         raise typer.Exit(1) from None
     finally:
         if out:
@@ -60,12 +70,11 @@ def extract(
     if summary:
         _print_summary(results)
     if not results:
-        err.print("frontwatch: no documents were processed", markup=False)
+        _say("frontwatch: no documents were processed")
         raise typer.Exit(1)
     n_claims = sum(len(r.claims) for r in results)
     where = f" to {out}" if out else ""
-    err.print(f"frontwatch: {len(results)} documents, {n_claims} claims{where}; {len(failures)} skipped",
-              markup=False)
+    _say(f"frontwatch: {len(results)} documents, {n_claims} claims{where}; {len(failures)} skipped")
 
 
 def _light(result: Extraction) -> Extraction:
@@ -87,5 +96,6 @@ def _print_summary(results: list[Extraction]) -> None:
         claims.add_column(col, overflow="fold")
     rows = [(c, r.document.id) for r in results for c in r.claims if c.predicate not in ("located_in",)]
     for c, doc_id in rows[:40]:
-        claims.add_row(c.subject, c.predicate, c.object, c.stance, c.attributed_to or "-", c.tactic or "-", doc_id)
+        claims.add_row(c.subject, c.predicate, c.object, c.stance, c.attributed_to or "-", c.tactic or "-",
+                       doc_id)
     err.print(claims)

@@ -64,6 +64,8 @@ class DocIndex:
         e = self.entity_at(tok)
         if e is not None:
             return [e]
+        if tok.pos_ == "PRON":
+            return self._pronoun(tok)
         if tok.pos_ == "ADJ" and tok.dep_ == "amod":
             d = self.demonym(tok)
             return [d] if d is not None else []
@@ -82,6 +84,51 @@ class DocIndex:
                     if g.dep_ == "pobj":
                         found += [x for x in self.actor(g, depth + 1) if self.ents[x].type != "place"]
         return found
+
+    def _pronoun(self, tok: Token) -> list[int]:
+        """"they (the PRC Consulate)" -> the apposition; "X said they ..." -> X."""
+        for c in tok.children:
+            if c.dep_ == "appos":
+                e = self.entity_at(c)
+                if e is not None:
+                    return [e]
+        if tok.lower_ not in ("they", "it", "we"):
+            return []
+        h = tok.head
+        for _ in range(3):
+            if h.head.i == h.i:
+                return []
+            h = h.head
+            for c in h.children:
+                if c.dep_ == "nsubj" and c.i != tok.i:
+                    e = self.entity_at(c)
+                    return [e] if e is not None else []
+        return []
+
+    def instrument(self, tok: Token) -> list[int]:
+        """The actor behind an instrument: "with Chinese disinformation", "with CCP money"."""
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                e = self.entity_at(c)
+                if e is None and c.dep_ == "amod":
+                    e = self.demonym(c)
+                if e is not None and self.ents[e].type != "place":
+                    return [e]
+        return []
+
+    def demonym_people(self, tok: Token) -> list[int]:
+        """"Canadian citizens", "Canadian politicians": the state whose people are meant."""
+        for c in tok.children:
+            if c.dep_ == "amod":
+                d = self.demonym(c)
+                if d is not None:
+                    return [d]
+        return []
+
+    def same_state(self, a: int, b: int) -> bool:
+        """A body acting on its own state ("Chinese police" and China) is no claim between the two."""
+        ea, eb = self.ents[a], self.ents[b]
+        return eb.type == "country" and ea.type != "country" and ea.state is not None and ea.state == eb.gid
 
     def patient(self, tok: Token, institutional: bool = False) -> list[int]:
         """Entities a token stands for as the object of an act; with `institutional`,

@@ -64,6 +64,7 @@ class ClaimExtractor:
         self.obj_preps: dict[str, set[str]] = {}
         self.subj_preps: dict[str, set[str]] = {}
         self.needs_money = set(preds["funds"].get("needs_money", []))
+        self.prep_only = {p for p, spec in preds.items() if spec.get("prep_only")}
         for pred, spec in preds.items():
             for lemma in spec.get("verbs", []):
                 self.verbs.setdefault(lemma, []).append(pred)
@@ -74,6 +75,7 @@ class ClaimExtractor:
             self.obj_preps[pred] = set(spec.get("object_preps", []))
             self.subj_preps[pred] = set(spec.get("subject_preps", []))
         self.money = vocab.words("predicates", "money_nouns")
+        self.speech = vocab.words("stance", "reporting_verbs") | vocab.words("stance", "denial_verbs")
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)
@@ -117,13 +119,20 @@ class ClaimExtractor:
             subjects = [e for t in subj_toks for e in idx.actor(t)]
             if passive:
                 subjects += [e for p, t in preps if p in self.subj_preps[pred] and p != "of" for e in idx.actor(t)]
+                if not subjects:  # "attacked with Chinese disinformation": the adjective names the actor
+                    subjects = [e for p, t in preps if p == "with" for e in idx.instrument(t)]
             institutional = pred == "interferes_in"
-            objects = [e for t in obj_toks for e in self._object(idx, t, pred, institutional)]
+            objects = [] if pred in self.prep_only else [
+                e for t in obj_toks for e in self._object(idx, t, pred, institutional)]
             objects += [e for p, t in preps if p in self.obj_preps[pred] and not (passive and p == "by")
                         for e in idx.patient(t, institutional)]
-            claims = [FoundClaim(s, pred, o, sent, v) for s in dict.fromkeys(subjects)
+            if pred in ("targets", "recruits") and subjects and not objects:
+                # "targeting Canadian citizens": interference in Canada
+                objects = [e for t in obj_toks for e in idx.demonym_people(t)]
+                pred = "interferes_in" if objects else pred
+            claims = [FoundClaim(s, retarget(idx, pred, o), o, sent, v) for s in dict.fromkeys(subjects)
                       for o in dict.fromkeys(objects)]
-            claims = [c for c in claims if self._typed(idx, c)]
+            claims = [c for c in claims if self._typed(idx, c) and not idx.same_state(c.subj, c.obj)]
             if claims:
                 return claims
             out = claims
@@ -192,8 +201,10 @@ class ClaimExtractor:
                 elif c.lower_ in self.obj_preps[pred]:
                     objects += [e for g in pobjs for e in idx.patient(g, institutional)]
         head = n.head
-        if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
-            subjects = [e for t, role in _verb_subjects(head) for e in idx.actor(t)]
+        if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() not in self.speech:
+            subj_toks, _, _, passive = verb_roles(head)
+            if not passive:
+                subjects = [e for t in subj_toks for e in idx.actor(t)]
         if pred == "controls" and n.dep_ == "pobj" and head.dep_ == "prep":
             # "established under the guidance of X": X controls what was established
             verb = head.head
@@ -201,7 +212,7 @@ class ClaimExtractor:
                         for e in idx.patient(c)]
         for s in dict.fromkeys(subjects):
             for o in dict.fromkeys(objects):
-                yield FoundClaim(s, pred, o, sent, n)
+                yield FoundClaim(s, retarget(idx, pred, o), o, sent, n)
 
     def _membership(self, idx: DocIndex, n: Token, sent: Span) -> Iterable[FoundClaim]:
         """"X, an agent of Y" / "X was an agent for Y" / "Y's agent X" -> affiliated_with(X, Y)."""
@@ -233,8 +244,11 @@ class ClaimExtractor:
                 yield FoundClaim(m, "affiliated_with", b, sent, n)
 
 
-def _verb_subjects(v: Token) -> list[tuple[Token, str]]:
-    return [(c, c.dep_) for c in v.children if c.dep_ == "nsubj"]
+def retarget(idx: DocIndex, pred: str, obj: int) -> str:
+    """Harassment of a whole state is interference in it (SCHEMA: targets is for people and groups)."""
+    if pred == "targets" and idx.ents[obj].type in ("country", "place"):
+        return "interferes_in"
+    return pred
 
 
 def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Token]], bool]:
@@ -267,16 +281,28 @@ def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Toke
         if v.dep_ == "acl" and passive and not obj:
             obj = [v.head]
     if not subj and not passive:
-        h = v
-        while h.dep_ in ("conj", "xcomp", "advcl", "pcomp") and h.head.i != h.i:
-            h = h.head
-            s = [c for c in h.children if c.dep_ in ("nsubj",)]
-            if s:
-                subj = [h.head if t.lower_ in RELATIVE and h.dep_ == "relcl" else t for t in s]
-                break
-            if h.dep_ == "pcomp":
-                h = h.head
+        subj = inherited_subject(v)
     return subj, obj, preps, passive
+
+
+def inherited_subject(v: Token) -> list[Token]:
+    """The subject a verb shares with the clause it hangs from: "X is targeting and recruiting",
+    "X sought to place", "after meeting with Y, X signalled", "an attempt by X to infiltrate"."""
+    h = v
+    for _ in range(4):
+        if h.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") or h.head.i == h.i:
+            return []
+        dep, h = h.dep_, h.head
+        if dep == "acl" and h.pos_ in ("NOUN", "PROPN"):
+            # "Beijing's attempts to influence", "an attempt by China to infiltrate"
+            actors = [c for c in h.children if c.dep_ in ("poss", "amod", "compound")]
+            actors += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
+                       for g in c.children if g.dep_ == "pobj"]
+            return actors
+        s = [c for c in h.children if c.dep_ == "nsubj"]
+        if s:
+            return [h.head if t.lower_ in RELATIVE and h.dep_ == "relcl" else t for t in s]
+    return []
 
 
 @Language.factory("frontwatch_claims_v1", default_config={})

@@ -18,6 +18,10 @@ ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central
                    "municipal", "regional", "local", "domestic", "overseas", "communist"}
 
 
+# when one name is in several lists: a state (or its capital as metonym) before a body before a place
+PRIORITY = {"COUNTRY": 0, "PLACE": 2}
+
+
 def _is_prop(tok: object) -> bool:
     return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
 
@@ -31,7 +35,7 @@ class GazetteerRuler:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, tuple[str, str | None]] = {}  # match key -> (label, gazetteer id)
         for st in vocab.states.values():
-            self._add(nlp, f"state:{st.id}", "COUNTRY", st.id, (st.name, *st.aliases))
+            self._add(nlp, f"state:{st.id}", "COUNTRY", st.id, (st.name, *st.aliases, *st.metonyms))
             forms = [f"{d} {w}" for d in st.demonyms for w in self._itself()]
             forms += [f"{st.name}'s {w}" for w in self._itself()]
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
@@ -54,11 +58,14 @@ class GazetteerRuler:
             self.lower.add(key, docs if lower else multi)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
+        best: dict[tuple[int, int], tuple[int, str, str]] = {}
         strings = doc.vocab.strings
         for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
             label, gid = self.labels[strings[match_id]]
-            spans.append(Span(doc, start, end, label=label, kb_id=gid or ""))
+            rank = PRIORITY.get(label, 1)
+            if (start, end) not in best or rank < best[(start, end)][0]:
+                best[(start, end)] = (rank, label, gid or "")
+        spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
         spans.extend(self._generic(doc))
         doc.ents = filter_spans(spans)
         return doc
@@ -97,12 +104,14 @@ class GazetteerRuler:
                         end += 1
                 yield Span(doc, i, end, label="DIPLOMATIC_MISSION")
                 continue
-            if k < n and doc[k].lower_ in self.organ_first:
+            inside_name = i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title and not doc[i - 1].is_sent_start
+            if k < n and doc[k].lower_ in self.organ_first and not inside_name:
                 for organ in self.organs:
                     if tuple(t.lower_ for t in doc[k:k + len(organ)]) == organ:
-                        # "Chinese police stations" is a station, not the police
+                        # "Chinese police stations" is a station, not the police; "Chinese Police Office" a name
                         nxt = doc[k + len(organ)] if k + len(organ) < n else None
-                        if nxt is not None and nxt.lower_ in STATION_NOUNS | {"officers", "officer", "agents"}:
+                        if nxt is not None and (nxt.lower_ in STATION_NOUNS | {"officers", "officer", "agents"}
+                                                or nxt.is_title and nxt.pos_ == "PROPN"):
                             break
                         yield Span(doc, i, k + len(organ), label="STATE_BODY")
                         break
