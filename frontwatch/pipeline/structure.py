@@ -57,8 +57,8 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
         i -= 1
     if saw_role and i >= span.sent.start:
         body = idx.entity_at(doc[i])
-        if body is not None and body != person and idx.ents[body].type in BODY_TYPES - {"country"}:
-            yield (person, "affiliated_with", body, doc[i + 1])
+        if body is not None and body != person and idx.ents[body].type in BODY_TYPES:
+            yield (person, "affiliated_with", body, None)
     # "Zhao Lijian, a spokesperson for the Chinese foreign ministry" / "(director of the X)"
     root = span.root
     descr = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
@@ -73,14 +73,14 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
             if c.dep_ in ("compound", "nmod", "poss"):
                 body = idx.entity_at(c)
                 if body is not None and idx.ents[body].type in BODY_TYPES - {"country"}:
-                    yield (person, "affiliated_with", body, d)
+                    yield (person, "affiliated_with", body, None)
             elif c.dep_ == "prep" and c.lower_ in ("of", "for", "with", "at", "to"):
                 for g in c.children:
                     if g.dep_ != "pobj":
                         continue
                     for body in idx.patient(g):
                         if idx.ents[body].type in BODY_TYPES:
-                            yield (person, "affiliated_with", body, d)
+                            yield (person, "affiliated_with", body, None)
 
 
 def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]:
@@ -91,6 +91,15 @@ def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]
         owner = idx.state_entity(idx.vocab.state_by_name[span[0].lower_])
     elif span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
         owner = idx.entity_at(doc[span.start - 2])
+    elif span.root.dep_ == "conj" and idx.entity_at(span.root.head) is not None:
+        # "China's Ministry of State Security and United Front Work Department"
+        head = span.root.head
+        first = next((m for m in idx.ents[idx.entity_at(head)].mentions if m.start <= head.i < m.end), None)
+        if first is not None and first.start >= 2 and doc[first.start - 1].text in ("'s", "’s"):
+            owner = idx.entity_at(doc[first.start - 2])
+        elif first is not None and len(first) > 2 and first[1].text in ("'s", "’s"):
+            sid = idx.vocab.state_by_name.get(first[0].lower_)
+            owner = idx.state_entity(sid) if sid else None
     if owner is None or owner == e or idx.ents[owner].type != "country":
         return
     if typ in ("state_body", "diplomatic_mission"):
@@ -104,12 +113,14 @@ def _located(idx: DocIndex, span: Span, e: int) -> Iterator[Triple]:
     doc = span.doc
     places: list[int] = []
     after = span.end  # where the place name ends
-    for i in range(span.start + 1, span.end - 1):  # "in X" inside the entity's own name
-        if doc[i].lower_ in ("in", "at"):
+    named_by_place = idx.ents[e].type in ("diplomatic_mission", "overseas_station")
+    for i in range(span.start + 1, span.end - 1):  # "the Consulate in Vancouver": the place in the name
+        if named_by_place and doc[i].lower_ in ("in", "at"):
             places += _place_entity(idx, doc[i + 1:span.end])
             break
-    if not places and after + 1 < len(doc) and doc[after].lower_ in ("in", "at") and \
-            span.start <= doc[after].head.i < span.end:
+    if not places and after + 1 < len(doc) and doc[after].lower_ in ("in", "at", "based"):
+        if doc[after].lower_ == "based" and after + 2 < len(doc) and doc[after + 1].lower_ == "in":
+            after += 1
         p = idx.entity_at(doc[after + 1])
         if p is not None and idx.ents[p].type in ("place", "country"):
             places.append(p)
