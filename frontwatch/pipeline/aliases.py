@@ -17,6 +17,7 @@ from ..vocab import Vocabulary, load_vocabulary
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 PRONOUNS = {"he", "she", "him", "his", "her"}
+IN_CITY = re.compile(r"\b(in|at)\b")
 GENERIC_MISSION = re.compile(r"^(the )?(consulate|embassy)( general)?$", re.I)
 
 
@@ -101,8 +102,11 @@ class AliasLinker:
             return self.vocab.entry_by_id[gid].state
         if typ == "country":
             return self.vocab.state_by_name.get(span.text.lower()) or self.vocab.metonym_state.get(span.text)
-        first = span[0].text
-        return self.vocab.demonym_state.get(first)
+        for n in (3, 2, 1):  # "Chinese Consulate", "PRC Consulate", "People's Republic Consulate"
+            sid = self.vocab.demonym_state.get(span[:n].text) or self.vocab.state_by_name.get(span[:n].text.lower())
+            if sid:
+                return sid
+        return None
 
     def _canonical(self, span: Span, gid: str | None, typ: str) -> str:
         if gid and gid in self.vocab.states:
@@ -115,6 +119,8 @@ class AliasLinker:
         keys = [f"n:{norm(span.text)}", f"n:{norm(ent.name)}"]
         if ent.gid:
             keys.append(f"g:{ent.gid}")
+        if ent.type == "diplomatic_mission" and ent.state and not IN_CITY.search(span.text):
+            keys.append(f"m:{ent.state}:{span[-1].lower_}")  # "Chinese Consulate" = "PRC Consulate"
         if len(span) > 1 and ent.type != "person":
             acr = acronym(span.text)
             if len(acr) >= 3:
@@ -125,6 +131,10 @@ class AliasLinker:
               persons: list[DocEntity]) -> DocEntity | None:
         if gid and f"g:{gid}" in by_key:
             return ents[by_key[f"g:{gid}"]]
+        state = self._state(gid, span, typ)
+        if typ == "diplomatic_mission" and state and f"m:{state}:{span[-1].lower_}" in by_key \
+                and not IN_CITY.search(span.text):
+            return ents[by_key[f"m:{state}:{span[-1].lower_}"]]
         key = f"n:{norm(span.text)}"
         if key in by_key:
             return ents[by_key[key]]

@@ -43,7 +43,9 @@ class EntityTyper:
             label = self._type(span, ent.label_)
             if label is None or not self._keep(span, label):
                 continue
-            out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=ent.kb_id_))
+            # a capital read as a place is no longer its state ("in Ottawa")
+            kb = ent.kb_id_ if label.upper() == ent.label_ or ent.label_ not in OUR_LABELS else ""
+            out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
 
@@ -107,7 +109,7 @@ class EntityTyper:
         if label not in ("state_body", "diplomatic_mission", "overseas_station", "country") and \
                 not any(t.is_title or t.is_upper or (t.text[:1].isupper()) for t in span):
             return False
-        if "\n" in span.text:
+        if "\n" in span.text or span[-1].pos_ in ("CCONJ", "ADP", "DET"):
             return False
         return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
 

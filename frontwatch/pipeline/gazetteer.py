@@ -3,6 +3,7 @@ missions and overseas stations. Runs before the statistical NER, which respects 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -20,6 +21,15 @@ ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central
 
 # when one name is in several lists: a state (or its capital as metonym) before a body before a place
 PRIORITY = {"COUNTRY": 0, "PLACE": 2}
+
+
+CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
+
+
+def _inside_name(doc: Doc, start: int) -> bool:
+    """A place preceded by "of" and a capitalised word is part of a longer name."""
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].is_title and \
+        doc[start - 2].lower_ not in MISSION_NOUNS
 
 
 def _is_prop(tok: object) -> bool:
@@ -62,11 +72,14 @@ class GazetteerRuler:
         strings = doc.vocab.strings
         for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
             label, gid = self.labels[strings[match_id]]
+            if label in ("PLACE", "COUNTRY") and _inside_name(doc, start):
+                continue  # "University of Toronto": the statistical NER gets the whole name
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
         spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
         spans.extend(self._generic(doc))
+        spans.extend(self._code_names(doc))
         doc.ents = filter_spans(spans)
         return doc
 
@@ -80,9 +93,21 @@ class GazetteerRuler:
                 sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower())
                 if sid:
                     return sid, i + n + 1
-        if tok.text in ("PRC", "P.R.C."):
-            return "CN", i + 1
+        for n in (3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
+            sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) if i + n < len(doc) else None
+            if sid and (doc[i + n].lower_ in MISSION_NOUNS or doc[i + n].lower_ in self.organ_first):
+                return sid, i + n
         return None
+
+    def _code_names(self, doc: Doc) -> Iterable[Span]:
+        """Stable code names for unnamed people ("CA3", "UK1") used more than once in the text."""
+        counts: dict[str, list[int]] = {}
+        for tok in doc:
+            if CODE_NAME.match(tok.text):
+                counts.setdefault(tok.text, []).append(tok.i)
+        for positions in counts.values():
+            if len(positions) > 1:
+                yield from (Span(doc, i, i + 1, label="PERSON") for i in positions)
 
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
