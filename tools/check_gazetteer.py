@@ -28,23 +28,59 @@ import yaml
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "frontwatch" / "data" / "gazetteer"
 
-ENTITY_TYPES = {"person", "state_body", "diplomatic_mission", "overseas_station", "organization", "country", "place"}
-KINDS = {
-    "party", "party_department", "government", "ministry", "intelligence", "security", "police", "military",
-    "legislature", "judiciary", "media", "operation", "mission", "ngo", "outlet", "platform", "company",
-    "criminal_group", "international",
+ENTITY_TYPES = {
+    "person",
+    "state_body",
+    "diplomatic_mission",
+    "overseas_station",
+    "organization",
+    "country",
+    "place",
 }
-PLACE_LEVELS = {"city", "province", "state", "territory", "region", "nation", "autonomous_region", "municipality", "sar"}
+KINDS = {
+    "party",
+    "party_department",
+    "government",
+    "ministry",
+    "intelligence",
+    "security",
+    "police",
+    "military",
+    "legislature",
+    "judiciary",
+    "media",
+    "operation",
+    "mission",
+    "ngo",
+    "outlet",
+    "platform",
+    "company",
+    "criminal_group",
+    "international",
+}
+PLACE_LEVELS = {
+    "city",
+    "province",
+    "state",
+    "territory",
+    "region",
+    "nation",
+    "autonomous_region",
+    "municipality",
+    "sar",
+}
 
 # ISO 3166-1 alpha-2 codes of the 193 UN member states.
-UN_MEMBERS = set("""
-AF AL DZ AD AO AG AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI CV KH CM CA CF TD CL CN CO KM
-CG CR CI HR CU CY CZ KP CD DK DJ DM DO EC EG SV GQ ER EE SZ ET FJ FI FR GA GM GE DE GH GR GD GT GN GW GY HT HN HU
-IS IN ID IR IQ IE IL IT JM JP JO KZ KE KI KW KG LA LV LB LS LR LY LI LT LU MG MW MY MV ML MT MH MR MU MX FM MD MC
-MN ME MA MZ MM NA NR NP NL NZ NI NE NG MK NO OM PK PW PA PG PY PE PH PL PT QA KR RO RU RW KN LC VC WS SM ST SA SN
-RS SC SL SG SK SI SB SO ZA SS ES LK SD SR SE CH SY TJ TH TL TG TO TT TN TR TM TV UG UA AE GB TZ US UY UZ VU VE VN
-YE ZM ZW
-""".split())
+UN_MEMBERS = set(
+    """
+AF AL DZ AD AO AG AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI CV KH CM CA CF
+TD CL CN CO KM CG CR CI HR CU CY CZ KP CD DK DJ DM DO EC EG SV GQ ER EE SZ ET FJ FI FR GA GM GE DE
+GH GR GD GT GN GW GY HT HN HU IS IN ID IR IQ IE IL IT JM JP JO KZ KE KI KW KG LA LV LB LS LR LY LI
+LT LU MG MW MY MV ML MT MH MR MU MX FM MD MC MN ME MA MZ MM NA NR NP NL NZ NI NE NG MK NO OM PK PW
+PA PG PY PE PH PL PT QA KR RO RU RW KN LC VC WS SM ST SA SN RS SC SL SG SK SI SB SO ZA SS ES LK SD
+SR SE CH SY TJ TH TL TG TO TT TN TR TM TV UG UA AE GB TZ US UY UZ VU VE VN YE ZM ZW
+""".split()
+)
 REQUIRED_EXTRA_STATES = {"TW", "XK", "PS"}  # Taiwan, Kosovo, Palestine
 NON_STATE_CODES = {"EU"}  # accepted in `state` only
 
@@ -67,35 +103,41 @@ FILES = [
 OPTIONAL_FILES = [("ambiguous.yaml", "ambiguous")]
 
 # Plain English words that must not be an alias on their own (unless written as an all-caps acronym).
-COMMON_WORDS = set("""
-a about above act action after again against age agency air all also always am among an and another any are area
-army around art as ask assembly at away back bad bank base be bear because bed been before being below best better
-between big bill bird black blue board body book both box boy bring brother build building bureau business but by
-call came can capital car care carry case cause centre center chair change child city class clear close coast cold
-college come commission committee common company conference congress consulate control cook corps could council
-country course court cover cross crown cut dark day dead deal democrat democrats department diet direct do does
-dog done door down draw dream drive during each early earth east eat economist embassy empire end enough even ever
-every eye face fact fall family far farm fast father feel few field fight find fine fire first fish five floor fly
-follow food foot for force foreign form four free friend from front full game general get girl give globe go gold
-good government great green greens ground group grow guard guardian had half hand happy hard has have he head hear
-heart heat help her here high hill him his hold home horse hot hour house how ice if in independent insider
-intelligence interior into is island it its justice keep kind king kingdom know labor labour land large last late
-law lead learn leave left less letter liberal liberals life light like line list little live long look lord love
-low mail main make man many map mark may me mean meet men met might mile military mind ministry miss money month
-moon more morning most mother mountain move much must my name nation national near need network never new news
-next night no north not note now number of off office often oil old on once one only open or order other our out
-over own page paper parliament part party pass past people pet phoenix picture piece place plain plan plant play
-point police port post power press prime province public put queen queens question quick rain raw read ready real
-record red reform region rest republic republicans right river road rock room round rule run said same saw say
-school sea second secret security see seem senate sentence service set she ship short should show side signal
-simple since sing site size sleep small snow so some son song soon sound south space speak spring square stand
-star start state station stay step still stop story street strong study such summer sun sure table tail take talk
-tea team tell ten test than that the their them then there these they thing think this those though thought threads
-three through time times to together told too took top toward town tree true try turn two under union unit until
-up us use very voice walk want war warm was watch water way we week well went were west what wheel when where which
-while white who whole why will wind winter with wood word work world would write year yes you young your zoom
-apple amazon telegram amnesty bloc dawn age province mint sandstorm
-""".split())
+COMMON_WORDS = set(
+    """
+a about above act action after again against age agency air all also always am among an and another
+any are area army around art as ask assembly at away back bad bank base be bear because bed been
+before being below best better between big bill bird black blue board body book both box boy bring
+brother build building bureau business but by call came can capital car care carry case cause centre
+center chair change child city class clear close coast cold college come commission committee common
+company conference congress consulate control cook corps could council country course court cover
+cross crown cut dark day dead deal democrat democrats department diet direct do does dog done door
+down draw dream drive during each early earth east eat economist embassy empire end enough even ever
+every eye face fact fall family far farm fast father feel few field fight find fine fire first fish
+five floor fly follow food foot for force foreign form four free friend from front full game general
+get girl give globe go gold good government great green greens ground group grow guard guardian had
+half hand happy hard has have he head hear heart heat help her here high hill him his hold home
+horse hot hour house how ice if in independent insider intelligence interior into is island it its
+justice keep kind king kingdom know labor labour land large last late law lead learn leave left less
+letter liberal liberals life light like line list little live long look lord love low mail main make
+man many map mark may me mean meet men met might mile military mind ministry miss money month moon
+more morning most mother mountain move much must my name nation national near need network never new
+news next night no north not note now number of off office often oil old on once one only open or
+order other our out over own page paper parliament part party pass past people pet phoenix picture
+piece place plain plan plant play point police port post power press prime province public put queen
+queens question quick rain raw read ready real record red reform region rest republic republicans
+right river road rock room round rule run said same saw say school sea second secret security see
+seem senate sentence service set she ship short should show side signal simple since sing site size
+sleep small snow so some son song soon sound south space speak spring square stand star start state
+station stay step still stop story street strong study such summer sun sure table tail take talk tea
+team tell ten test than that the their them then there these they thing think this those though
+thought threads three through time times to together told too took top toward town tree true try
+turn two under union unit until up us use very voice walk want war warm was watch water way we week
+well went were west what wheel when where which while white who whole why will wind winter with wood
+word work world would write year yes you young your zoom apple amazon telegram amnesty bloc dawn age
+province mint sandstorm
+""".split()
+)
 
 # Aliases that look like common words but are proper names in practice; each must be matched
 # case-sensitively (capitalised) by the loader.
@@ -196,7 +238,7 @@ class Checker:
                 if kind == "ambiguous":
                     continue
                 eid = e.get("id")
-                if self.check_string(where, "id", eid):
+                if self.check_string(where, "id", eid) and isinstance(eid, str):
                     where = f"{fname}:{eid}"
                     if eid in self.entries:
                         self.problem(where, f"id also used in {self.entries[eid][0]}")
@@ -283,8 +325,9 @@ class Checker:
         raw: dict[str, set[str]] = defaultdict(set)
         country_of: dict[str, str] = {}
         for eid, (fname, e) in self.entries.items():
-            country_of[eid] = e.get("country") or e.get("host") or e.get("state") or (
-                eid if fname == "states.yaml" else "")
+            country_of[eid] = (
+                e.get("country") or e.get("host") or e.get("state") or (eid if fname == "states.yaml" else "")
+            )
             forms = [e.get("name")] + list(e.get("aliases") or [])
             for i, form in enumerate(forms):
                 if not isinstance(form, str) or not form.strip():
@@ -328,7 +371,10 @@ class Checker:
                     continue
                 for other in owner.get(norm(m), ()):
                     if other != sid and country_of.get(other) != sid:
-                        self.problem(f"states.yaml:{sid}", f"capital/metonym {m!r} is also {other} ({country_of.get(other)})")
+                        self.problem(
+                            f"states.yaml:{sid}",
+                            f"capital/metonym {m!r} is also {other} ({country_of.get(other)})",
+                        )
             for d in e.get("demonyms") or []:
                 if not isinstance(d, str):
                     continue
@@ -346,17 +392,19 @@ class Checker:
             if isinstance(e, dict):
                 for f in [e.get("name")] + list(e.get("aliases") or []):
                     if isinstance(f, str):
-                        city_country[norm(f)].add(e.get("country"))
+                        city_country[norm(f)].add(str(e.get("country")))
         for e in self.data.get("states.yaml", []):
             if isinstance(e, dict):
                 for f in [e.get("capital")] + list(e.get("extra_metonyms") or []):
                     if isinstance(f, str):
-                        city_country[norm(f)].add(e.get("id"))
+                        city_country[norm(f)].add(str(e.get("id")))
         for e in self.data.get("missions.yaml", []):
             if isinstance(e, dict) and isinstance(e.get("city"), str):
                 if e.get("host") not in city_country.get(norm(e["city"]), set()):
-                    self.problem(f"missions.yaml:{e.get('id')}",
-                                 f"city {e['city']!r} does not resolve to a place or capital of {e.get('host')}")
+                    self.problem(
+                        f"missions.yaml:{e.get('id')}",
+                        f"city {e['city']!r} does not resolve to a place or capital of {e.get('host')}",
+                    )
 
         # ambiguous.yaml
         for i, a in enumerate(self.data.get("ambiguous.yaml", [])):
@@ -364,23 +412,25 @@ class Checker:
                 continue
             where = f"ambiguous.yaml[{i}]"
             s = a.get("surface")
-            if not self.check_string(where, "surface", s):
+            if not self.check_string(where, "surface", s) or not isinstance(s, str):
                 continue
             where = f"ambiguous.yaml:{s}"
             if norm(s) in owner:
-                self.problem(where, f"surface is a name/alias of {sorted(owner[norm(s)])}; drop it there or here")
+                self.problem(
+                    where, f"surface is a name/alias of {sorted(owner[norm(s)])}; drop it there or here"
+                )
             if norm(s) in demonyms:
                 self.problem(where, f"surface is a demonym of {demonyms[norm(s)]}")
             cands = self.check_str_list(where, "candidates", a.get("candidates"))
             if not cands:
                 self.problem(where, "needs at least one candidate")
-            types = set()
+            types: set[str] = set()
             for c in cands:
                 if c not in self.entries:
                     self.problem(where, f"candidate {c!r} is not a gazetteer id")
                     continue
                 fname, e = self.entries[c]
-                types.add("country" if fname == "states.yaml" else e.get("type"))
+                types.add("country" if fname == "states.yaml" else str(e.get("type")))
             if "type" in a:
                 if a["type"] not in ENTITY_TYPES:
                     self.problem(where, f"type {a['type']!r} is not a SCHEMA type")
@@ -405,9 +455,11 @@ class Checker:
             print(f"  {fname:<22} {len(entries):>4} entries, {n_alias:>4} aliases  ({by_type})")
         print(f"  {'total':<22} {total:>4} entries")
         if self.case_sensitive:
-            print(f"match case-sensitively ({len(self.case_sensitive)}): {', '.join(sorted(self.case_sensitive))}")
+            listed = ", ".join(sorted(self.case_sensitive))
+            print(f"match case-sensitively ({len(self.case_sensitive)}): {listed}")
         if self.verbose and self.common_names:
-            print(f"names that are also common words ({len(self.common_names)}): {', '.join(sorted(self.common_names))}")
+            listed = ", ".join(sorted(self.common_names))
+            print(f"names that are also common words ({len(self.common_names)}): {listed}")
         if self.problems:
             print(f"{len(self.problems)} problem(s):")
             for p in self.problems:

@@ -16,7 +16,7 @@ from ..errors import FrontwatchError, SourceError
 from ..model import Document, Extraction
 from ..sources import iter_documents
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
 def _say(message: str) -> None:
@@ -53,7 +53,11 @@ def extract(
                 yield item
 
     results: list[Extraction] = []
-    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    except OSError as exc:
+        err.print(f"frontwatch: cannot write {out}: {exc.strerror}", markup=False)
+        raise typer.Exit(1) from None
     try:
         for result in extract_documents(documents(), jobs=jobs):
             handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

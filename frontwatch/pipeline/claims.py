@@ -18,9 +18,6 @@ from .args import DocIndex
 from .structure import structural_claims
 
 RELATIVE = {"which", "that", "who", "whom", "whose"}
-LIGHT_VERBS = {"conduct", "carry", "mount", "launch", "wage", "run", "orchestrate", "offer", "provide", "give",
-               "make", "lead", "stage", "direct", "engage", "step", "intensify", "pursue", "organize",
-               "organise", "use", "deploy", "attempt", "extend", "expand", "continue", "involve"}
 # which entity types may fill each role (the rest are parser noise)
 SUBJECT_TYPES = {
     "located_in": {"overseas_station", "diplomatic_mission", "organization", "person", "state_body"},
@@ -118,7 +115,8 @@ class ClaimExtractor:
         for pred in self.verbs[lemma]:
             subjects = [e for t in subj_toks for e in idx.actor(t)]
             if passive:
-                subjects += [e for p, t in preps if p in self.subj_preps[pred] and p != "of" for e in idx.actor(t)]
+                subjects += [e for p, t in preps if p in self.subj_preps[pred] and p != "of"
+                             for e in idx.actor(t)]
                 if not subjects:  # "attacked with Chinese disinformation": the adjective names the actor
                     subjects = [e for p, t in preps if p == "with" for e in idx.instrument(t)]
             institutional = pred == "interferes_in"
@@ -219,6 +217,8 @@ class ClaimExtractor:
         members: list[int] = []
         if n.dep_ == "appos":
             members = idx.actor(n.head)
+        elif n.dep_ == "pobj" and n.head.lower_ == "as" and n.head.head.pos_ in ("VERB", "AUX"):
+            members = [e for t in _described(n.head.head) for e in idx.actor(t)]
         elif n.dep_ in ("attr", "oprd"):
             h: Token = n.head
             for _ in range(4):
@@ -242,6 +242,18 @@ class ClaimExtractor:
         for m in members:
             for b in bodies:
                 yield FoundClaim(m, "affiliated_with", b, sent, n)
+
+
+def _described(v: Token) -> list[Token]:
+    """Who "act as / serve as / was described as an agent of Y" is about."""
+    if v.dep_ in ("acl", "relcl"):  # "Shakeri, an Afghan national described as an asset of"
+        head = v.head
+        return [head.head] if head.dep_ == "appos" else [head]
+    for dep in ("dobj", "nsubjpass", "nsubj"):
+        found = [c for c in v.children if c.dep_ == dep]
+        if found:
+            return found
+    return inherited_subject(v)
 
 
 def retarget(idx: DocIndex, pred: str, obj: int) -> str:
@@ -299,6 +311,11 @@ def inherited_subject(v: Token) -> list[Token]:
             actors += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
                        for g in c.children if g.dep_ == "pobj"]
             return actors
+        if dep == "prep":
+            # object control: "charged X with plotting", "X was accused of being"
+            controlled = [c for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
+            if controlled:
+                return controlled
         s = [c for c in h.children if c.dep_ == "nsubj"]
         if s:
             return [h.head if t.lower_ in RELATIVE and h.dep_ == "relcl" else t for t in s]

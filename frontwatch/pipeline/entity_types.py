@@ -6,6 +6,8 @@ Spans that are not SCHEMA entities (dates, money, nationality adjectives, page f
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -13,9 +15,10 @@ from spacy.util import filter_spans
 from ..model import ENTITY_TYPES
 from ..vocab import Vocabulary, load_vocabulary
 
+SPECIFIC_DATE = re.compile(r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 OUR_LABELS = {t.upper() for t in ENTITY_TYPES}
 LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
-TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'"}
+TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'", "”"}
 TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
 
 
@@ -34,7 +37,8 @@ class EntityTyper:
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
         # dates and amounts are not entities, but claims report them
-        doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"]
+        doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"
+                                     and SPECIFIC_DATE.search(e.text)]  # not "years", "last week"
         doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
         for ent in doc.ents:
             span = self._trim(ent)

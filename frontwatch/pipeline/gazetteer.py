@@ -23,6 +23,7 @@ ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central
 PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 
+NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
 CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
 
 
@@ -129,13 +130,16 @@ class GazetteerRuler:
                         end += 1
                 yield Span(doc, i, end, label="DIPLOMATIC_MISSION")
                 continue
-            inside_name = i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title and not doc[i - 1].is_sent_start
+            prev = doc[i - 1] if i > 0 else None
+            inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
+                and not prev.is_sent_start)
             if k < n and doc[k].lower_ in self.organ_first and not inside_name:
                 for organ in self.organs:
                     if tuple(t.lower_ for t in doc[k:k + len(organ)]) == organ:
-                        # "Chinese police stations" is a station, not the police; "Chinese Police Office" a name
+                        # "Chinese police stations" is a station, not the police;
+                        # "Chinese Police Office" is a name
                         nxt = doc[k + len(organ)] if k + len(organ) < n else None
-                        if nxt is not None and (nxt.lower_ in STATION_NOUNS | {"officers", "officer", "agents"}
+                        if nxt is not None and (nxt.lower_ in NOT_ORGAN_AFTER
                                                 or nxt.is_title and nxt.pos_ == "PROPN"):
                             break
                         yield Span(doc, i, k + len(organ), label="STATE_BODY")

@@ -1,4 +1,7 @@
-"""frontwatch_newlines_v1: a line break ends a sentence (headlines, bylines and captions have no full stop)."""
+"""frontwatch_newlines_v1: a line break ends a sentence.
+
+Headlines, bylines and captions have no full stop; without this they run into the next sentence.
+"""
 
 from __future__ import annotations
 

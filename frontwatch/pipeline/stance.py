@@ -46,7 +46,8 @@ class StanceTagger:
             if a.pos_ not in ("VERB", "AUX") and lemma not in ("according",):
                 continue
             if lemma in self.denials:
-                objs = [t for ch in a.children if ch.dep_ in ("dobj", "ccomp", "xcomp", "pcomp") for t in ch.subtree]
+                objs = [t for ch in a.children if ch.dep_ in ("dobj", "ccomp", "xcomp", "pcomp")
+                        for t in ch.subtree]
                 if not any(t.lower_ in self.generic for t in objs):
                     c.stance, c.attributed = "denied", self._speaker(idx, a)
                     return
@@ -130,8 +131,8 @@ class StanceTagger:
                 if tok.lemma_.lower() not in self.denials or tok.pos_ != "VERB":
                     continue
                 objs = [ch for ch in tok.children if ch.dep_ == "dobj"]
-                if not objs or not any(o.lower_ in self.denial_objects or o.lemma_.lower() in self.denial_objects
-                                       for o in objs):
+                anaphors = self.denial_objects
+                if not any(o.lower_ in anaphors or o.lemma_.lower() in anaphors for o in objs):
                     continue
                 denier = self._speaker(idx, tok)
                 if denier is None:

@@ -91,10 +91,10 @@ def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]
         owner = idx.state_entity(idx.vocab.state_by_name[span[0].lower_])
     elif span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
         owner = idx.entity_at(doc[span.start - 2])
-    elif span.root.dep_ == "conj" and idx.entity_at(span.root.head) is not None:
+    elif span.root.dep_ == "conj" and (head_ent := idx.entity_at(span.root.head)) is not None:
         # "China's Ministry of State Security and United Front Work Department"
         head = span.root.head
-        first = next((m for m in idx.ents[idx.entity_at(head)].mentions if m.start <= head.i < m.end), None)
+        first = next((m for m in idx.ents[head_ent].mentions if m.start <= head.i < m.end), None)
         if first is not None and first.start >= 2 and doc[first.start - 1].text in ("'s", "’s"):
             owner = idx.entity_at(doc[first.start - 2])
         elif first is not None and len(first) > 2 and first[1].text in ("'s", "’s"):
