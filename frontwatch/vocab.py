@@ -59,6 +59,7 @@ class Vocabulary:
                 self.demonym_state.setdefault(d, st.id)
             for n in (st.name, *st.aliases):
                 self.state_by_name.setdefault(n.lower(), st.id)
+                self.state_by_name.setdefault(n.lower().replace("'", "’"), st.id)
             for m in st.metonyms:
                 self.metonym_state.setdefault(m, st.id)
             if st.capital:

@@ -107,6 +107,10 @@ JSONL_RECORDS = [
 # Folder order is by file name; a .jsonl file gives one document per line, ids as written.
 GOOD_FILES = ["brief.txt", "notes.md", "page.html", "records.jsonl", "report.pdf"]
 GOOD_IDS = ["brief", "notes", "page", "rec-1", "7", "report"]
+# A page saved before its script filled it in: a title, but no text in the body.
+APP_SHELL = (b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Example News</title>'
+             b'<script src="/static/app.js"></script></head><body><div id="root"></div>'
+             b'<script>window.__STATE__ = {"page": "article"};</script></body></html>')
 HUGE_LINE = b"The consulate denied every allegation in the report.\n"  # 53 bytes
 
 
@@ -128,9 +132,7 @@ BAD: list[tuple[str, str, Callable[[], bytes], str]] = [
     ("pdf-without-text-layer", "scan.pdf", make_blank_pdf,
      "PDF has no text layer (scanned images?); run OCR first"),
     ("truncated-pdf", "cut.pdf", lambda: truncate(make_text_pdf(["Some text."] * 3)), "damaged PDF: "),
-    ("html-without-body-text", "shell.html",
-     lambda: b"<html><head><title>Only a title</title></head><body><nav>Home</nav></body></html>",
-     "no main text found in the HTML page"),
+    ("html-without-body-text", "shell.html", lambda: APP_SHELL, "no main text found in the HTML page"),
 ]
 BAD_IDS = [b[0] for b in BAD]
 

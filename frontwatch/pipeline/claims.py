@@ -58,6 +58,7 @@ class ClaimExtractor:
         self.verbs: dict[str, list[str]] = {}
         self.nouns: dict[str, list[str]] = {}
         self.inverse: dict[str, list[str]] = {}
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.obj_preps: dict[str, set[str]] = {}
         self.subj_preps: dict[str, set[str]] = {}
         self.needs_money = set(preds["funds"].get("needs_money", []))
@@ -66,7 +67,10 @@ class ClaimExtractor:
             for lemma in spec.get("verbs", []):
                 self.verbs.setdefault(lemma, []).append(pred)
             for lemma in spec.get("nouns", []):
-                self.nouns.setdefault(lemma.split()[-1], []).append(pred)
+                if " " in lemma:  # "financial support": the head word counts only after its modifier
+                    self.phrases.setdefault(lemma.split()[-1], []).append((tuple(lemma.split()[:-1]), pred))
+                else:
+                    self.nouns.setdefault(lemma, []).append(pred)
             for lemma in spec.get("inverse_verbs", []):
                 self.inverse.setdefault(lemma, []).append(pred)
             self.obj_preps[pred] = set(spec.get("object_preps", []))
@@ -90,7 +94,8 @@ class ClaimExtractor:
                         found += self._verb(idx, tok, sent, money)
                     if lemma in self.inverse:
                         found += self._inverse(idx, tok, sent, money)
-                elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns):
+                elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns
+                                                        or lemma in self.phrases):
                     found += self._noun(idx, tok, sent)
             found += [FoundClaim(s, p, o, sent, t) for s, p, o, t in structural_claims(idx, sent)]
         doc._.fw_entities = idx.ents
@@ -141,8 +146,8 @@ class ClaimExtractor:
         found = idx.patient(tok, institutional)
         if found:
             return found
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in self.obj_preps[pred]:
+        for c in tok.children:  # not "of": "intimidating targets of the CCP" are the CCP's targets
+            if c.dep_ == "prep" and c.lower_ in self.obj_preps[pred] and c.lower_ != "of":
                 for g in c.children:
                     if g.dep_ == "pobj":
                         found += idx.patient(g, institutional)
@@ -170,7 +175,11 @@ class ClaimExtractor:
 
     # -- nouns ---------------------------------------------------------------------------------------
     def _noun(self, idx: DocIndex, n: Token, sent: Span) -> list[FoundClaim]:
-        preds = self.nouns.get(n.lemma_.lower()) or self.nouns.get(n.lower_, [])
+        preds = list(self.nouns.get(n.lemma_.lower()) or self.nouns.get(n.lower_, []))
+        for words, pred in self.phrases.get(n.lemma_.lower(), []):
+            before = tuple(t.lower_ for t in n.doc[max(n.i - len(words), 0):n.i])
+            if before == words and pred not in preds:
+                preds.insert(0, pred)
         for pred in preds:
             if pred == "affiliated_with":
                 claims = list(self._membership(idx, n, sent))
@@ -219,9 +228,11 @@ class ClaimExtractor:
             members = idx.actor(n.head)
         elif n.dep_ == "pobj" and n.head.lower_ == "as" and n.head.head.pos_ in ("VERB", "AUX"):
             members = [e for t in _described(n.head.head) for e in idx.actor(t)]
-        elif n.dep_ in ("attr", "oprd"):
-            h: Token = n.head
+        elif n.dep_ in ("attr", "oprd") and not any(c.dep_ == "expl" for c in n.head.children):
+            h: Token = n.head  # but not "there is a station"
             for _ in range(4):
+                if h.lemma_.lower() in self.speech:
+                    break
                 subj = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
                 if subj:
                     members = [e for t in subj for e in idx.actor(t)]

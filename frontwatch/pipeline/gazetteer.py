@@ -62,7 +62,9 @@ class GazetteerRuler:
     def _add(self, nlp: Language, key: str, label: str, gid: str | None, names: Iterable[str],
              lower: bool = False) -> None:
         self.labels[key] = (label, gid)
-        docs = [nlp.make_doc(n) for n in dict.fromkeys(names) if n]
+        # news writes both apostrophes: "People's Republic" and "People’s Republic"
+        variants = [v for n in names if n for v in (n, n.replace("'", "’"))]
+        docs = [nlp.make_doc(n) for n in dict.fromkeys(variants)]
         self.exact.add(key, docs)
         multi = [d for d in docs if len(d) > 1 and not d.text.isupper()]
         if lower or multi:
