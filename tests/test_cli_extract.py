@@ -46,10 +46,10 @@ class Run:
         return self.stderr.splitlines()
 
 
-def run(cmd: list[str]) -> Run:
+def run(cmd: list[str], timeout: float = TIMEOUT) -> Run:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
     env["COLUMNS"] = "60"  # a narrow terminal: a message Rich wrapped would show up as two lines
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -65,10 +65,11 @@ Agents of the Federal Bureau of Investigation (FBI) arrested two New York men in
 charges that they had helped open and staff an undeclared police station for the Chinese government \
 in lower Manhattan.
 
-According to the Justice Department, the station was set up in early 2022 on behalf of the Fuzhou \
-branch of the Ministry of Public Security (MPS), and the two men took their instructions from an MPS \
-officer. The office closed in the autumn of 2022, after the people running it learned that the FBI \
-was investigating.
+Prosecutors in Brooklyn charged Lu Jianwang, 61, a Bronx resident known as "Harry" Lu, with conspiring \
+to act as an agent of the People's Republic of China (PRC). According to the Justice Department, the \
+station was set up in early 2022 on behalf of the Fuzhou branch of the Ministry of Public Security (MPS).
+
+Prosecutors allege that Lu had worked with Chinese law enforcement for years before the station opened.
 
 Beijing rejected the case. The Chinese foreign ministry denied that China runs police stations on \
 foreign soil.
@@ -80,28 +81,32 @@ The Czech government added a Prague-registered news website, *Voice of Europe*, 
 sanctions list on 27 March 2024, together with two men it accused of running a pro-Russian influence \
 operation aimed at the European Parliament elections of June 2024.
 
-Prime Minister Petr Fiala said the network was steered from Russia by Viktor Medvedchuk. According to \
-the Czech foreign ministry, the website was run by Artem Marchevskyi on Medvedchuk's instructions, \
-while its operations were funded by Medvedchuk.
+Czech media reported that cash had been handed over in Prague to politicians from Alternative for \
+Germany (AfD). Petr Bystron, an AfD member of the Bundestag who had appeared in Voice of Europe \
+interviews, was reported by Czech media to be among the politicians implicated.
 """
 
+# One sentence a line: the PDF helper draws each line as it is, without wrapping.
 PDF_PAGES = [
     "US cases trace Iran's pursuit of Masih Alinejad\n\n"
-    "US prosecutors brought three separate cases alleging that agents of the Iranian state tried to\n"
-    "silence Masih Alinejad, a Brooklyn-based journalist.",
-    "In July 2021 the Justice Department unsealed an indictment charging four Iranian nationals with\n"
-    "conspiring to kidnap Alinejad. Prosecutors allege that the network, acting on behalf of Iranian\n"
-    "intelligence, hired private investigators in New York to photograph her home.",
+    "In little more than three years, US prosecutors brought three separate cases alleging that agents "
+    "of the Iranian state tried to silence Masih Alinejad, a Brooklyn-based journalist.",
+    "In November 2022 Iran International said the Metropolitan Police had warned two of its presenters "
+    "of credible threats to their lives, which it attributed to Iran's Islamic Revolutionary Guard Corps "
+    "(IRGC).\n"
+    "The same month Ken McCallum, director general of MI5, said the security service had seen at least "
+    "ten potential plots by Iran that year.",
 ]
 
 JSONL_RECORDS = [
     {"id": "rec-1", "title": "Rusesabagina",
      "text": "Paul Rusesabagina, a vocal critic of President Paul Kagame, boarded a private jet operated by "
-             "the Greek charter company GainJet. When the plane came down in Kigali, officers of the Rwanda "
-             "Investigation Bureau (RIB) arrested him. The Rwandan government denied that he was abducted."},
+             "the Greek charter company GainJet. When the plane came down on 28 August, it was in Kigali, "
+             "where officers of the Rwanda Investigation Bureau (RIB) arrested him."},
     {"id": 7,
-     "text": "The Royal Canadian Mounted Police (RCMP) said it was investigating two Chinese police "
-             "stations in Montreal. The Chinese embassy in Ottawa denied the reports."},
+     "text": "On 14 October 2024, RCMP Commissioner Mike Duheme said that agents of the Government of India "
+             "had been linked to homicides, extortion and coercion of people in Canada. Canada ordered Zhao "
+             "Wei, a diplomat at the Chinese Consulate in Toronto, to leave the country in May 2023."},
 ]
 
 # Folder order is by file name; a .jsonl file gives one document per line, ids as written.
@@ -216,8 +221,8 @@ def test_records_carry_the_schema_fields(mixed: Run) -> None:
             # SCHEMA: subject, object and attributed_to name entities of the same output
             assert claim["subject"] in names and claim["object"] in names, claim
             assert claim["attributed_to"] is None or claim["attributed_to"] in names, claim
-    assert sum(len(r["claims"]) for r in mixed.records) >= 3
-    assert by_id(mixed)["brief"]["claims"], "the .txt document should give claims"
+    with_claims = [r["doc_id"] for r in mixed.records if r["claims"]]
+    assert len(with_claims) >= 4, f"claims only in {with_claims}"  # offsets get checked across formats
 
 
 def test_mention_offsets_index_the_document_text(mixed: Run, texts: dict[str, str]) -> None:
@@ -306,7 +311,8 @@ NO_MODEL = (
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_no_model_installed_says_how_to_install(corpus: Corpus, jobs: str) -> None:
-    result = run([sys.executable, "-c", NO_MODEL, "--jobs", jobs, str(corpus.good / "brief.txt")])
+    # No model is loaded, so this takes ~1 s; the timeout catches a worker pool respawning forever.
+    result = run([sys.executable, "-c", NO_MODEL, "--jobs", jobs, str(corpus.good / "brief.txt")], timeout=60)
     assert result.returncode == 1, result.stderr[-2000:]
     assert result.stdout == ""
     assert len(result.err_lines) == 1, result.stderr[-2000:]

@@ -101,8 +101,7 @@ class DocIndex:
             h = h.head
             for c in h.children:
                 if c.dep_ == "nsubj" and c.i != tok.i:
-                    e = self.entity_at(c)
-                    return [e] if e is not None else []
+                    return self.actor(c, depth=1)
         return []
 
     def instrument(self, tok: Token) -> list[int]:

@@ -128,7 +128,8 @@ class ClaimExtractor:
             objects = [] if pred in self.prep_only else [
                 e for t in obj_toks for e in self._object(idx, t, pred, institutional)]
             objects += [e for p, t in preps if p in self.obj_preps[pred] and not (passive and p == "by")
-                        for e in idx.patient(t, institutional)]
+                        for e in (idx.patient(t, institutional) or
+                                  (idx.actor(t) if pred == "investigates" else []))]
             if pred in ("targets", "recruits") and subjects and not objects:
                 # "targeting Canadian citizens": interference in Canada
                 objects = [e for t in obj_toks for e in idx.demonym_people(t)]
@@ -231,8 +232,8 @@ class ClaimExtractor:
         elif n.dep_ in ("attr", "oprd") and not any(c.dep_ == "expl" for c in n.head.children):
             h: Token = n.head  # but not "there is a station"
             for _ in range(4):
-                if h.lemma_.lower() in self.speech:
-                    break
+                if h.lemma_.lower() in self.speech and h.dep_ == "ccomp":
+                    break  # "X reports that ... is an agent": X is the source, not the agent
                 subj = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
                 if subj:
                     members = [e for t in subj for e in idx.actor(t)]
@@ -316,6 +317,8 @@ def inherited_subject(v: Token) -> list[Token]:
         if h.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") or h.head.i == h.i:
             return []
         dep, h = h.dep_, h.head
+        if dep == "conj" and h.pos_ in ("PROPN", "NOUN") and h.dep_ in ("ROOT", "nsubj"):
+            return [h]  # a mis-parse that coordinates the verb with its own subject
         if dep == "acl" and h.pos_ in ("NOUN", "PROPN"):
             # "Beijing's attempts to influence", "an attempt by China to infiltrate"
             actors = [c for c in h.children if c.dep_ in ("poss", "amod", "compound")]
