@@ -80,10 +80,24 @@ class Vocabulary:
         return frozenset(str(w).lower() for w in data.get(key, []) or [])
 
 
+def _check_strings(value: Any, name: str) -> None:
+    """YAML reads bare on/no/yes as booleans: a list item that is not text is a data error."""
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_strings(v, name)
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, bool):
+                raise VocabularyError(f"vocabulary file data/{name}: {v!r} in a list; quote it (\"on\", \"no\")")
+            _check_strings(v, name)
+
+
 def _read(name: str) -> Any:
     try:
         text = resources.files("frontwatch").joinpath("data", name).read_text(encoding="utf-8")
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
+        _check_strings(data, name)
+        return data
     except FileNotFoundError as exc:
         raise VocabularyError(f"vocabulary file data/{name} is missing") from exc
     except yaml.YAMLError as exc:
