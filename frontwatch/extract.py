@@ -46,7 +46,7 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
             merged[key] = Claim(
                 subject=s, predicate=c.pred, object=o, stance=c.stance,
                 attributed_to=ents[c.attributed].name if c.attributed is not None else None,
-                tactic=c.tactic, evidence=Evidence(sent.text.strip(), sent.start_char, sent.end_char),
+                tactic=c.tactic, evidence=_evidence(sent),
                 date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
                 if c.pred in ("funds", "supports") else None,
                 trigger=c.trigger.text if c.trigger is not None else None,
@@ -99,7 +99,7 @@ def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: 
     # Load in the parent first: a missing model is then one ModelNotFoundError here (an initializer
     # that raises makes the pool respawn workers forever), and forked workers inherit the loaded
     # pipeline instead of each spending seconds loading it again.
-    pass
+    load_pipeline()
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, initializer=load_pipeline) as pool:
         yield from pool.imap(_worker, documents, chunksize=1)

@@ -88,7 +88,8 @@ def _check_strings(value: Any, name: str) -> None:
     elif isinstance(value, list):
         for v in value:
             if isinstance(v, bool):
-                raise VocabularyError(f"vocabulary file data/{name}: {v!r} in a list; quote it (\"on\", \"no\")")
+                raise VocabularyError(
+                    f"vocabulary file data/{name}: {v!r} in a list; quote it (\"on\", \"no\")")
             _check_strings(v, name)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,13 +9,11 @@ import pytest
 if TYPE_CHECKING:
     from spacy.language import Language
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"  # the evaluation set and seed corpus live beside the repository
-
 
 @pytest.fixture(scope="session")
 def pipeline() -> Language:
-    """The full frontwatch pipeline; `load_pipeline` caches it, so the API calls in tests reuse it."""
+    """The full frontwatch pipeline.  `load_pipeline` caches it per process, so every test that goes
+    through the Python API (extract_documents, extract_one) after this fixture reuses the same one."""
     from frontwatch.pipeline import load_pipeline
 
     return load_pipeline()

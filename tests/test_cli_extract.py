@@ -160,7 +160,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     (good / "brief.txt").write_text(TXT, encoding="utf-8")
     (good / "notes.md").write_text(MD, encoding="utf-8")
     (good / "page.html").write_bytes((FIXTURES / "article.html").read_bytes())
-    (good / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in JSONL_RECORDS), encoding="utf-8")
+    records = "".join(json.dumps(r) + "\n" for r in JSONL_RECORDS)
+    (good / "records.jsonl").write_text(records, encoding="utf-8")
     (good / "report.pdf").write_bytes(make_text_pdf(PDF_PAGES, title="US cases"))
     bad_dir = tmp_path_factory.mktemp("bad")
     bad = {}

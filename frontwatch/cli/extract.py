@@ -22,7 +22,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one 
 def _say(message: str) -> None:
     """One line on stderr, never wrapped: Rich folds at the terminal width (80 columns when piped),
     which would split a long path over two lines and break "one line per problem"."""
-    err.print(message, markup=False, emoji=False)
+    err.print(message, markup=False, emoji=False, soft_wrap=True)
 
 
 def extract(

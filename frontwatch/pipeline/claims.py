@@ -43,10 +43,16 @@ class FoundClaim:
     pred: str
     obj: int
     sent: Span
-    trigger: Token | None = None
+    trigger: Token | None = None  # None for structural claims (roles, possessives, places in names)
     stance: str = "asserted"
     attributed: int | None = None
     tactic: str | None = None
+    anchor: Token | None = None  # where a structural claim sits in the parse
+
+    @property
+    def head(self) -> Token:
+        """The token whose ancestors decide the claim's stance."""
+        return self.trigger if self.trigger is not None else (self.anchor or self.sent.root)
 
 
 class ClaimExtractor:
@@ -97,7 +103,8 @@ class ClaimExtractor:
                 elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns
                                                         or lemma in self.phrases):
                     found += self._noun(idx, tok, sent)
-            found += [FoundClaim(s, p, o, sent, t) for s, p, o, t in structural_claims(idx, sent)]
+            found += [FoundClaim(s, p, o, sent, None, anchor=a)
+                      for s, p, o, a in structural_claims(idx, sent)]
         doc._.fw_entities = idx.ents
         doc._.fw_claims = [c for c in found if self._typed(idx, c)]
         return doc

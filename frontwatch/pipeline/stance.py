@@ -38,9 +38,12 @@ class StanceTagger:
         return doc
 
     def _tag(self, idx: DocIndex, c: FoundClaim) -> None:
-        if c.trigger is None:
-            return  # structural claims (roles, possessives, names with places) are the text's own description
-        anchor = c.trigger
+        anchor = c.head
+        if c.trigger is None and not _existential(anchor):
+            # roles, possessives and places in names describe; "X reports there is a station in Y" reports
+            return
+        structural = c.trigger is None
+        reported: tuple[Token, list[int]] | None = None
         for a in _ancestors(anchor):
             lemma = a.lemma_.lower()
             if a.pos_ not in ("VERB", "AUX") and lemma not in ("according",):
@@ -51,27 +54,77 @@ class StanceTagger:
                 if not any(t.lower_ in self.generic for t in objs):
                     c.stance, c.attributed = "denied", self._speaker(idx, a)
                     return
-            if lemma in self.reporting and a.i != anchor.i:
-                c.stance, c.attributed = "alleged", self._speaker(idx, a)
-                if c.attributed == c.obj and c.pred != "investigates":
-                    c.attributed = None
-                return
+            if lemma in self.reporting and a.i != anchor.i and not (structural and a.i == anchor.head.i
+                                                                       and anchor.dep_.startswith("nsubj")):
+                # the outermost reporting verb with a known speaker is the document's source
+                speakers = self._speakers(idx, a)
+                if reported is None or speakers:
+                    reported = (a, speakers)
+        if reported is not None:
+            self._allege(c, reported[1])
+            return
         speaker = self._according(idx, c.sent) or self._headline_source(idx, c.sent)
         if speaker is not None:
-            c.stance, c.attributed = "alleged", speaker
+            self._allege(c, [speaker])
             return
-        if any(t.lower_ in self.hedges or t.lemma_.lower() in self.hedges for t in c.sent):
+        quoted = self._quote_source(idx, c.sent)
+        if quoted is not None:
+            self._allege(c, [quoted] if quoted >= 0 else [])
+            return
+        if not structural and any(t.lower_ in self.hedges or t.lemma_.lower() in self.hedges for t in c.sent):
             c.stance = "alleged"
             c.attributed = self._report_source(idx, c.sent)
 
-    def _speaker(self, idx: DocIndex, verb: Token) -> int | None:
+    @staticmethod
+    def _allege(c: FoundClaim, speakers: list[int]) -> None:
+        """Alleged by the speaker; an actor describing its own act ("CSIS said it ...") asserts it."""
+        if c.subj in speakers:
+            c.stance, c.attributed = "asserted", None
+        else:
+            c.stance, c.attributed = "alleged", speakers[0] if speakers else None
+
+    def _speakers(self, idx: DocIndex, verb: Token) -> list[int]:
+        """The speaker and those coordinated with it ("CSIS and other agencies said")."""
+        first = self._speaker(idx, verb)
+        if first is None:
+            return []
+        found = [first]
         for ch in verb.children:
-            if ch.dep_ in ("nsubj", "nsubjpass") or ch.dep_ == "agent":
-                toks = [ch] if ch.dep_ != "agent" else [g for g in ch.children if g.dep_ == "pobj"]
-                for t in toks:
-                    e = self._source_entity(idx, t)
-                    if e is not None:
-                        return e
+            if ch.dep_ == "nsubj":
+                found += [e for c in ch.children if c.dep_ == "conj" for e in idx.actor(c)]
+        return list(dict.fromkeys(found))
+
+    def _quote_source(self, idx: DocIndex, sent: Span) -> int | None:
+        """A sentence in quotation marks after "X says:" or before "..., X said." is X's (-1: unknown)."""
+        first = next((t for t in sent if not t.is_space), None)
+        if first is None or first.text not in ("“", '"', "‘"):
+            return None
+        doc = sent.doc
+        before = doc[sent.start - 1] if sent.start > 0 else None
+        for neighbour in (before.sent if before is not None else None,
+                          doc[sent.end].sent if sent.end < len(doc) else None):
+            if neighbour is None:
+                continue
+            for t in neighbour:
+                if t.lemma_.lower() in self.reporting and t.pos_ == "VERB":
+                    speaker = self._speaker(idx, t)
+                    if speaker is not None:
+                        return speaker
+        return -1
+
+    def _speaker(self, idx: DocIndex, verb: Token) -> int | None:
+        """Who speaks: the subject of an active verb, the "by" agent of a passive one."""
+        passive = any(ch.dep_ in ("nsubjpass", "auxpass") for ch in verb.children)
+        for ch in verb.children:
+            toks = []
+            if ch.dep_ == "nsubj" and not passive:
+                toks = [ch]
+            elif ch.dep_ == "agent":
+                toks = [g for g in ch.children if g.dep_ == "pobj"]
+            for t in toks:
+                e = self._source_entity(idx, t)
+                if e is not None:
+                    return e
         return None
 
     def _source_entity(self, idx: DocIndex, tok: Token) -> int | None:
@@ -79,6 +132,9 @@ class StanceTagger:
         e = idx.entity_at(tok)
         if e is not None:
             return e
+        if tok.pos_ == "PRON":  # "CSIS issued a warning detailing how it says ..."
+            found = idx.actor(tok)
+            return found[0] if found else None
         if tok.lemma_.lower() in self.report_nouns or tok.lower_ in self.report_nouns:
             for ch in tok.subtree:
                 e = idx.entity_at(ch)
@@ -144,6 +200,11 @@ class StanceTagger:
     def _same_side(self, idx: DocIndex, a: int, b: int) -> bool:
         ea, eb = idx.ents[a], idx.ents[b]
         return a == b or (ea.state is not None and ea.state == eb.state)
+
+
+def _existential(tok: Token) -> bool:
+    """"there is a station in Prato": the mention's existence is what is stated."""
+    return tok.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in tok.head.children)
 
 
 def _ancestors(tok: Token) -> list[Token]:

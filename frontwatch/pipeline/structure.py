@@ -27,11 +27,13 @@ def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
     mentions = _mentions(idx, sent)
     for span, e in mentions:
         typ = idx.ents[e].type
+        found = list(_possessive(idx, span, e, typ))
         if typ == "person":
-            yield from _roles(idx, span, e, roles)
-        yield from _possessive(idx, span, e, typ)
+            found += _roles(idx, span, e, roles)
         if typ in LOCATED_TYPES:
-            yield from _located(idx, span, e)
+            found += _located(idx, span, e)
+        # the mention anchors the claim in the parse, so "X reports that there is a station in Y" is X's
+        yield from ((s, p, o, span.root) for s, p, o, _ in found)
 
 
 def _mentions(idx: DocIndex, sent: Span) -> list[tuple[Span, int]]:
