@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from ..vocab import Vocabulary, load_vocabulary
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
+HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Prof", "Prof."}
 PRONOUNS = {"he", "she", "him", "his", "her"}
 IN_CITY = re.compile(r"\b(in|at)\b")
 GENERIC_MISSION = re.compile(r"^(the )?(consulate|embassy)( general)?$", re.I)
@@ -142,8 +143,10 @@ class AliasLinker:
         text = span.text
         if text.isupper() and 2 <= len(text) <= 8 and f"a:{text}" in by_key:
             return ents[by_key[f"a:{text}"]]
-        if typ == "person" or (len(span) <= 2 and span[0].pos_ == "PROPN"):
-            words = text.split()
+        words = text.split()
+        # a surname or given name alone ("Lijian", "CG Tong"), never another full name ("Kamalpreet Singh")
+        short = len(words) == 1 or (len(words) == 2 and (words[0] in HONORIFICS or words[0].isupper()))
+        if short and (typ == "person" or span[0].pos_ == "PROPN"):
             for p in reversed(persons):
                 full = p.name.split()
                 if len(full) > len(words) and words[-1] in full and words[-1][0].isupper():

@@ -85,6 +85,22 @@ class DocIndex:
                         found += [x for x in self.actor(g, depth + 1) if self.ents[x].type != "place"]
         return found
 
+    def _apposed(self, tok: Token) -> list[int]:
+        """"four nationals, Karan Brar, X and Y" / "the group, a syndicate run by": the named ones."""
+        found: list[int] = []
+        if tok.dep_ == "appos":
+            e = self.entity_at(tok.head)
+            if e is not None:
+                return [e]
+        for c in tok.children:
+            if c.dep_ == "appos":
+                e = self.entity_at(c)
+                if e is not None:
+                    found.append(e)
+                    found += [x for cc in c.children if cc.dep_ == "conj"
+                              for x in [self.entity_at(cc)] if x is not None]
+        return found
+
     def _pronoun(self, tok: Token) -> list[int]:
         """"they (the PRC Consulate)" -> the apposition; "X said they ..." -> X."""
         for c in tok.children:
@@ -145,6 +161,9 @@ class DocIndex:
         e = self.entity_at(tok)
         if e is not None:
             return [e]
+        named = self._apposed(tok)
+        if named:
+            return named
         if institutional:
             for c in tok.children:
                 if c.dep_ in ("amod", "compound", "poss", "nmod"):

@@ -308,7 +308,7 @@ def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Toke
         subj = [v.head if t.lower_ in RELATIVE else t for t in subj]
         obj = [v.head if t.lower_ in RELATIVE else t for t in obj]
         if v.dep_ == "acl" and not subj and not passive:
-            subj = [v.head]
+            subj = [v.head] + inherited_subject(v)
         if v.dep_ == "acl" and passive and not obj:
             obj = [v.head]
     if not subj and not passive:
@@ -331,7 +331,11 @@ def inherited_subject(v: Token) -> list[Token]:
             actors = [c for c in h.children if c.dep_ in ("poss", "amod", "compound")]
             actors += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
                        for g in c.children if g.dep_ == "pobj"]
-            return actors
+            if actors:
+                return actors
+            if h.dep_ == "dobj":  # "X unsealed an indictment charging Y": X charges
+                return [c for c in h.head.children if c.dep_ == "nsubj"]
+            return []
         if dep == "prep":
             # object control: "charged X with plotting", "X was accused of being"
             controlled = [c for c in h.children if c.dep_ in ("dobj", "nsubjpass")]

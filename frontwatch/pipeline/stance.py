@@ -15,6 +15,8 @@ from ..vocab import Vocabulary, load_vocabulary
 from .args import DocIndex
 from .claims import FoundClaim
 
+MODALS = {"may", "might", "could"}
+
 
 class StanceTagger:
     """Sets stance and attribution on the claims of a document."""
@@ -71,9 +73,21 @@ class StanceTagger:
         if quoted is not None:
             self._allege(c, [quoted] if quoted >= 0 else [])
             return
-        if not structural and any(t.lower_ in self.hedges or t.lemma_.lower() in self.hedges for t in c.sent):
+        if not structural and self._hedged(anchor):
             c.stance = "alleged"
             c.attributed = self._report_source(idx, c.sent)
+
+    def _hedged(self, anchor: Token) -> bool:
+        """A hedge on the claim's own clause: on the trigger or a word that governs it ("reportedly
+        directed", "is believed to", "an alleged scheme"); not one elsewhere in the sentence."""
+        scope = {t.i for t in _ancestors(anchor)}
+        for t in anchor.sent:
+            word = t.lower_ if t.lower_ in self.hedges else t.lemma_.lower()
+            if word not in self.hedges or (word in MODALS and t.tag_ != "MD"):
+                continue  # "in May 2024" is no hedge
+            if t.i in scope or t.head.i in scope:
+                return True
+        return False
 
     @staticmethod
     def _allege(c: FoundClaim, speakers: list[int]) -> None:

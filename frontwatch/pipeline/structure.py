@@ -66,6 +66,10 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
     descr = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         descr += [c for c in root.head.children if c.dep_ == "attr"]
+    for rel in root.children:  # "Rai, who was the station chief of RAW"
+        if rel.dep_ == "relcl" and rel.lemma_ == "be" and any(
+                c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in rel.children):
+            descr += [c for c in rel.children if c.dep_ == "attr"]
     for d in list(descr):
         descr += [c for c in d.children if c.dep_ == "conj"]
     for d in descr:
