@@ -102,7 +102,7 @@ def timed(label: str, words: int, work: Callable[[], int], warm_up: Callable[[],
     start = time.perf_counter()
     n = work()
     seconds = time.perf_counter() - start
-    print(f"  {label:<34}{seconds:9.2f} s  ({n} documents)", file=sys.stderr, flush=True)
+    print(f"  {label:<38}{seconds:9.2f} s  ({n} documents)", file=sys.stderr, flush=True)
     return Timing(label, seconds, words)
 
 
@@ -154,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio = t_full.rate / t_base.rate
     speedup = t_one.seconds / t_many.seconds
     print()
-    print(f"pipeline / bare model throughput   {ratio:6.2f}   (goal >= {RATIO_GOAL:.2f}: "
+    print(f"pipeline / bare model throughput   {ratio:6.3f}   (goal >= {RATIO_GOAL:.2f}: "
           f"{'met' if ratio >= RATIO_GOAL else 'MISSED'})")
-    print(f"jobs={args.jobs} / jobs=1 speed-up          {speedup:6.2f}x  (goal >= {SPEEDUP_GOAL:.1f}x: "
+    print(f"jobs={args.jobs} / jobs=1 speed-up          {speedup:6.3f}x  (goal >= {SPEEDUP_GOAL:.1f}x: "
           f"{'met' if speedup >= SPEEDUP_GOAL else 'MISSED'})")
     return 0
 

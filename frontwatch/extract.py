@@ -20,7 +20,8 @@ def to_extraction(document: Document, doc: Doc) -> Extraction:
     """The entities and claims of a processed spaCy Doc as model objects."""
     ents: list[DocEntity] = doc._.fw_entities or []
     found: list[FoundClaim] = doc._.fw_claims or []
-    used = {c.subj for c in found} | {c.obj for c in found} | {c.attributed for c in found if c.attributed}
+    used = {c.subj for c in found} | {c.obj for c in found}
+    used |= {c.attributed for c in found if c.attributed is not None}
     entities = [
         Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name],
                mentions=[Mention(m.start_char, m.end_char, m.text) for m in e.mentions], gazetteer_id=e.gid)

@@ -328,7 +328,7 @@ def inherited_subject(v: Token) -> list[Token]:
             return [h]  # a mis-parse that coordinates the verb with its own subject
         if dep == "acl" and h.pos_ in ("NOUN", "PROPN"):
             # "Beijing's attempts to influence", "an attempt by China to infiltrate"
-            actors = [c for c in h.children if c.dep_ in ("poss", "amod", "compound")]
+            actors = [c for c in h.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
             actors += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
                        for g in c.children if g.dep_ == "pobj"]
             if actors:

@@ -65,7 +65,9 @@ class StanceTagger:
         if reported is not None:
             self._allege(c, reported[1])
             return
-        speaker = self._according(idx, c.sent) or self._headline_source(idx, c.sent)
+        speaker = self._according(idx, c.sent)
+        if speaker is None:  # entity 0 is a speaker too: compare with None, never truthiness
+            speaker = self._headline_source(idx, c.sent)
         if speaker is not None:
             self._allege(c, [speaker])
             return

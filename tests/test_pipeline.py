@@ -1,0 +1,146 @@
+"""Unit tests of the pipeline components on short sentences written for these tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from frontwatch.extract import extract_one
+from frontwatch.model import Document, Extraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def run(text: str) -> Extraction:
+    return extract_one(Document(id="t", text=text))
+
+
+def entity(result: Extraction, form: str) -> tuple[str, str, list[str]]:
+    for e in result.entities:
+        if form == e.name or form in e.aliases:
+            return e.name, e.type, e.aliases
+    raise AssertionError(f"no entity {form!r} in {[e.name for e in result.entities]}")
+
+
+def claims(result: Extraction) -> set[tuple[str, str, str]]:
+    return {(c.subject, c.predicate, c.object) for c in result.claims}
+
+
+def test_pipeline_has_versioned_components(pipeline: Language) -> None:
+    names = set(pipeline.pipe_names)
+    assert {"gazetteer", "entity_types", "aliases", "claims", "stance", "tactics"} <= names
+    assert pipeline.get_pipe_meta("claims").factory == "frontwatch_claims_v1"
+
+
+@pytest.mark.parametrize(("text", "form", "name", "typ"), [
+    ("The Ministry of State Security denied the report.", "Ministry of State Security",
+     "Ministry of State Security", "state_body"),
+    ("Officials in Beijing's government said nothing.", "Beijing", "China", "country"),
+    ("The Chinese government rejected the accusation.", "Chinese government", "China", "country"),
+    ("Agents of the Russian special services followed him.", "Russian special services", None, "state_body"),
+    ("She met the Chinese Consulate in Calgary last year.", "Chinese Consulate in Calgary",
+     "Chinese Consulate in Calgary", "diplomatic_mission"),
+    ("Reporters found a police station in Budapest run by Chinese officers.", "police station in Budapest",
+     "police station in Budapest", "overseas_station"),
+    ("Maria Lopez travelled to Lisbon in March.", "Maria Lopez", "Maria Lopez", "person"),
+    ("The Uyghur Advocacy League held a vigil in Oslo.", "Oslo", "Oslo", "place"),
+])
+def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
+    got_name, got_type, _ = entity(run(text), form)
+    assert (got_name if name else None, got_type) == (name, typ)
+
+
+@pytest.mark.parametrize(("text", "name", "alias"), [
+    ("The Australian Security Intelligence Organisation (ASIO) warned MPs. ASIO named no one.",
+     "Australian Security Intelligence Organisation", "ASIO"),
+    ("Dmitri Volkov was arrested in Tallinn. Prosecutors say Volkov reported to Moscow.",
+     "Dmitri Volkov", "Volkov"),
+    ("The Chinese Consulate in Sydney hosted a dinner. The Consulate declined to comment.",
+     "Chinese Consulate in Sydney", "Consulate"),
+    ("Canada expelled a diplomat. Ottawa's decision angered Beijing.", "Canada", "Ottawa"),
+])
+def test_alias_linking(text: str, name: str, alias: str) -> None:
+    got_name, _, aliases = entity(run(text), alias)
+    assert got_name == name and alias in aliases
+
+
+def test_full_names_sharing_a_surname_stay_apart() -> None:
+    result = run("Karan Singh met Amrit Singh in Surrey. Police later arrested Amrit Singh.")
+    names = {e.name for e in result.entities if e.type == "person"}
+    assert {"Karan Singh", "Amrit Singh"} <= names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # active, passive and nominal wording
+    ("The Ministry of State Security recruited Elena Petrova in 2019.",
+     ("Ministry of State Security", "recruits", "Elena Petrova")),
+    ("Elena Petrova was recruited by the Ministry of State Security.",
+     ("Ministry of State Security", "recruits", "Elena Petrova")),
+    ("The IRGC funded Hezbollah for years.", ("Islamic Revolutionary Guard Corps", "funds", "Hezbollah")),
+    ("Tomas Berg received $40,000 from the Kremlin.", ("Kremlin", "funds", "Tomas Berg")),
+    ("The FBI charged Wei Lin with stalking a dissident.",
+     ("Federal Bureau of Investigation", "investigates", "Wei Lin")),
+    ("Russian interference in Moldova intensified before the vote.", ("Russia", "interferes_in", "Moldova")),
+    ("Beijing's attempts to influence Australian politics continued.",
+     ("China", "interferes_in", "Australia")),
+    ("Ahmad Karimi, a spokesperson for the Iranian foreign ministry, dismissed the report.",
+     ("Ahmad Karimi", "affiliated_with", "Iranian Ministry of Foreign Affairs")),
+    ("MI5 director general Ken McCallum spoke in London.", ("Ken McCallum", "affiliated_with", "MI5")),
+    ("Lena Vogel was an agent of the GRU.", ("Lena Vogel", "affiliated_with", "GRU")),
+    ("The senator met with the Chinese Embassy in Canberra twice.",
+     ("Chinese Embassy in Canberra", "located_in", "Canberra")),
+    ("Investigators say Chinese officials harassed Yusuf Tohti in Istanbul.",
+     ("China", "targets", "Yusuf Tohti")),
+])
+def test_claims(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in claims(run(text))
+
+
+def test_no_claim_without_two_named_ends() -> None:
+    assert not run("The agency recruited several people last year.").claims
+
+
+@pytest.mark.parametrize(("text", "stance", "attributed"), [
+    ("The IRGC funded Hezbollah for years.", "asserted", None),
+    ("The IRGC reportedly funded Hezbollah.", "alleged", None),
+    ("Reuters reported that the IRGC funded Hezbollah.", "alleged", "Reuters"),
+    ("According to Amnesty International, the IRGC funded Hezbollah.", "alleged", "Amnesty International"),
+    ("Iran denied that the IRGC funded Hezbollah.", "denied", "Iran"),
+    ("In May 2024 the IRGC funded Hezbollah.", "asserted", None),
+])
+def test_stance_and_attribution(text: str, stance: str, attributed: str | None) -> None:
+    (claim,) = [c for c in run(text).claims if c.predicate == "funds"]
+    assert (claim.stance, claim.attributed_to) == (stance, attributed)
+
+
+def test_anaphoric_denial_by_the_accused() -> None:
+    result = run("The FSB harassed Olga Ivanova in Riga. The FSB denied the allegations.")
+    (claim,) = [c for c in result.claims if c.predicate == "targets"]
+    assert claim.stance == "denied" and claim.attributed_to == "FSB"
+
+
+@pytest.mark.parametrize(("text", "predicate", "tactic"), [
+    ("The FSB harassed Olga Ivanova in Riga.", "targets", "intimidation"),
+    ("The GRU spread disinformation to discredit Olga Ivanova.", "targets", "disinformation"),
+    ("Chinese police pressured Li Ming to return to China.", "targets", "forced_return"),
+    ("The RCMP investigated Li Ming.", "investigates", "countermeasure"),
+    ("The Kremlin funded Voice of Europe.", "funds", "covert_funding"),
+])
+def test_tactics(text: str, predicate: str, tactic: str) -> None:
+    found = [c for c in run(text).claims if c.predicate == predicate]
+    assert found and found[0].tactic == tactic
+
+
+def test_evidence_and_offsets_index_the_text() -> None:
+    text = "Headline without a stop\nThe Kremlin paid $2 million to Voice of Europe in March 2024."
+    result = run(text)
+    (claim,) = [c for c in result.claims if c.predicate == "funds"]
+    assert claim.evidence is not None
+    assert text[claim.evidence.start:claim.evidence.end].strip() == claim.evidence.text
+    assert claim.evidence.text.startswith("The Kremlin")  # the headline is its own sentence
+    assert claim.amount == "$2 million" and claim.date == "March 2024"
+    for e in result.entities:
+        for m in e.mentions:
+            assert text[m.start:m.end] == m.text
