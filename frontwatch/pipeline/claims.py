@@ -106,7 +106,7 @@ class ClaimExtractor:
             found += [FoundClaim(s, p, o, sent, None, anchor=a)
                       for s, p, o, a in structural_claims(idx, sent)]
         doc._.fw_entities = idx.ents
-        doc._.fw_claims = [c for c in found if self._typed(idx, c)]
+        doc._.fw_claims = [person_roles(idx, c) for c in found if self._typed(idx, c)]
         return doc
 
     def _typed(self, idx: DocIndex, c: FoundClaim) -> bool:
@@ -209,9 +209,12 @@ class ClaimExtractor:
                     e = idx.demonym(c)
                 if e is not None and idx.ents[e].type not in ("place",):
                     subjects.append(e)
-            elif c.dep_ == "prep":
+        for c in n.children:
+            if c.dep_ == "prep":
                 pobjs = [g for g in c.children if g.dep_ == "pobj"]
-                if c.lower_ in self.subj_preps[pred]:
+                # "his support of Ukraine": with an owner named, "of" introduces the object
+                if c.lower_ in self.subj_preps[pred] and not (c.lower_ == "of" and subjects
+                                                               and c.lower_ in self.obj_preps[pred]):
                     subjects += [e for g in pobjs for e in idx.actor(g)]
                 elif c.lower_ in self.obj_preps[pred]:
                     objects += [e for g in pobjs for e in idx.patient(g, institutional)]
@@ -280,6 +283,14 @@ def retarget(idx: DocIndex, pred: str, obj: int) -> str:
     if pred == "targets" and idx.ents[obj].type in ("country", "place"):
         return "interferes_in"
     return pred
+
+
+def person_roles(idx: DocIndex, c: FoundClaim) -> FoundClaim:
+    """A person who founds, heads or runs a body holds a role in it (SCHEMA: affiliated_with)."""
+    if c.pred == "controls" and idx.ents[c.subj].type == "person" and idx.ents[c.obj].type in (
+            "organization", "state_body", "diplomatic_mission", "overseas_station"):
+        c.pred = "affiliated_with"
+    return c
 
 
 def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Token]], bool]:
