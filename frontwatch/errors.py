@@ -29,3 +29,11 @@ class ModelNotFoundError(FrontwatchError):
 
 class VocabularyError(FrontwatchError):
     """A domain vocabulary file is missing or malformed."""
+
+
+class StoreError(FrontwatchError):
+    """The evidence store could not be opened or written."""
+
+
+class NotFoundError(FrontwatchError):
+    """A named entity, claim or audit entry does not exist in the store."""

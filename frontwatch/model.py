@@ -25,6 +25,7 @@ class Document:
     url: str | None = None
     date: str | None = None
     source: str | None = None  # the file it was read from
+    publisher: str | None = None  # who published it (a web page's site name), if known
 
 
 @dataclass(slots=True)
@@ -123,6 +124,7 @@ class Extraction:
             "url": doc.url,
             "date": doc.date,
             "source": doc.source,
+            "publisher": doc.publisher,
             "entities": [e.to_dict() for e in self.entities],
             "claims": [c.to_dict() for c in self.claims],
         }

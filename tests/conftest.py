@@ -1,7 +1,10 @@
-"""Shared fixtures: the spaCy pipeline is loaded at most once per test session (~2 s)."""
+"""Shared fixtures: the spaCy pipeline is loaded at most once per test session (~2 s); a PostgreSQL
+server is started at most once per session, and only when a test asks for it."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,3 +20,43 @@ def pipeline() -> Language:
     from frontwatch.pipeline import load_pipeline
 
     return load_pipeline()
+
+
+# --- PostgreSQL: a real server, no mocks (see tests/pg.py) ---------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A SQLAlchemy URL of a PostgreSQL database for this session.
+
+    ``FRONTWATCH_TEST_PG_URL`` if set (used as is, with the driver made psycopg 3); otherwise a
+    throwaway server started from the installed PostgreSQL and stopped at session end.  Skips when
+    neither is available; .ci/run installs PostgreSQL, so CI always runs these tests.
+    """
+    import pg
+
+    given = os.environ.get(pg.ENV_URL)
+    if given:
+        yield pg.pg_sqlalchemy_url(given).render_as_string(hide_password=False)
+        return
+    try:
+        server = pg.start_server()
+    except pg.PgUnavailable as exc:
+        pytest.skip(f"PostgreSQL is not installed ({exc}) and {pg.ENV_URL} is not set; "
+                    "install the 'postgresql' package (.ci/run does) or point the variable at a server")
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_empty_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database (fw_<uuid hex>) on the session's server, dropped after the test."""
+    import pg
+    from sqlalchemy.engine import make_url
+
+    url = pg.create_database(pg_url)
+    try:
+        yield url
+    finally:
+        pg.drop_database(pg_url, str(make_url(url).database))

@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,7 +155,7 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     good = tmp_path_factory.mktemp("good")
     (good / "brief.txt").write_text(TXT, encoding="utf-8")
     (good / "notes.md").write_text(MD, encoding="utf-8")
@@ -168,7 +168,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     for case, name, contents, _ in BAD:
         bad[case] = bad_dir / name
         bad[case].write_bytes(contents())
-    return Corpus(good, bad)
+    yield Corpus(good, bad)
+    bad["50mb-text-file"].unlink()  # pytest keeps the last three temp dirs; don't keep 50 MB in each
 
 
 @pytest.fixture(scope="module")
@@ -190,10 +191,6 @@ def all_bad(corpus: Corpus) -> Run:
 def texts(corpus: Corpus) -> dict[str, str]:
     """Each good document's text as frontwatch reads it: the offsets in the output index these."""
     return {d.id: d.text for name in GOOD_FILES for d in load_file(corpus.good / name)}
-
-
-def by_id(result: Run) -> dict[str, dict[str, Any]]:
-    return {r["doc_id"]: r for r in result.records}
 
 
 # --- good inputs ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from .extract import extract
+from .review import audit, review, undo
+from .store import claims, entity_app, ingest, stats
 
 app = typer.Typer(
     name="frontwatch",
@@ -15,6 +17,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(extract)
+app.command()(ingest)
+app.command()(stats)
+app.add_typer(entity_app, name="entity")
+app.command()(claims)
+app.command()(review)
+app.command()(audit)
+app.command()(undo)
 
 
 @app.callback()

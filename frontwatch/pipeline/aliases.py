@@ -163,7 +163,8 @@ class AliasLinker:
         last: tuple[int, int] | None = None  # (entity, sentence start)
         for tok in doc:
             e = tok2ent[tok.i]
-            if e >= 0 and ents[e].type == "person":
+            # only a person who was the subject of a clause is a safe antecedent
+            if e >= 0 and ents[e].type == "person" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT"):
                 last = (e, tok.sent.start)
             elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON" and last is not None:
                 if tok.sent.start - last[1] < 120:

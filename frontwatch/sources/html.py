@@ -6,6 +6,7 @@ import codecs
 import html as html_lib
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,28 +76,57 @@ def _field(result: Any, name: str) -> str | None:
     return None
 
 
-def load(path: Path, data: bytes) -> Document:
-    """One document per page; the id is the file stem, url and date come from the page."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What trafilatura reads from one HTML page: the main text and the page's own metadata."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    publisher: str | None = None  # trafilatura's ``sitename``
+
+
+def extract_page(where: str, page: str, url: str | None = None) -> Page:
+    """Main text and metadata of an HTML page given as a string (``where`` names it in errors).
+
+    ``url`` is where the page was fetched from, if known: trafilatura uses it when the page
+    names no canonical URL, and htmldate may read a date from it.
+    """
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    where = str(path)
-    page = decode_html(where, data)
     if not page.strip():
         raise SourceError(where, "no text")
     with quiet_loggers(*_LOGGERS), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = trafilatura.bare_extraction(page, include_comments=False, with_metadata=True)
+            result = trafilatura.bare_extraction(
+                page, url=url, include_comments=False, with_metadata=True
+            )
         except Exception as exc:  # a library bug on odd markup must not become a traceback
             raise SourceError(where, f"could not parse the HTML page: {short_message(exc)}") from None
     text = _field(result, "text") if result is not None else None
     if not text:
         raise SourceError(where, "no main text found in the HTML page")
-    return Document(
-        id=path.stem,
+    return Page(
         text=normalise_text(text),
         title=_field(result, "title") or title_from_tag(page),
         url=_field(result, "url"),
         date=_field(result, "date"),
+        publisher=_field(result, "sitename"),
+    )
+
+
+def load(path: Path, data: bytes) -> Document:
+    """One document per page; the id is the file stem, url, date and publisher come from the page."""
+    where = str(path)
+    page = extract_page(where, decode_html(where, data))
+    return Document(
+        id=path.stem,
+        text=page.text,
+        title=page.title,
+        url=page.url,
+        date=page.date,
         source=where,
+        publisher=page.publisher,
     )

@@ -52,9 +52,11 @@ def _read(where: str, data: bytes) -> tuple[list[str], str | None]:
         raise SourceError(where, f"damaged PDF: {short_message(exc)}") from None
 
 
-def load(path: Path, data: bytes) -> Document:
-    """One document per file; pages are joined with blank lines, the id is the file stem."""
-    where = str(path)
+def read_pdf(where: str, data: bytes) -> tuple[str, str | None]:
+    """The text (pages joined with blank lines) and title of a PDF given as bytes.
+
+    ``where`` names it in errors: a file path, or the URL it was downloaded from.
+    """
     if b"%PDF-" not in data[:1024]:
         raise SourceError(where, "not a PDF file (no %PDF- header)")
     # pypdf logs a warning for every repair it attempts; the user gets our one line instead.
@@ -67,4 +69,11 @@ def load(path: Path, data: bytes) -> Document:
     text = "\n\n".join(t for t in texts if t.strip())
     if not text:
         raise SourceError(where, NO_TEXT_LAYER)
+    return text, title
+
+
+def load(path: Path, data: bytes) -> Document:
+    """One document per file; pages are joined with blank lines, the id is the file stem."""
+    where = str(path)
+    text, title = read_pdf(where, data)
     return Document(id=path.stem, text=text, title=title, source=where)

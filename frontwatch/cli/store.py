@@ -1,0 +1,240 @@
+"""Store commands: ingest, stats, entity (show, merge, split), claims, review, audit, undo."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from ..errors import FrontwatchError, SourceError
+from ..model import PREDICATES, STANCES, Document
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+Db = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite path (env FRONTWATCH_DB; "
+                                        "default ./frontwatch.db).", show_default=False)]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+By = Annotated[str | None, typer.Option("--by", help="Who makes the change (default: $FRONTWATCH_USER or "
+                                        "the login name).", show_default=False)]
+
+
+def actor(by: str | None) -> str:
+    return by or os.environ.get("FRONTWATCH_USER") or getpass.getuser()
+
+
+def open_store(db: str | None) -> Any:
+    from ..store.db import Store
+
+    return Store(db)
+
+
+def fail(exc: Exception) -> typer.Exit:
+    err.print(f"frontwatch: {exc}", markup=False)
+    return typer.Exit(1)
+
+
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
+    db: Db = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction processes.")] = 1,
+    allow_private_urls: Annotated[bool, typer.Option(
+        "--allow-private-urls", help="Allow URLs on private, loopback or link-local addresses.")] = False,
+) -> None:
+    """Extract documents and store them with provenance, resolving entities across documents.
+
+    The same text again adds nothing; the same URL with new text is stored as a new version. Each
+    document is one transaction. Exit status 0 when at least one document was stored or already known.
+    """
+    from ..sources import iter_documents
+    from ..store.ingest import ingest as run_ingest
+
+    try:
+        store = open_store(db)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    items: list[Document | SourceError] = []
+    for value in inputs:
+        if value.startswith(("http://", "https://")):
+            from ..sources.web import fetch_url
+
+            try:
+                items.append(fetch_url(value, allow_private=allow_private_urls))
+            except SourceError as exc:
+                items.append(exc)
+        else:
+            items.extend(iter_documents([Path(value)]))
+    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(items), rate="-")
+
+        def tick(name: str, status: str) -> None:
+            progress.advance(task)
+            t = progress.tasks[0]
+            progress.update(task, rate=f"{(t.completed / t.elapsed):.1f}" if t.elapsed else "-")
+            if status == "failed":
+                progress.console.print(f"frontwatch: failed {name}", markup=False)
+
+        try:
+            report = run_ingest(store, items, jobs=jobs, on_progress=tick)
+        except FrontwatchError as exc:
+            raise fail(exc) from None
+    for name, reason in report.failed:
+        err.print(f"frontwatch: skipped {name}: {reason}", markup=False)
+    err.print(f"frontwatch: {len(report.new)} new, {len(report.unchanged)} unchanged, "
+              f"{len(report.updated)} updated, {len(report.failed)} failed -> {store.display_url}",
+              markup=False)
+    if report.processed == 0:
+        raise typer.Exit(1)
+
+
+def stats(db: Db = None, as_json: Json = False) -> None:
+    """Counts of documents, entities, claims and evidence in the store."""
+    from ..store.queries import stats as get_stats
+
+    try:
+        with open_store(db).read() as session:
+            data = get_stats(session)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    if as_json:
+        out.print(json.dumps(data, indent=2), markup=False)
+        return
+    table = Table(title="frontwatch store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in ("documents", "publishers", "entities", "claims", "evidence"):
+        table.add_row(key, str(data[key]))
+    for group in ("entities_by_type", "claims_by_predicate", "evidence_by_stance", "claims_by_review"):
+        for k, v in sorted(data[group].items()):
+            table.add_row(f"  {group.split('_by_')[0]} {k}", str(v))
+    out.print(table)
+
+
+class _EntityGroup(TyperGroup):
+    """`frontwatch entity NAME` shows an entity; `merge` and `split` are subcommands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+entity_app = typer.Typer(cls=_EntityGroup, help="Show an entity (`entity NAME`), merge or split entities.",
+                         no_args_is_help=True)
+
+
+@entity_app.command("show")
+def entity_show(name: Annotated[str, typer.Argument(help="Name, alias or id.")], db: Db = None,
+                as_json: Json = False) -> None:
+    """Type, aliases, and claims in and out of an entity, with stance, tactic and sources."""
+    from ..store.queries import entity_profile
+
+    try:
+        with open_store(db).read() as session:
+            prof = entity_profile(session, name)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    if as_json:
+        out.print(json.dumps(prof, indent=2, default=str), markup=False)
+        return
+    out.print(f"[bold]{prof['name']}[/bold] ({prof['type']}, id {prof['id']}, in {prof['documents']} "
+              f"documents, review: {prof['review_status']})")
+    if prof["aliases"]:
+        out.print("also: " + "; ".join(prof["aliases"]), markup=False)
+    for title, key in (("Claims made about others", "claims_out"), ("Claims about it", "claims_in")):
+        if prof[key]:
+            out.print(claims_table(prof[key], title))
+
+
+@entity_app.command("merge")
+def entity_merge(keep: Annotated[str, typer.Argument(help="The entity that stays (name or id).")],
+                 gone: Annotated[str, typer.Argument(help="The entity merged into it.")],
+                 db: Db = None, by: By = None) -> None:
+    """Merge GONE into KEEP (one real-world actor). Reversible with `frontwatch undo ID`."""
+    from ..store.curation import merge
+
+    try:
+        entry = open_store(db).retry(lambda s: merge(s, keep, gone, actor(by)).id)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    out.print(f"merged; audit entry {entry} (undo with: frontwatch undo {entry})", markup=False)
+
+
+@entity_app.command("split")
+def entity_split(
+    name: Annotated[str, typer.Argument(help="The entity to split (name or id).")],
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Move its mentions in this document.")] = None,
+    form: Annotated[list[str] | None, typer.Option("--form", help="Move mentions written this way.")] = None,
+    new_name: Annotated[str | None, typer.Option("--name", help="Name of the new entity.")] = None,
+    db: Db = None, by: By = None,
+) -> None:
+    """Move some of an entity's mentions (by document or surface form) to a new entity. Reversible."""
+    from ..store.curation import split
+
+    if not doc and not form:
+        err.print("frontwatch: give --doc or --form to say which mentions move", markup=False)
+        raise typer.Exit(2)
+    try:
+        entry = open_store(db).retry(lambda s: split(s, name, documents=doc or [], forms=form or [],
+                                                     new_name=new_name, actor=actor(by)).id)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    out.print(f"split; audit entry {entry} (undo with: frontwatch undo {entry})", markup=False)
+
+
+def claims(
+    db: Db = None,
+    about: Annotated[str | None, typer.Option("--about", help="Claims with this entity on either end.")] = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", help=", ".join(PREDICATES))] = None,
+    stance: Annotated[str | None, typer.Option("--stance", help=", ".join(STANCES))] = None,
+    tactic: Annotated[str | None, typer.Option("--tactic", help="A SCHEMA tactic.")] = None,
+    min_sources: Annotated[int, typer.Option("--min-sources", min=1, help="Distinct documents.")] = 1,
+    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    as_json: Json = False,
+) -> None:
+    """Claims with corroboration: documents, publishers, who alleges and who denies them."""
+    from ..store.queries import list_claims
+
+    if predicate and predicate not in PREDICATES:
+        err.print(f"frontwatch: unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})", markup=False)
+        raise typer.Exit(2)
+    if stance and stance not in STANCES:
+        err.print(f"frontwatch: unknown stance '{stance}' (one of {', '.join(STANCES)})", markup=False)
+        raise typer.Exit(2)
+    try:
+        with open_store(db).read() as session:
+            views = list_claims(session, about=about, predicate=predicate, stance=stance, tactic=tactic,
+                                min_sources=min_sources, since=since, limit=limit)
+    except ValueError:
+        err.print(f"frontwatch: --since wants a date like 2023-06-30, not '{since}'", markup=False)
+        raise typer.Exit(2) from None
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+    rows = [v.to_dict() for v in views]
+    if as_json:
+        out.print(json.dumps(rows, indent=2, default=str), markup=False)
+    else:
+        out.print(claims_table(rows, f"{len(rows)} claims"))
+
+
+def claims_table(rows: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    for col in ("id", "subject", "predicate", "object", "stance", "alleged by / denied by", "tactic", "docs",
+                "publishers", "review"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        who = "; ".join(r["alleged_by"]) + (f" | denied: {'; '.join(r['denied_by'])}" if r["denied_by"] else "")
+        table.add_row(str(r["id"]), r["subject"], r["predicate"], r["object"], r["stance"], who or "-",
+                      r["tactic"] or "-", str(r["documents"]), str(r["publishers"]), r["review_status"])
+    return table

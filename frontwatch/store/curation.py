@@ -1,0 +1,171 @@
+"""Analyst corrections: merge and split entities, review claims and entities; all in the audit log,
+all reversible (`undo`). Claims are re-derived from their evidence, so a merge or split only moves a
+document's entities between canonical entities and re-homes the evidence that touches them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import FrontwatchError, NotFoundError
+from .ingest import claim_for
+from .queries import find_entity
+from .schema import REVIEW_STATES, AuditRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
+
+
+def _audit(session: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditRow:
+    row = AuditRow(actor=actor, action=action, target=target, detail=detail)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _rehome(session: Session, de_ids: set[int]) -> dict[str, Any]:
+    """Move the evidence that touches these document entities to the claim their entities now make."""
+    moves: list[list[int]] = []
+    created: list[int] = []
+    reviews: list[list[Any]] = []
+    if not de_ids:
+        return {"moves": moves, "created": created, "reviews": reviews}
+    evs = session.scalars(select(EvidenceRow).where(
+        EvidenceRow.subject_de_id.in_(de_ids) | EvidenceRow.object_de_id.in_(de_ids))).all()
+    for ev in evs:
+        s = session.get(DocEntityRow, ev.subject_de_id)
+        o = session.get(DocEntityRow, ev.object_de_id)
+        assert s is not None and o is not None
+        before = session.scalar(select(ClaimRow.id).order_by(ClaimRow.id.desc()).limit(1))
+        target = claim_for(session, s.entity_id, ev.predicate, o.entity_id, ev.tactic)
+        if target.id == ev.claim_id:
+            continue
+        if before is None or target.id > before:
+            created.append(target.id)
+        source = session.get(ClaimRow, ev.claim_id)
+        if source is not None and source.review_status != "pending" and target.review_status == "pending":
+            reviews.append([target.id, target.review_status, target.reviewed_by])
+            target.review_status, target.reviewed_by = source.review_status, source.reviewed_by
+            target.reviewed_at = source.reviewed_at
+        moves.append([ev.id, ev.claim_id])
+        ev.claim_id = target.id
+    return {"moves": moves, "created": created, "reviews": reviews}
+
+
+def merge(session: Session, keep_name: str, gone_name: str, actor: str) -> AuditRow:
+    """Merge entity `gone` into `keep` (same real-world actor)."""
+    keep, gone = find_entity(session, keep_name), find_entity(session, gone_name)
+    if keep.id == gone.id:
+        raise FrontwatchError(f"'{keep_name}' and '{gone_name}' are already one entity ({keep.name})")
+    des = session.scalars(select(DocEntityRow).where(DocEntityRow.entity_id == gone.id)).all()
+    for de in des:
+        de.entity_id = keep.id
+    gone.merged_into_id = keep.id
+    session.flush()
+    detail = {"keep": keep.id, "gone": gone.id, "doc_entities": [d.id for d in des],
+              **_rehome(session, {d.id for d in des})}
+    return _audit(session, actor, "merge", f"entity {gone.id} -> {keep.id}", detail)
+
+
+def split(session: Session, name: str, *, documents: list[str], forms: list[str], new_name: str | None,
+          actor: str) -> AuditRow:
+    """Move the mentions of an entity in some documents (or under some surface forms) to a new entity."""
+    ent = find_entity(session, name)
+    des = session.scalars(select(DocEntityRow).where(DocEntityRow.entity_id == ent.id)).all()
+    keys = {d.id: d for d in session.scalars(select(DocumentRow).where(
+        DocumentRow.id.in_({de.document_id for de in des})))}
+    wanted = {f.casefold() for f in forms}
+    chosen = [de for de in des if keys[de.document_id].doc_key in documents
+              or any(f.casefold() in wanted for f in [de.local_name, *de.forms])]
+    if not chosen:
+        raise NotFoundError(f"no mention of '{ent.name}' matches those documents or forms")
+    if len(chosen) == len(des):
+        raise FrontwatchError(f"that would move every mention of '{ent.name}'; rename it instead")
+    new = EntityRow(name=new_name or chosen[0].local_name, type=chosen[0].local_type)
+    session.add(new)
+    session.flush()
+    for de in chosen:
+        de.entity_id = new.id
+    session.flush()
+    detail = {"from": ent.id, "new": new.id, "doc_entities": [d.id for d in chosen],
+              **_rehome(session, {d.id for d in chosen})}
+    return _audit(session, actor, "split", f"entity {ent.id} -> {new.id}", detail)
+
+
+def review(session: Session, kind: str, ident: str, status: str, actor: str,
+           edits: dict[str, str] | None = None) -> AuditRow:
+    """Set the review state of a claim (by id) or an entity (by id or name)."""
+    if status not in REVIEW_STATES:
+        raise FrontwatchError(f"review status must be one of {', '.join(REVIEW_STATES)}")
+    row: ClaimRow | EntityRow | None
+    if kind == "claim":
+        row = session.get(ClaimRow, int(ident)) if ident.isdigit() else None
+    else:
+        row = find_entity(session, ident)
+    if row is None:
+        raise NotFoundError(f"no {kind} with id {ident}")
+    before = [row.review_status, row.reviewed_by, row.reviewed_at.isoformat() if row.reviewed_at else None]
+    old_edits = getattr(row, "edits", None)
+    row.review_status, row.reviewed_by, row.reviewed_at = status, actor, datetime.now(UTC)
+    if edits and isinstance(row, ClaimRow):
+        row.edits = {**(row.edits or {}), **edits}
+        row.review_status = "edited"
+    elif edits and isinstance(row, EntityRow):
+        row.name = edits.get("name", row.name)
+        row.type = edits.get("type", row.type)
+        row.review_status = "edited"
+    return _audit(session, actor, "review", f"{kind} {row.id}",
+                  {"kind": kind, "id": row.id, "before": before, "edits_before": old_edits, "status": status,
+                   "edits": edits or {}})
+
+
+def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
+    """Reverse one merge, split or review."""
+    entry = session.get(AuditRow, audit_id)
+    if entry is None:
+        raise NotFoundError(f"no audit entry {audit_id}")
+    if entry.undone_by is not None:
+        raise FrontwatchError(f"audit entry {audit_id} was already undone (by entry {entry.undone_by})")
+    d = entry.detail
+    if entry.action in ("merge", "split"):
+        back_to = d["gone"] if entry.action == "merge" else d["from"]
+        for de_id in d["doc_entities"]:
+            de = session.get(DocEntityRow, de_id)
+            if de is not None:
+                de.entity_id = back_to
+        for ev_id, claim_id in d["moves"]:
+            ev = session.get(EvidenceRow, ev_id)
+            if ev is not None:
+                ev.claim_id = claim_id
+        for claim_id, status, by in d["reviews"]:
+            claim = session.get(ClaimRow, claim_id)
+            if claim is not None:
+                claim.review_status, claim.reviewed_by = status, by
+        if entry.action == "merge":
+            gone = session.get(EntityRow, d["gone"])
+            if gone is not None:
+                gone.merged_into_id = None
+        else:
+            new = session.get(EntityRow, d["new"])
+            if new is not None:
+                new.merged_into_id = d["from"]  # retired, its names lead back to the original
+    elif entry.action == "review":
+        row = session.get(ClaimRow if d["kind"] == "claim" else EntityRow, d["id"])
+        if row is not None:
+            status, by, at = d["before"]
+            row.review_status, row.reviewed_by = status, by
+            row.reviewed_at = datetime.fromisoformat(at) if at else None
+            if isinstance(row, ClaimRow):
+                row.edits = d.get("edits_before")
+    else:
+        raise FrontwatchError(f"audit entry {audit_id} ({entry.action}) cannot be undone")
+    session.flush()
+    done = _audit(session, actor, "undo", f"audit {audit_id}", {"undid": audit_id})
+    entry.undone_by = done.id
+    return done
+
+
+def audit_log(session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action, "target": r.target,
+             "undone_by": r.undone_by} for r in rows]

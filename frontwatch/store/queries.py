@@ -1,0 +1,200 @@
+"""Read-side queries: store statistics, entity profiles and claims with their corroboration."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import process
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError
+from ..resolve.candidate import norm
+from .schema import AliasRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
+
+
+@dataclass
+class Source:
+    document: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    stance: str
+    attributed_to: str | None
+    evidence: str
+    date: str | None
+
+
+@dataclass
+class ClaimView:
+    """A canonical claim with its corroboration: never a bare fact."""
+
+    id: int
+    subject: str
+    predicate: str
+    object: str
+    tactic: str | None
+    stance: str  # asserted if any source asserts it, else alleged if any alleges it, else denied
+    documents: int  # distinct documents (versions of one URL count once)
+    publishers: int
+    alleged_only_in: list[str] = field(default_factory=list)
+    alleged_by: list[str] = field(default_factory=list)
+    denied_by: list[str] = field(default_factory=list)
+    review_status: str = "pending"
+    reviewed_by: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    first_seen: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def live_entity(session: Session, entity_id: int) -> EntityRow:
+    row = session.get(EntityRow, entity_id)
+    while row is not None and row.merged_into_id is not None:
+        row = session.get(EntityRow, row.merged_into_id)
+    if row is None:
+        raise NotFoundError(f"no entity with id {entity_id}")
+    return row
+
+
+def merged_ids(session: Session, entity_id: int) -> set[int]:
+    """The entity and every entity merged into it, directly or through others."""
+    ids, frontier = {entity_id}, {entity_id}
+    while frontier:
+        frontier = set(session.scalars(select(EntityRow.id).where(EntityRow.merged_into_id.in_(frontier))))
+        frontier -= ids
+        ids |= frontier
+    return ids
+
+
+def find_entity(session: Session, name: str) -> EntityRow:
+    """An entity by id, exact name or alias, else the closest name (one-line error when none is close)."""
+    if name.isdigit():
+        return live_entity(session, int(name))
+    key = norm(name)
+    ids = session.scalars(select(AliasRow.entity_id).where(AliasRow.norm == key)).all()
+    live = {live_entity(session, i).id for i in ids}
+    if len(live) == 1:
+        return live_entity(session, live.pop())
+    if len(live) > 1:
+        rows = [session.get(EntityRow, i) for i in sorted(live)]
+        names = ", ".join(f"{r.id}: {r.name} ({r.type})" for r in rows if r)
+        raise NotFoundError(f"'{name}' names several entities ({names}); use the id")
+    names = dict(session.execute(select(AliasRow.norm, AliasRow.entity_id)).all())
+    best = process.extractOne(key, list(names), score_cutoff=85) if names else None
+    if best is None:
+        raise NotFoundError(f"no entity named '{name}'")
+    return live_entity(session, names[best[0]])
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """Counts of what the store holds."""
+    def count(q: Any) -> int:
+        return int(session.scalar(q) or 0)
+
+    live = EntityRow.merged_into_id.is_(None)
+    return {
+        "documents": count(select(func.count(DocumentRow.id))),
+        "entities": count(select(func.count(EntityRow.id)).where(live)),
+        "claims": count(select(func.count(ClaimRow.id))),
+        "evidence": count(select(func.count(EvidenceRow.id))),
+        "entities_by_type": dict(session.execute(
+            select(EntityRow.type, func.count(EntityRow.id)).where(live).group_by(EntityRow.type)).all()),
+        "claims_by_predicate": dict(session.execute(
+            select(ClaimRow.predicate, func.count(ClaimRow.id)).group_by(ClaimRow.predicate)).all()),
+        "evidence_by_stance": dict(session.execute(
+            select(EvidenceRow.stance, func.count(EvidenceRow.id)).group_by(EvidenceRow.stance)).all()),
+        "claims_by_review": dict(session.execute(
+            select(ClaimRow.review_status, func.count(ClaimRow.id)).group_by(ClaimRow.review_status)).all()),
+        "publishers": count(select(func.count(func.distinct(DocumentRow.publisher)))),
+    }
+
+
+def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
+    """Claims with their sources and corroboration counts."""
+    if not claims:
+        return []
+    ids = [c.id for c in claims]
+    rows = session.execute(
+        select(EvidenceRow, DocumentRow).join(DocumentRow, EvidenceRow.document_id == DocumentRow.id)
+        .where(EvidenceRow.claim_id.in_(ids)).order_by(EvidenceRow.id)).all()
+    by_claim: dict[int, list[tuple[EvidenceRow, DocumentRow]]] = defaultdict(list)
+    for ev, doc in rows:
+        by_claim[ev.claim_id].append((ev, doc))
+    names = {e.id: e.name for e in session.scalars(select(EntityRow).where(
+        EntityRow.id.in_({c.subject_id for c in claims} | {c.object_id for c in claims})))}
+    views = []
+    for c in claims:
+        evs = by_claim.get(c.id, [])
+        stances_by_doc: dict[int, set[str]] = defaultdict(set)
+        for ev, doc in evs:
+            stances_by_doc[doc.lineage_id or doc.id].add(ev.stance)
+        all_stances = {s for ss in stances_by_doc.values() for s in ss}
+        stance = next((s for s in ("asserted", "alleged", "denied") if s in all_stances), "alleged")
+        view = ClaimView(
+            id=c.id, subject=names.get(c.subject_id, "?"), predicate=c.predicate,
+            object=names.get(c.object_id, "?"), tactic=c.tactic, stance=stance,
+            documents=len(stances_by_doc), publishers=len({d.publisher for _, d in evs if d.publisher}),
+            alleged_only_in=sorted({d.doc_key for ev, d in evs
+                                    if stances_by_doc[d.lineage_id or d.id] == {"alleged"}}),
+            alleged_by=sorted({ev.attributed_to for ev, _ in evs if ev.stance == "alleged" and ev.attributed_to}),
+            denied_by=sorted({ev.attributed_to or "?" for ev, _ in evs if ev.stance == "denied"}),
+            review_status=c.review_status, reviewed_by=c.reviewed_by,
+            sources=[Source(d.doc_key, d.title, d.url, d.publisher, ev.stance, ev.attributed_to, ev.sentence,
+                            ev.date) for ev, d in evs],
+            first_seen=min((_when(d) for _, d in evs), default=None),
+        )
+        if c.edits:
+            view.predicate = c.edits.get("predicate", view.predicate)
+            view.tactic = c.edits.get("tactic", view.tactic)
+        views.append(view)
+    return views
+
+
+def _when(doc: DocumentRow) -> str:
+    return doc.published or doc.ingested_at.date().isoformat()
+
+
+def list_claims(session: Session, *, about: str | None = None, predicate: str | None = None,
+                stance: str | None = None, tactic: str | None = None, min_sources: int = 1,
+                since: str | None = None, limit: int | None = None) -> list[ClaimView]:
+    """Claims filtered as the `claims` command describes."""
+    q = select(ClaimRow).order_by(ClaimRow.id)
+    if about:
+        ent = find_entity(session, about)
+        q = q.where((ClaimRow.subject_id == ent.id) | (ClaimRow.object_id == ent.id))
+    if predicate:
+        q = q.where(ClaimRow.predicate == predicate)
+    if tactic:
+        q = q.where(ClaimRow.tactic == tactic)
+    views = claim_views(session, list(session.scalars(q)))
+    if stance:
+        views = [v for v in views if v.stance == stance or (stance == "denied" and v.denied_by)]
+    views = [v for v in views if v.documents >= min_sources]
+    if since:
+        datetime.fromisoformat(since)  # a clear ValueError for a bad date, caught by the CLI
+        views = [v for v in views if any((s.date or "") >= since for s in v.sources)
+                 or (v.first_seen or "") >= since]
+    return views[:limit] if limit else views
+
+
+def entity_profile(session: Session, name: str) -> dict[str, Any]:
+    """Type, aliases, documents and claims in and out of one entity."""
+    ent = find_entity(session, name)
+    out_ = claim_views(session, list(session.scalars(select(ClaimRow).where(ClaimRow.subject_id == ent.id))))
+    in_ = claim_views(session, list(session.scalars(select(ClaimRow).where(ClaimRow.object_id == ent.id))))
+    out_, in_ = [v for v in out_ if v.documents], [v for v in in_ if v.documents]
+    docs = session.scalar(select(func.count(func.distinct(DocEntityRow.document_id)))
+                          .where(DocEntityRow.entity_id == ent.id))
+    merged = merged_ids(session, ent.id)
+    aliases = set(session.scalars(select(AliasRow.alias).where(AliasRow.entity_id.in_(merged))))
+    return {
+        "id": ent.id, "name": ent.name, "type": ent.type, "gazetteer_id": ent.gazetteer_id,
+        "aliases": sorted(aliases - {ent.name}), "documents": int(docs or 0),
+        "review_status": ent.review_status, "claims_out": [v.to_dict() for v in out_],
+        "claims_in": [v.to_dict() for v in in_],
+    }
