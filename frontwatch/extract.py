@@ -103,4 +103,4 @@ def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: 
     load_pipeline()
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, initializer=load_pipeline) as pool:
-        yield from pool.imap(_worker, documents, chunksize=1)
+        yield from pool.imap(_worker, documents, chunksize=4)
