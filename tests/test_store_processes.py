@@ -39,10 +39,11 @@ def snapshot(url: str) -> dict[str, int]:
     store = Store(url)
     with store.read() as s:
         counts = {name: int(s.scalar(select(func.count()).select_from(table)) or 0)
-                  for name, table in (("documents", DocumentRow), ("entities", EntityRow), ("claims", ClaimRow),
-                                      ("evidence", EvidenceRow), ("mentions", MentionRow),
-                                      ("doc_entities", DocEntityRow))}
-        counts["distinct_hashes"] = int(s.scalar(select(func.count(func.distinct(DocumentRow.content_hash)))) or 0)
+                  for name, table in (("documents", DocumentRow), ("entities", EntityRow),
+                                      ("claims", ClaimRow), ("evidence", EvidenceRow),
+                                      ("mentions", MentionRow), ("doc_entities", DocEntityRow))}
+        hashes = select(func.count(func.distinct(DocumentRow.content_hash)))
+        counts["distinct_hashes"] = int(s.scalar(hashes) or 0)
         # no half-stored document: every stored document has its entities and its evidence
         counts["docs_without_entities"] = int(s.scalar(select(func.count(DocumentRow.id)).where(
             ~DocumentRow.id.in_(select(DocEntityRow.document_id)))) or 0)

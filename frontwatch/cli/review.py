@@ -54,7 +54,8 @@ def audit(db: Db = None, limit: Annotated[int, typer.Option("--limit", min=1)] =
     for col in ("id", "at", "actor", "action", "target", "undone by"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["id"]), r["at"][:19], r["actor"], r["action"], r["target"], str(r["undone_by"] or ""))
+        table.add_row(str(r["id"]), r["at"][:19], r["actor"], r["action"], r["target"],
+                      str(r["undone_by"] or ""))
     out.print(table)
 
 

@@ -173,7 +173,8 @@ def entity_merge(keep: Annotated[str, typer.Argument(help="The entity that stays
 @entity_app.command("split")
 def entity_split(
     name: Annotated[str, typer.Argument(help="The entity to split (name or id).")],
-    doc: Annotated[list[str] | None, typer.Option("--doc", help="Move its mentions in this document.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Move its mentions in this document.")
+                   ] = None,
     form: Annotated[list[str] | None, typer.Option("--form", help="Move mentions written this way.")] = None,
     new_name: Annotated[str | None, typer.Option("--name", help="Name of the new entity.")] = None,
     db: Db = None, by: By = None,
@@ -194,7 +195,8 @@ def entity_split(
 
 def claims(
     db: Db = None,
-    about: Annotated[str | None, typer.Option("--about", help="Claims with this entity on either end.")] = None,
+    about: Annotated[str | None, typer.Option("--about", help="Claims with this entity on either end.")
+                     ] = None,
     predicate: Annotated[str | None, typer.Option("--predicate", help=", ".join(PREDICATES))] = None,
     stance: Annotated[str | None, typer.Option("--stance", help=", ".join(STANCES))] = None,
     tactic: Annotated[str | None, typer.Option("--tactic", help="A SCHEMA tactic.")] = None,
@@ -207,7 +209,8 @@ def claims(
     from ..store.queries import list_claims
 
     if predicate and predicate not in PREDICATES:
-        err.print(f"frontwatch: unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})", markup=False)
+        err.print(f"frontwatch: unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})",
+                  markup=False)
         raise typer.Exit(2)
     if stance and stance not in STANCES:
         err.print(f"frontwatch: unknown stance '{stance}' (one of {', '.join(STANCES)})", markup=False)
@@ -234,7 +237,8 @@ def claims_table(rows: list[dict[str, Any]], title: str) -> Table:
                 "publishers", "review"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        who = "; ".join(r["alleged_by"]) + (f" | denied: {'; '.join(r['denied_by'])}" if r["denied_by"] else "")
+        denied = f" | denied: {'; '.join(r['denied_by'])}" if r["denied_by"] else ""
+        who = "; ".join(r["alleged_by"]) + denied
         table.add_row(str(r["id"]), r["subject"], r["predicate"], r["object"], r["stance"], who or "-",
                       r["tactic"] or "-", str(r["documents"]), str(r["publishers"]), r["review_status"])
     return table

@@ -150,7 +150,7 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
             if new is not None:
                 new.merged_into_id = d["from"]  # retired, its names lead back to the original
     elif entry.action == "review":
-        row = session.get(ClaimRow if d["kind"] == "claim" else EntityRow, d["id"])
+        row = session.get(ClaimRow, d["id"]) if d["kind"] == "claim" else session.get(EntityRow, d["id"])
         if row is not None:
             status, by, at = d["before"]
             row.review_status, row.reviewed_by = status, by

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -151,8 +152,8 @@ def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int =
     for ex in extract_documents(pending(), jobs=jobs):
         name = ex.document.source or ex.document.id
         try:
-            status = store.retry(lambda session, ex=ex: write_extraction(session, ex, resolver),
-                                 on_rollback=resolver.forget)
+            status: str = store.retry(partial(write_extraction, ex=ex, resolver=resolver),
+                                      on_rollback=resolver.forget)
         except FrontwatchError as exc:
             resolver.forget()
             report.failed.append((name, str(exc)))

@@ -82,13 +82,13 @@ def find_entity(session: Session, name: str) -> EntityRow:
         return live_entity(session, live.pop())
     if len(live) > 1:
         rows = [session.get(EntityRow, i) for i in sorted(live)]
-        names = ", ".join(f"{r.id}: {r.name} ({r.type})" for r in rows if r)
-        raise NotFoundError(f"'{name}' names several entities ({names}); use the id")
-    names = dict(session.execute(select(AliasRow.norm, AliasRow.entity_id)).all())
-    best = process.extractOne(key, list(names), score_cutoff=85) if names else None
+        listed = ", ".join(f"{r.id}: {r.name} ({r.type})" for r in rows if r)
+        raise NotFoundError(f"'{name}' names several entities ({listed}); use the id")
+    known: dict[str, int] = {n: i for n, i in session.execute(select(AliasRow.norm, AliasRow.entity_id))}
+    best = process.extractOne(key, list(known), score_cutoff=85) if known else None
     if best is None:
         raise NotFoundError(f"no entity named '{name}'")
-    return live_entity(session, names[best[0]])
+    return live_entity(session, known[best[0]])
 
 
 def stats(session: Session) -> dict[str, Any]:
@@ -141,7 +141,8 @@ def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
             documents=len(stances_by_doc), publishers=len({d.publisher for _, d in evs if d.publisher}),
             alleged_only_in=sorted({d.doc_key for ev, d in evs
                                     if stances_by_doc[d.lineage_id or d.id] == {"alleged"}}),
-            alleged_by=sorted({ev.attributed_to for ev, _ in evs if ev.stance == "alleged" and ev.attributed_to}),
+            alleged_by=sorted({ev.attributed_to for ev, _ in evs
+                               if ev.stance == "alleged" and ev.attributed_to}),
             denied_by=sorted({ev.attributed_to or "?" for ev, _ in evs if ev.stance == "denied"}),
             review_status=c.review_status, reviewed_by=c.reviewed_by,
             sources=[Source(d.doc_key, d.title, d.url, d.publisher, ev.stance, ev.attributed_to, ev.sentence,

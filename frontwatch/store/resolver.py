@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ..model import Entity
@@ -73,7 +73,7 @@ class Resolver:
         """Live (unmerged) entities that could be the same actor."""
         norms = {norm(n) for n in (cand.name, *cand.aliases) if norm(n)}
         norms |= {norm(acronym(n)) for n in (cand.name, *cand.aliases) if len(acronym(n)) >= 2}
-        conds = [AliasRow.norm.in_(norms)]
+        conds: list[ColumnElement[bool]] = [AliasRow.norm.in_(norms)]
         if cand.gazetteer_id:
             conds.append(EntityRow.gazetteer_id == cand.gazetteer_id)
         ids = set(session.scalars(select(EntityRow.id).outerjoin(AliasRow).where(or_(*conds))))

@@ -8,6 +8,7 @@ read between, so merges and splits can move evidence between claims and be undon
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -142,5 +143,5 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(200))
-    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
