@@ -91,7 +91,7 @@ def test_corroboration_counts_sources_stances_and_deniers(store: Store) -> None:
     assert (view["subject"], view["object"]) == ("Chinese Consulate in Toronto", "Wen Bo")
     assert view["documents"] == 3 and view["publishers"] == 3
     assert "Canadian Security Intelligence Service" in view["alleged_by"]
-    assert set(view["alleged_only_in"]) >= {"globe-1", "post-2"}
+    assert view["alleged_only_in"] == ["post-2"]  # globe-1 also carries Beijing's denial
     assert view["denied_by"] == ["China"]
     assert all(src["evidence"] for src in view["sources"])
 
@@ -116,7 +116,8 @@ def test_merge_split_and_undo(store: Store) -> None:
     with store.read() as s:
         prof = entity_profile(s, "Wen Bo")
         assert "Amrit Singh" in prof["aliases"] and find_entity(s, "Amrit Singh").id == wen
-        assert {c["predicate"] for c in prof["claims_in"]} >= {"funds", "investigates", "meets"}
+        both_ways = prof["claims_in"] + prof["claims_out"]  # meets is stored in one direction
+        assert {c["predicate"] for c in both_ways} >= {"funds", "investigates", "meets"}
     store.retry(lambda s: undo(s, entry, "ana"))
     with store.read() as s:
         assert find_entity(s, "Amrit Singh").id != wen

@@ -44,7 +44,8 @@ class EntityTyper:
             span = self._trim(ent)
             if span is None:
                 continue
-            label = self._type(span, ent.label_)
+            span = self._given_name(span, ent.label_)
+            label = self._type(span, ent.label_) if span.label_ != "PERSON" else "person"
             if label is None or not self._keep(span, label):
                 continue
             # a capital read as a place is no longer its state ("in Ottawa")
@@ -52,6 +53,18 @@ class EntityTyper:
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
+
+    def _given_name(self, span: Span, label: str) -> Span:
+        """"Amrit Singh" read as a place "Singh": an unknown one-word place after a capitalised word
+        that is no entity is the surname of a person."""
+        doc = span.doc
+        if label not in ("GPE", "LOC") or len(span) != 1 or span.start == 0:
+            return span
+        prev = doc[span.start - 1]
+        known = span.text.lower() in self.vocab.place_state or span.text.lower() in self.vocab.state_by_name
+        if known or prev.ent_type_ or not prev.is_title or prev.pos_ != "PROPN" or prev.is_sent_start:
+            return span
+        return Span(doc, span.start - 1, span.end, label="PERSON")
 
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end

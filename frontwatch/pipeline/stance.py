@@ -209,9 +209,11 @@ class StanceTagger:
                 denier = self._speaker(idx, tok)
                 if denier is None:
                     continue
-                for c in by_sent.get(sents[k - 1].start, []):
-                    if self._same_side(idx, denier, c.subj):
-                        c.stance, c.attributed = "denied", denier
+                # the accusation is usually in the sentence before, sometimes two before
+                for prev in sents[max(k - 2, 0):k]:
+                    for c in by_sent.get(prev.start, []):
+                        if self._same_side(idx, denier, c.subj):
+                            c.stance, c.attributed = "denied", denier
 
     def _same_side(self, idx: DocIndex, a: int, b: int) -> bool:
         ea, eb = idx.ents[a], idx.ents[b]

@@ -86,13 +86,13 @@ def as_acronym(text: str) -> str | None:
     """The letters of a form written as an acronym ("U.S." -> "US", "B.C. NDP" -> "BCNDP", "AfD" ->
     "AFD", "R&AW" -> "RAW"), or None when the form reads as words."""
     words = clean(text, fold=False).split()
-    if not words or not all(_acronym_like(w) for w in words):
+    if not words or not all(acronym_like(w) for w in words):
         return None
     letters = "".join(words).upper()
     return letters if len(letters) >= 2 else None
 
 
-def _acronym_like(word: str) -> bool:
+def acronym_like(word: str) -> bool:
     """A token written as an acronym: letters only, at least two capitals making up at least half of it
     ("CSIS", "AfD", "BC"; not "FuQing" or "McCallum")."""
     upper = sum(ch.isupper() for ch in word)

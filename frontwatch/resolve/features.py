@@ -4,7 +4,8 @@ Match features say how alike two candidates are; conflict features (`*_conflict`
 similar-looking names cannot be one actor (same surname but another given name, another city, another
 state, another number). `matcher.decide` combines them; nothing here decides on its own.
 
-Helpers prefixed with `_` are shared by several features and by the matcher.
+Helpers prefixed with `_` are shared by several features; `effective_state` is public for callers
+that want the state a candidate was resolved to.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..vocab import load_vocabulary
-from .candidate import ACRONYM_STOP, Candidate, _acronym_like, acronym, as_acronym, clean, full_acronym, norm
+from .candidate import ACRONYM_STOP, Candidate, acronym, acronym_like, as_acronym, clean, full_acronym, norm
 from .lexicon import GENERIC_WORDS, MISSION_KINDS, Place, lexicon
 
 PERSON = "person"
@@ -35,14 +36,34 @@ TITLE_WORDS = frozenset({
     "congresswoman", "judge", "justice", "commissioner", "assistant", "deputy", "chief", "attorney",
     "general", "secretary", "home", "foreign", "interior", "pastor", "rev", "reverend", "ambassador",
     "consul", "cg", "director", "spokesperson", "spokesman", "spokeswoman", "chancellor", "mayor",
-    "premier", "former", "high", "commissioner", "officer", "agent", "dissident", "activist",
+    "premier", "former", "high", "officer", "agent", "dissident", "activist",
 })
 
 # Trailing words of an organisation's name that do not change which organisation it is
 # ("NSO Group" ~ "NSO", "Meta Platforms" ~ "Meta", "United Front network" ~ "United Front").
 ORG_SUFFIXES = frozenset({
     "group", "inc", "ltd", "llc", "corp", "corporation", "co", "plc", "platforms", "gmbh", "sa", "ag",
-    "network", "networks", "campaign", "operation",
+    "limited", "holdings", "technologies", "network", "networks", "campaign", "operation",
+})
+
+# Leading articles of non-English names ("Der Spiegel" ~ "Spiegel", "Il Foglio" ~ "Foglio"); `norm`
+# already drops a leading English "the".
+FOREIGN_ARTICLES = frozenset({"der", "die", "das", "le", "la", "les", "il", "lo", "el", "los", "las", "de"})
+
+# Trailing words of a state body's name that do not change which body it is ("Metropolitan Police
+# Service" ~ "Metropolitan Police", "Chinese intelligence services" ~ "Chinese intelligence").
+BODY_SUFFIXES = frozenset({"service", "services", "force", "forces", "agency", "agencies"})
+
+# Word runs that name the same kind of body: a Chinese city's police is its Public Security Bureau.
+SYNONYMS: dict[tuple[str, ...], str] = {
+    ("public", "security", "bureau"): "police",
+    ("psb",): "police",
+}
+
+# Modifiers of a place that do not make another place ("lower Manhattan", "downtown Toronto").
+LOCATIVE_WORDS = frozenset({
+    "lower", "upper", "downtown", "central", "north", "south", "east", "west", "northern", "southern",
+    "eastern", "western", "greater", "metro",
 })
 
 _DIGITS = re.compile(r"\d+")
@@ -63,12 +84,19 @@ def _match_forms(c: Candidate) -> tuple[str, ...]:
 
 
 def _person_tokens(form: str) -> list[str]:
-    """A person's name without leading titles and nationality words ("U.S. President Joe Biden")."""
-    toks = norm(form).split()
+    """A person's name without leading titles and the nationality or body qualifying them ("U.S.
+    President Joe Biden", "RCMP Commissioner Mike Duheme")."""
+    raw = clean(form, fold=False).split()
+    toks = [w.casefold() for w in raw]
     lex = lexicon()
     i = 0
-    while i < len(toks) - 1 and (toks[i] in TITLE_WORDS or (toks[i],) in lex.state_words):
-        i += 1
+    while i < len(toks) - 1:
+        if toks[i] in TITLE_WORDS:
+            i += 1
+        elif ((toks[i],) in lex.state_words or acronym_like(raw[i])) and toks[i + 1] in TITLE_WORDS:
+            i += 1  # "U.S. President ...", but not a given name that happens to be a country
+        else:
+            break
     return toks[i:]
 
 
@@ -102,17 +130,13 @@ def _hit_place(state: str | None, place: Place | None) -> Place | None:
     return Place(f"state:{state}", state, is_state=True) if state else None
 
 
+@lru_cache(maxsize=4096)
 def _locations(c: Candidate) -> tuple[frozenset[Place], frozenset[Place]]:
     """(hosts, others): places after " in "/" at " in any form, and places named elsewhere in them.
 
     For missions, stations and places an unknown word also counts: the host text itself, or else the
     last capitalised word that is neither generic nor a state ("the Toronto consulate" -> Toronto).
     """
-    return _locations_cached(c)
-
-
-@lru_cache(maxsize=4096)
-def _locations_cached(c: Candidate) -> tuple[frozenset[Place], frozenset[Place]]:
     lex = lexicon()
     hosts: set[Place] = set()
     others: set[Place] = set()
@@ -181,7 +205,8 @@ def _owner_states(c: Candidate) -> set[str]:
 
 
 def effective_state(c: Candidate) -> str | None:
-    """The candidate's state: given, from its gazetteer id, or read from its forms when unambiguous."""
+    """The candidate's state: given, from its gazetteer id, from the one gazetteer entry one of its
+    forms names, or read from the demonyms, state names and places in its forms when unambiguous."""
     if c.state:
         return c.state.upper()
     gid = _gid(c)
@@ -194,6 +219,10 @@ def effective_state(c: Candidate) -> str | None:
             return entry.state
     if c.type == PERSON:
         return None
+    if c.type not in (COUNTRY, PLACE):
+        known = {s for f in c.forms if (s := lexicon().gazetteer_state(f, c.type))}
+        if len(known) == 1:
+            return known.pop()
     found: set[str]
     if c.type == COUNTRY:
         found = {s for f in c.forms if (s := lexicon().country_of(f))}
@@ -271,16 +300,44 @@ def _surname_only(c: Candidate) -> bool:
 
 
 def _core(c: Candidate, form: str, strip_states: bool) -> tuple[str, ...]:
-    """A form without function words, organisation suffixes and, if asked, the words naming a state."""
+    """A form reduced to what identifies the body: places as gazetteer keys ("Jiangsu Province" ->
+    Jiangsu), synonyms folded (PSB -> police), function words and kind suffixes ("Group", "Service")
+    dropped and, if asked, the words naming its state dropped."""
     toks = norm(form).split()
-    if strip_states:
-        covered = {i for h in lexicon().scan(toks) if h.state for i in range(h.start, h.end)}
-        toks = [t for i, t in enumerate(toks) if i not in covered]
-    toks = [t for t in toks if t not in ("of", "the", "and")]
-    if c.type == "organization":
-        while len(toks) > 1 and toks[-1] in ORG_SUFFIXES:
-            toks.pop()
+    out: list[str] = []
+    i = 0
+    for hit in [*lexicon().scan(toks), None]:
+        end = hit.start if hit is not None else len(toks)
+        out.extend(toks[i:end])
+        if hit is not None:
+            if hit.state is None and hit.place is not None:
+                out.append(hit.place.key)
+            elif not strip_states:
+                out.extend(toks[hit.start:hit.end])
+            i = hit.end
+    toks = _fold_synonyms([t for t in out if t not in ("of", "the", "and")])
+    suffixes = ORG_SUFFIXES if c.type == "organization" else BODY_SUFFIXES
+    while len(toks) > 1 and toks[-1] in suffixes:
+        toks.pop()
+    if c.type == "organization" and len(toks) > 1 and toks[0] in FOREIGN_ARTICLES:
+        toks = toks[1:]
     return tuple(toks)
+
+
+def _fold_synonyms(toks: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for n in (3, 2, 1):
+            word = SYNONYMS.get(tuple(toks[i:i + n]))
+            if word is not None:
+                out.append(word)
+                i += n
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
 
 
 def _counterpart(tok: str, others: list[str]) -> bool:
@@ -292,8 +349,16 @@ def _counterpart(tok: str, others: list[str]) -> bool:
 
 
 def _ignorable(tok: str) -> bool:
-    """A word whose presence on one side only does not make another actor ("the", "Canada's", "service")."""
-    return tok in ACRONYM_STOP or tok in GENERIC_WORDS or (tok,) in lexicon().state_words
+    """A word whose presence on one side only does not make another actor ("the", "Canada's",
+    "service", "lower" Manhattan)."""
+    return (tok in ACRONYM_STOP or tok in GENERIC_WORDS or tok in LOCATIVE_WORDS
+            or (tok,) in lexicon().state_words)
+
+
+def _qualifier(form: str) -> str | None:
+    """A leading acronym that qualifies a name by its owner ("CCP United Front Work Department")."""
+    raw = clean(form, fold=False).split()
+    return raw[0].casefold() if len(raw) >= 2 and acronym_like(raw[0]) else None
 
 
 # --- features ---------------------------------------------------------------------------------------
@@ -316,7 +381,7 @@ def _abbreviates(short_raw: list[str], long_toks: list[str]) -> bool:
     """Whether `short_raw` is `long_toks` with runs of words written as their initials:
     "Fuzhou PSB" ~ "Fuzhou Public Security Bureau", "CSIS" ~ "Canadian Security Intelligence Service"."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def go(i: int, j: int) -> bool:
         if i == len(short_raw):
             return j == len(long_toks)
@@ -325,7 +390,7 @@ def _abbreviates(short_raw: list[str], long_toks: list[str]) -> bool:
         word = short_raw[i]
         if word.casefold() == long_toks[j] and go(i + 1, j + 1):
             return True
-        if not _acronym_like(word):
+        if not acronym_like(word):
             return False
         letters = word.casefold()
         for skip_stop in (True, False):
@@ -345,23 +410,35 @@ def _abbreviates(short_raw: list[str], long_toks: list[str]) -> bool:
 
 
 def acronym_match(a: Candidate, b: Candidate) -> float:
-    """1 if a name/alias of one is the acronym of a name/alias of the other (at least 2 letters):
-    CSIS ~ Canadian Security Intelligence Service, PRC ~ People's Republic of China, Fuzhou PSB."""
+    """1 if a form of one is the acronym of a form of the other: CSIS, PRC, Fuzhou PSB, B.C. NDP."""
     for x, y in ((a, b), (b, a)):
         for short in _match_forms(x):
-            letters = as_acronym(short)
             raw = clean(short, fold=False).split()
-            if not any(_acronym_like(w) for w in raw):
+            if not any(acronym_like(w) for w in raw):
                 continue
+            # The document that used the acronym may already say what it stands for: then it stands
+            # for that, not for whatever else has the same initials (MPS: Ministry of Public
+            # Security, not Metropolitan Police Service).
+            own = [norm(f) for f in _match_forms(x) if f != short and _expands(short, raw, f)]
             for long_ in _match_forms(y):
-                toks = norm(long_).split()
-                if len(toks) < 2 or as_acronym(long_):
+                if not _expands(short, raw, long_):
                     continue
-                if letters and len(letters) >= 2 and letters in (acronym(long_), full_acronym(long_)):
-                    return 1.0
-                if _abbreviates(raw, toks):
-                    return 1.0
+                key = norm(long_)
+                if own and not any(o == key or fuzz.token_sort_ratio(o, key) >= 90 for o in own):
+                    continue
+                return 1.0
     return 0.0
+
+
+def _expands(short: str, raw: list[str], long_: str) -> bool:
+    """Whether `long_` (written in words) is what the acronym form `short` abbreviates."""
+    toks = norm(long_).split()
+    if len(toks) < 2 or as_acronym(long_):
+        return False
+    letters = as_acronym(short)
+    if letters and len(letters) >= 2 and letters in (acronym(long_), full_acronym(long_)):
+        return True
+    return _abbreviates(raw, toks)
 
 
 def fuzzy_name(a: Candidate, b: Candidate) -> float:
@@ -373,20 +450,20 @@ def fuzzy_name(a: Candidate, b: Candidate) -> float:
 
 
 def distinct_tokens(a: Candidate, b: Candidate) -> float:
-    """1 if the most similar name pair differs by a word, not a spelling: Federal/Central Bureau of
-    Investigation, People's Liberation Army (Navy); 0 for Guard/Guards, Global News/Globalnews."""
-    best: tuple[float, str, str] | None = None
+    """1 if the closest name pair differs by a whole word (Federal/Central), not a spelling (Guards)."""
+    best: tuple[float, str, str, str, str] | None = None
     for fa, fb in _pairs(a, b):
         ka, kb = _name_key(a, fa), _name_key(b, fb)
         score = fuzz.token_sort_ratio(ka, kb)
         if best is None or score > best[0]:
-            best = (score, ka, kb)
+            best = (score, ka, kb, fa, fb)
     if best is None:
         return 0.0
-    ta, tb = Counter(best[1].split()), Counter(best[2].split())
+    _, ka, kb, fa, fb = best
+    ta, tb = Counter(ka.split()), Counter(kb.split())
     only_a, only_b = list((ta - tb).elements()), list((tb - ta).elements())
-    lost_a = [t for t in only_a if not _counterpart(t, only_b)]
-    lost_b = [t for t in only_b if not _counterpart(t, only_a)]
+    lost_a = [t for t in only_a if not _counterpart(t, only_b) and t != _qualifier(fa)]
+    lost_b = [t for t in only_b if not _counterpart(t, only_a) and t != _qualifier(fb)]
     if lost_a and lost_b:
         return 1.0  # a word replaced by another word
     inserted = lost_a or lost_b
@@ -411,8 +488,7 @@ def surname_conflict(a: Candidate, b: Candidate) -> float:
 
 
 def given_name_only_compatible(a: Candidate, b: Candidate) -> float:
-    """Persons: 1 if one is named by one word that is the first or last word of the other's full name
-    ("Trudeau" ~ "Justin Trudeau", "Chen" ~ "Chen Jinping")."""
+    """Persons: 1 if one is named by one word the other's full name starts or ends with (Trudeau)."""
     if a.type != PERSON or b.type != PERSON:
         return 0.0
     for x, y in ((a, b), (b, a)):
@@ -426,8 +502,7 @@ def given_name_only_compatible(a: Candidate, b: Candidate) -> float:
 
 
 def full_name_match(a: Candidate, b: Candidate) -> float:
-    """Persons: 1 if one full name is the other without middle names or with an initial
-    ("Hardeep Nijjar" ~ "Hardeep Singh Nijjar", "Prime Minister Justin Trudeau" ~ "Justin Trudeau")."""
+    """Persons: 1 if one full name is the other minus titles, middle names or a given name's initial."""
     if a.type != PERSON or b.type != PERSON:
         return 0.0
     for ta in _person_forms(a):
@@ -445,8 +520,7 @@ def full_name_match(a: Candidate, b: Candidate) -> float:
 
 
 def city_conflict(a: Candidate, b: Candidate) -> float:
-    """1 if the names carry places that cannot be the same: Chinese Consulate in Toronto/Vancouver,
-    Fuzhou/Fuqing Public Security Bureau (a state contains its cities: Canada ~ Ottawa)."""
+    """1 if the names carry places that cannot be one (consulate in Toronto/Vancouver, Fuzhou/Fuqing)."""
     if PERSON in (a.type, b.type) or COUNTRY in (a.type, b.type):
         return 0.0
     ha, oa = _locations(a)
@@ -473,12 +547,17 @@ def number_conflict(a: Candidate, b: Candidate) -> float:
 
 
 def location_unknown(a: Candidate, b: Candidate) -> float:
-    """Missions/stations: 1 if one names its place and the other does not ("Chinese Consulate" vs
-    "Chinese Consulate in Vancouver"): the bare one may be any of that state's missions."""
+    """Missions/stations: 1 if either names no place, so it may be any of that state's missions."""
     if a.type != b.type or a.type not in (MISSION, STATION):
         return 0.0
-    la, lb = any(_locations(a)), any(_locations(b))
-    return 1.0 if la != lb else 0.0
+    return 0.0 if any(_locations(a)) and any(_locations(b)) else 1.0
+
+
+def single_word_names(a: Candidate, b: Candidate) -> float:
+    """Persons: 1 if both are named by one word only ("Singh" and "Singh"), code names aside ("CA3")."""
+    if a.type != PERSON or b.type != PERSON or not (_surname_only(a) and _surname_only(b)):
+        return 0.0
+    return 0.0 if any(ch.isdigit() for ch in a.name + b.name) else 1.0
 
 
 def same_country(a: Candidate, b: Candidate) -> float:
@@ -502,8 +581,7 @@ def same_place(a: Candidate, b: Candidate) -> float:
 
 
 def same_mission(a: Candidate, b: Candidate) -> float:
-    """Missions: 1 if the same state's mission of the same kind in the same city (an embassy or high
-    commission may be named by its host country instead): a state has one consulate per city."""
+    """Missions: 1 if same state, same kind and same city (an embassy may be named by its host state)."""
     if a.type != MISSION or b.type != MISSION:
         return 0.0
     sa, sb = effective_state(a), effective_state(b)
@@ -520,12 +598,8 @@ def same_mission(a: Candidate, b: Candidate) -> float:
 
 
 def same_station(a: Candidate, b: Candidate) -> float:
-    """Stations: 1 if the same state's station named by the same two places, host and operating
-    police ("Fuzhou police station in Prato"); a city can host several, so one place is not enough."""
+    """Stations: 1 if named by the same two or more places (host city and operating police)."""
     if a.type != STATION or b.type != STATION:
-        return 0.0
-    sa, sb = effective_state(a), effective_state(b)
-    if not sa or sa != sb:
         return 0.0
     ka = {p.key for p in frozenset().union(*_locations(a))}
     kb = {p.key for p in frozenset().union(*_locations(b))}
@@ -533,9 +607,7 @@ def same_station(a: Candidate, b: Candidate) -> float:
 
 
 def core_name(a: Candidate, b: Candidate) -> float:
-    """Bodies/organisations: 1 if names are equal once the state they name is dropped (both states
-    known and equal: "Labor Party"/AU ~ "Australian Labor Party") or an organisation suffix is
-    ("NSO Group" ~ "NSO")."""
+    """1 if names agree without the state both belong to, function words and suffixes (Group, Service)."""
     if a.type != b.type or a.type in (PERSON, COUNTRY, PLACE):
         return 0.0
     sa, sb = effective_state(a), effective_state(b)
@@ -550,8 +622,8 @@ FEATURES: dict[str, Feature] = {
     f.__name__: f for f in (
         same_gazetteer_id, exact_name, acronym_match, fuzzy_name, distinct_tokens, same_type,
         surname_conflict, given_name_only_compatible, full_name_match, city_conflict, state_conflict,
-        number_conflict, location_unknown, same_country, same_place, same_mission, same_station,
-        core_name,
+        number_conflict, location_unknown, single_word_names, same_country, same_place, same_mission,
+        same_station, core_name,
     )
 }
 

@@ -34,6 +34,9 @@ GENERIC_WORDS = frozenset({
     "the", "of", "in", "at", "and", "for", "on", "a", "an", "chief", "team", "working", "special",
 })
 
+# Words naming the kind of place after its name ("the Tibet region", "Fuzhou City").
+PLACE_KIND_WORDS = frozenset({"region", "province", "city", "county", "state", "prefecture", "district"})
+
 # The kind of a diplomatic mission: one state has at most one of each kind in a city.
 MISSION_KINDS: dict[tuple[str, ...], str] = {
     ("consulate",): "consulate", ("consulates",): "consulate", ("consulate", "general"): "consulate",
@@ -69,6 +72,8 @@ class Lexicon:
     state_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # names and aliases only
     metonyms: dict[tuple[str, ...], str] = field(default_factory=dict)  # ("beijing",) -> CN
     places: dict[tuple[str, ...], Place] = field(default_factory=dict)
+    # name/alias of a gazetteer body, mission or organisation -> {(type, state)} of the entries using it
+    entry_states: dict[tuple[str, ...], set[tuple[str, str | None]]] = field(default_factory=dict)
     longest: int = 1
 
     def scan(self, toks: list[str]) -> list[Hit]:
@@ -88,13 +93,23 @@ class Lexicon:
                 i += 1
         return hits
 
+    def gazetteer_state(self, text: str, entity_type: str) -> str | None:
+        """The state of the one gazetteer entry of this type that has `text` as name or alias
+        ("MPS" -> CN, "Metropolitan Police Service" -> GB); None if none, several, or stateless."""
+        found = {st for typ, st in self.entry_states.get(tuple(norm(text).split()), ()) if typ == entity_type}
+        return found.pop() if len(found) == 1 else None
+
     def place_of(self, text: str) -> Place | None:
-        """The place a whole text names ("New York" -> the gazetteer's New York City), if any."""
+        """The place a whole text names ("New York" -> the gazetteer's New York City; "Tibet region"
+        -> Tibet, a kind word dropped only when the full text is no place itself), if any."""
         key = tuple(norm(text).split())
         state = self.state_names.get(key)
         if state is not None:
             return Place(f"state:{state}", state, is_state=True)
-        return self.places.get(key)
+        place = self.places.get(key)
+        if place is None and len(key) > 1 and key[-1] in PLACE_KIND_WORDS:
+            place = self.places.get(key[:-1])
+        return place
 
     def country_of(self, text: str) -> str | None:
         """The state a country-type form stands for: "China", "PRC", "Beijing", "the Chinese
@@ -134,6 +149,9 @@ def lexicon() -> Lexicon:
             lex.places.setdefault(cap, Place(f"capital:{st.id}", st.id))
     for entry in vocab.entries:
         if entry.type != "place":
+            for name in (entry.name, *entry.aliases):
+                if key(name) and not entry.id.startswith("ambiguous:"):
+                    lex.entry_states.setdefault(key(name), set()).add((entry.type, entry.state))
             continue
         place = Place(entry.id, entry.state)
         for name in (entry.name, *entry.aliases):

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from ..errors import FrontwatchError, NotFoundError
 from .ingest import claim_for
 from .queries import find_entity
-from .schema import REVIEW_STATES, AuditRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
+from ..resolve.candidate import norm
+from .schema import REVIEW_STATES, AliasRow, AuditRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
 
 
 def _audit(session: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditRow:
@@ -82,6 +83,7 @@ def split(session: Session, name: str, *, documents: list[str], forms: list[str]
     if len(chosen) == len(des):
         raise FrontwatchError(f"that would move every mention of '{ent.name}'; rename it instead")
     new = EntityRow(name=new_name or chosen[0].local_name, type=chosen[0].local_type)
+    new.aliases.append(AliasRow(alias=new.name, norm=norm(new.name)))
     session.add(new)
     session.flush()
     for de in chosen:
