@@ -11,10 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
+from ..resolve.candidate import norm
 from .ingest import claim_for
 from .queries import find_entity
-from ..resolve.candidate import norm
-from .schema import REVIEW_STATES, AliasRow, AuditRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
+from .schema import (
+    REVIEW_STATES,
+    AliasRow,
+    AuditRow,
+    ClaimRow,
+    DocEntityRow,
+    DocumentRow,
+    EntityRow,
+    EvidenceRow,
+)
 
 
 def _audit(session: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditRow:
