@@ -46,7 +46,8 @@ class EntityTyper:
                 continue
             span = self._given_name(span, ent.label_)
             label = self._type(span, ent.label_) if span.label_ != "PERSON" else "person"
-            if label is None or not self._keep(span, label):
+            # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities
+            if label is None or (not ent.kb_id_ and not self._keep(span, label)):
                 continue
             # a capital read as a place is no longer its state ("in Ottawa")
             kb = ent.kb_id_ if label.upper() == ent.label_ or ent.label_ not in OUR_LABELS else ""

@@ -64,7 +64,8 @@ def _rehome(session: Session, de_ids: set[int]) -> dict[str, Any]:
 
 def merge(session: Session, keep_name: str, gone_name: str, actor: str) -> AuditRow:
     """Merge entity `gone` into `keep` (same real-world actor)."""
-    keep, gone = find_entity(session, keep_name), find_entity(session, gone_name)
+    # changes name entities exactly (or by id): a near miss must not merge the wrong actor
+    keep, gone = find_entity(session, keep_name, fuzzy=False), find_entity(session, gone_name, fuzzy=False)
     if keep.id == gone.id:
         raise FrontwatchError(f"'{keep_name}' and '{gone_name}' are already one entity ({keep.name})")
     des = session.scalars(select(DocEntityRow).where(DocEntityRow.entity_id == gone.id)).all()
@@ -80,7 +81,7 @@ def merge(session: Session, keep_name: str, gone_name: str, actor: str) -> Audit
 def split(session: Session, name: str, *, documents: list[str], forms: list[str], new_name: str | None,
           actor: str) -> AuditRow:
     """Move the mentions of an entity in some documents (or under some surface forms) to a new entity."""
-    ent = find_entity(session, name)
+    ent = find_entity(session, name, fuzzy=False)
     des = session.scalars(select(DocEntityRow).where(DocEntityRow.entity_id == ent.id)).all()
     keys = {d.id: d for d in session.scalars(select(DocumentRow).where(
         DocumentRow.id.in_({de.document_id for de in des})))}
@@ -112,7 +113,7 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
     if kind == "claim":
         row = session.get(ClaimRow, int(ident)) if ident.isdigit() else None
     else:
-        row = find_entity(session, ident)
+        row = find_entity(session, ident, fuzzy=False)
     if row is None:
         raise NotFoundError(f"no {kind} with id {ident}")
     before = [row.review_status, row.reviewed_by, row.reviewed_at.isoformat() if row.reviewed_at else None]

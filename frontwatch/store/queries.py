@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -71,8 +71,8 @@ def merged_ids(session: Session, entity_id: int) -> set[int]:
     return ids
 
 
-def find_entity(session: Session, name: str) -> EntityRow:
-    """An entity by id, exact name or alias, else the closest name (one-line error when none is close)."""
+def find_entity(session: Session, name: str, fuzzy: bool = True) -> EntityRow:
+    """An entity by id, exact name or alias, else (with `fuzzy`) a name that differs only slightly."""
     if name.isdigit():
         return live_entity(session, int(name))
     key = norm(name)
@@ -84,8 +84,10 @@ def find_entity(session: Session, name: str) -> EntityRow:
         rows = [session.get(EntityRow, i) for i in sorted(live)]
         listed = ", ".join(f"{r.id}: {r.name} ({r.type})" for r in rows if r)
         raise NotFoundError(f"'{name}' names several entities ({listed}); use the id")
+    if not fuzzy:
+        raise NotFoundError(f"no entity named '{name}'")
     known: dict[str, int] = {n: i for n, i in session.execute(select(AliasRow.norm, AliasRow.entity_id))}
-    best = process.extractOne(key, list(known), score_cutoff=85) if known else None
+    best = process.extractOne(key, list(known), scorer=fuzz.token_sort_ratio, score_cutoff=90)
     if best is None:
         raise NotFoundError(f"no entity named '{name}'")
     return live_entity(session, known[best[0]])
