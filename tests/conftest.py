@@ -12,6 +12,8 @@ import pytest
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from frontwatch.graph.network import Network
+
 
 @pytest.fixture(scope="session")
 def pipeline() -> Language:
@@ -60,3 +62,31 @@ def pg_empty_url(pg_url: str) -> Iterator[str]:
         yield url
     finally:
         pg.drop_database(pg_url, str(make_url(url).database))
+
+
+@pytest.fixture(scope="session")
+def example_store_url(tmp_path_factory: pytest.TempPathFactory, pipeline: Language) -> str:
+    """A SQLite store holding the bundled example corpus (ingested once per test session)."""
+    from pathlib import Path
+
+    from frontwatch.sources import iter_documents
+    from frontwatch.store.db import Store
+    from frontwatch.store.ingest import ingest
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('examples') / 'examples.db'}"
+    store = Store(url)
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    report = ingest(store, iter_documents([corpus]))
+    assert not report.failed and len(report.new) == 10
+    store.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def example_network(example_store_url: str) -> Network:
+    """The whole network of the example corpus, no filters."""
+    from frontwatch.graph.network import load_network
+    from frontwatch.store.db import Store
+
+    with Store(example_store_url).read() as session:
+        return load_network(session)

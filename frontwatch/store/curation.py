@@ -24,6 +24,7 @@ from .schema import (
     EntityRow,
     EvidenceRow,
 )
+from .summary import refresh_claims
 
 
 def _audit(session: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditRow:
@@ -59,6 +60,7 @@ def _rehome(session: Session, de_ids: set[int]) -> dict[str, Any]:
             target.reviewed_at = source.reviewed_at
         moves.append([ev.id, ev.claim_id])
         ev.claim_id = target.id
+    refresh_claims(session, {m[1] for m in moves} | {ev.claim_id for ev in evs})
     return {"moves": moves, "created": created, "reviews": reviews}
 
 
@@ -145,10 +147,13 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
             de = session.get(DocEntityRow, de_id)
             if de is not None:
                 de.entity_id = back_to
+        touched: set[int] = set()
         for ev_id, claim_id in d["moves"]:
             ev = session.get(EvidenceRow, ev_id)
             if ev is not None:
+                touched |= {ev.claim_id, claim_id}
                 ev.claim_id = claim_id
+        refresh_claims(session, touched)
         for claim_id, status, by in d["reviews"]:
             claim = session.get(ClaimRow, claim_id)
             if claim is not None:

@@ -23,6 +23,7 @@ from ..model import Document, Extraction
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
+from .summary import refresh_claims
 
 SYMMETRIC = {"meets"}
 
@@ -89,11 +90,13 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
         local[ent.name] = de
         for alias in ent.aliases:
             local.setdefault(alias, de)
+    touched: set[int] = set()
     for c in ex.claims:
         s_de, o_de = local.get(c.subject), local.get(c.object)
         if s_de is None or o_de is None:
             continue
         claim = claim_for(session, s_de.entity_id, c.predicate, o_de.entity_id, c.tactic)
+        touched.add(claim.id)
         att = local.get(c.attributed_to) if c.attributed_to else None
         ev = c.evidence
         session.add(EvidenceRow(
@@ -102,6 +105,7 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
             end=ev.end if ev else None, stance=c.stance, attributed_to=c.attributed_to,
             attributed_de_id=att.id if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
             trigger=c.trigger))
+    refresh_claims(session, touched)
     return "updated" if previous else "new"
 
 
@@ -161,4 +165,20 @@ def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int =
             continue
         getattr(report, status).append(ex.document.id)
         tick(ex.document.id, status)
+    return report
+
+
+def store_extractions(store: Store, extractions: Iterable[Extraction]) -> IngestReport:
+    """Store ready-made extractions (imports from STIX, FollowTheMoney or trackers) like ingested ones."""
+    report = IngestReport()
+    resolver = Resolver()
+    for ex in extractions:
+        try:
+            status: str = store.retry(partial(write_extraction, ex=ex, resolver=resolver),
+                                      on_rollback=resolver.forget)
+        except FrontwatchError as exc:
+            resolver.forget()
+            report.failed.append((ex.document.source or ex.document.id, str(exc)))
+            continue
+        getattr(report, status).append(ex.document.id)
     return report

@@ -113,6 +113,12 @@ class ClaimRow(Reviewed, Base):
     tactic: Mapped[str | None] = mapped_column(String(32))
     edits: Mapped[dict[str, str] | None] = mapped_column(JSON)  # an analyst's corrections
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # corroboration summary, kept current from the evidence (store.summary) so graph filters are SQL
+    stance: Mapped[str] = mapped_column(String(16), default="alleged", index=True)
+    n_documents: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    n_publishers: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[str | None] = mapped_column(String(40), index=True)
+    last_seen: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class EvidenceRow(Base):

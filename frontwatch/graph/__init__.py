@@ -1,0 +1,1 @@
+"""The network of canonical entities and claims: filters, loading, queries and analysis."""

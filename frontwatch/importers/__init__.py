@@ -1,0 +1,1 @@
+"""Imports from other tools and trackers into the store (one module per format)."""
