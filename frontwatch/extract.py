@@ -88,10 +88,12 @@ def _worker(document: Document) -> Extraction:
     return extract_one(document)
 
 
-def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: int = 16
-                      ) -> Iterator[Extraction]:
-    """Extract documents in order, with `jobs` processes (each loads the model once)."""
-    if jobs <= 1:
+def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: int = 16,
+                      background: bool = False) -> Iterator[Extraction]:
+    """Extract documents in order, with `jobs` processes (each loads the model once). With
+    `background`, even one job runs in its own process, so the caller's work on each result (such as
+    writing it to the store) overlaps with the extraction of the next documents."""
+    if jobs <= 1 and not background:
         nlp = load_pipeline()
         pending = ((d.text[:MAX_CHARS], d) for d in documents)
         for doc, document in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
@@ -103,4 +105,4 @@ def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: 
     load_pipeline()
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs, initializer=load_pipeline) as pool:
-        yield from pool.imap(_worker, documents, chunksize=4)
+        yield from pool.imap(_worker, documents, chunksize=4 if jobs > 1 else 1)

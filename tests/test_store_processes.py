@@ -67,6 +67,16 @@ def url_pair(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
     return first, first.rsplit("/", 1)[0] + "/" + second_name
 
 
+def stored_documents(url: str) -> int:
+    """A cheap count for polling (no migrations, no ORM)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
 def reference(url: str, folder: Path) -> dict[str, int]:
     subprocess.run(ingest_cmd(url, folder), check=True, capture_output=True, timeout=300)
     return snapshot(url)
@@ -74,25 +84,25 @@ def reference(url: str, folder: Path) -> dict[str, int]:
 
 def test_sigkill_mid_run_then_rerun(tmp_path: Path, url_pair: tuple[str, str]) -> None:
     ref_url, url = url_pair
-    folder = corpus(tmp_path / "docs", 40)
+    folder = corpus(tmp_path / "docs", 120)
     expected = reference(ref_url, folder)
-    assert expected["documents"] == 40 and expected["docs_without_entities"] == 0
+    assert expected["documents"] == 120 and expected["docs_without_entities"] == 0
     proc = subprocess.Popen(ingest_cmd(url, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
         try:
-            stored = snapshot(url)["documents"]
+            stored = stored_documents(url)
         except Exception:  # the store may not exist yet
             continue
-        if stored >= 5:
+        if stored >= 3:
             break
     assert proc.poll() is None, "ingest finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     killed = snapshot(url)
-    assert 5 <= killed["documents"] < 40
+    assert 3 <= killed["documents"] < 120
     assert killed["docs_without_entities"] == 0 and killed["docs_without_evidence"] == 0
     subprocess.run(ingest_cmd(url, folder), check=True, capture_output=True, timeout=300)
     assert snapshot(url) == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words an acronym skips ("Royal Canadian Mounted Police" -> RCMP, "People's Republic of China" -> PRC).
 ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "la", "le"})
@@ -42,6 +43,7 @@ class Candidate:
         return tuple(seen.values())
 
 
+@lru_cache(maxsize=131072)  # resolution normalises the same few thousand names again and again
 def clean(text: str, fold: bool = True) -> str:
     """`norm` without case folding when `fold` is false (token boundaries are the same either way)."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, SourceError
-from ..model import Document, Extraction
+from ..model import Document, Entity, Extraction
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
@@ -58,6 +58,16 @@ def publisher_of(doc: Document) -> str | None:
     return None
 
 
+def known_hashes(store: Store, hashes: list[str]) -> set[str]:
+    """Which of these content hashes the store already holds."""
+    found: set[str] = set()
+    with store.read() as session:
+        for i in range(0, len(hashes), 500):
+            found |= set(session.scalars(select(DocumentRow.content_hash).where(
+                DocumentRow.content_hash.in_(hashes[i:i + 500]))))
+    return found
+
+
 def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> str:
     """Store one extraction; returns "new", "updated" or "unchanged"."""
     doc = ex.document
@@ -79,17 +89,20 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     if row.lineage_id is None:
         row.lineage_id = row.id
     local: dict[str, DocEntityRow] = {}
+    rows: list[tuple[DocEntityRow, Entity]] = []
+    resolver.prefetch(session, ex.entities)
     for ent in ex.entities:
         res = resolver.resolve(session, ent)
         de = DocEntityRow(document_id=row.id, entity_id=res.entity_id, local_name=ent.name,
                           local_type=ent.type, forms=[ent.name, *ent.aliases], rule=res.rule, score=res.score)
         session.add(de)
-        session.flush()
-        session.add_all(MentionRow(doc_entity_id=de.id, start=m.start, end=m.end, text=m.text)
-                        for m in ent.mentions)
+        rows.append((de, ent))
         local[ent.name] = de
         for alias in ent.aliases:
             local.setdefault(alias, de)
+    session.flush()  # one round of inserts for the document's entities, then their mentions
+    session.add_all(MentionRow(doc_entity_id=de.id, start=m.start, end=m.end, text=m.text)
+                    for de, ent in rows for m in ent.mentions)
     touched: set[int] = set()
     for c in ex.claims:
         s_de, o_de = local.get(c.subject), local.get(c.object)
@@ -138,22 +151,23 @@ def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int =
         if on_progress is not None:
             on_progress(name, status)
 
-    def pending() -> Iterable[Document]:
-        for item in items:
-            if isinstance(item, SourceError):
-                report.failed.append((item.path, item.reason))
-                tick(item.path, "failed")
-                continue
-            with store.read() as session:
-                known = session.scalar(select(DocumentRow.id).where(
-                    DocumentRow.content_hash == content_hash(item.text)))
-            if known is not None:
-                report.unchanged.append(item.id)
-                tick(item.id, "unchanged")
-                continue
-            yield item
-
-    for ex in extract_documents(pending(), jobs=jobs):
+    documents: list[Document] = []
+    for item in items:
+        if isinstance(item, SourceError):
+            report.failed.append((item.path, item.reason))
+            tick(item.path, "failed")
+        else:
+            documents.append(item)
+    known = known_hashes(store, [content_hash(d.text) for d in documents])
+    pending: list[Document] = []
+    for doc in documents:
+        if content_hash(doc.text) in known:
+            report.unchanged.append(doc.id)
+            tick(doc.id, "unchanged")
+        else:
+            pending.append(doc)
+    # extraction runs in worker processes while this one writes: the two overlap
+    for ex in extract_documents(pending, jobs=jobs, background=True):
         name = ex.document.source or ex.document.id
         try:
             status: str = store.retry(partial(write_extraction, ex=ex, resolver=resolver),

@@ -188,8 +188,10 @@ def list_claims(session: Session, *, about: str | None = None, predicate: str | 
 def entity_profile(session: Session, name: str) -> dict[str, Any]:
     """Type, aliases, documents and claims in and out of one entity."""
     ent = find_entity(session, name)
-    out_ = claim_views(session, list(session.scalars(select(ClaimRow).where(ClaimRow.subject_id == ent.id))))
-    in_ = claim_views(session, list(session.scalars(select(ClaimRow).where(ClaimRow.object_id == ent.id))))
+    out_ = claim_views(session, list(session.scalars(
+        select(ClaimRow).where(ClaimRow.subject_id == ent.id).order_by(ClaimRow.id))))
+    in_ = claim_views(session, list(session.scalars(
+        select(ClaimRow).where(ClaimRow.object_id == ent.id).order_by(ClaimRow.id))))
     out_, in_ = [v for v in out_ if v.documents], [v for v in in_ if v.documents]
     docs = session.scalar(select(func.count(func.distinct(DocEntityRow.document_id)))
                           .where(DocEntityRow.entity_id == ent.id))

@@ -4,6 +4,9 @@ Candidates come from the store by gazetteer id, by any normalised name or alias,
 expansion, and by fuzzy similarity within the same type; `resolve.matcher.decide` makes the call with
 its safeguards (surnames, cities of missions, states of same-named bodies). Every resolution keeps
 its rule and score on the document's entity row.
+
+The store's names are indexed in memory once per run; before creating a new entity the resolver asks
+the database again, so an entity another ingest process created meanwhile is found, not duplicated.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from ..model import Entity
 from ..resolve.candidate import Candidate, acronym, norm
 from ..resolve.matcher import decide
 from ..vocab import load_vocabulary
-from .queries import live_entity
 from .schema import AliasRow, EntityRow
 
 FUZZY_POOL = 5  # fuzzy candidates looked at per name
+FUZZY_CUTOFF = 80
 
 
 @dataclass(slots=True)
@@ -33,81 +36,166 @@ class Resolution:
 
 
 @dataclass
-class Resolver:
-    """Resolves extracted entities to store entities; caches names per type for fuzzy lookup."""
+class _Index:
+    """The store's entities as resolution needs them: names by norm, ids by gazetteer id."""
 
-    by_type: dict[str, dict[str, int]] = field(default_factory=dict)  # type -> norm -> entity id
-    loaded: set[str] = field(default_factory=set)
+    cands: dict[int, Candidate] = field(default_factory=dict)
+    merged_into: dict[int, int] = field(default_factory=dict)
+    by_norm: dict[str, set[int]] = field(default_factory=dict)
+    by_gid: dict[str, set[int]] = field(default_factory=dict)
+    fuzzy: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)  # type -> (norms, ids)
+
+    def add(self, entity_id: int, cand: Candidate, merged_into: int | None = None) -> None:
+        self.cands[entity_id] = cand
+        if merged_into is not None:
+            self.merged_into[entity_id] = merged_into
+        if cand.gazetteer_id:
+            self.by_gid.setdefault(cand.gazetteer_id, set()).add(entity_id)
+        for form in (cand.name, *cand.aliases):
+            self.add_norm(entity_id, cand.type, norm(form))
+
+    def add_norm(self, entity_id: int, typ: str, key: str) -> None:
+        if key and entity_id not in self.by_norm.setdefault(key, set()):
+            self.by_norm[key].add(entity_id)
+            names, ids = self.fuzzy.setdefault(typ, ([], []))
+            names.append(key)
+            ids.append(entity_id)
+
+    def live(self, entity_id: int) -> int:
+        while entity_id in self.merged_into:
+            entity_id = self.merged_into[entity_id]
+        return entity_id
+
+
+@dataclass
+class Resolver:
+    """Resolves extracted entities to store entities."""
+
+    index: _Index | None = None
+    high_water: int = 0  # the highest entity id when the index was built
 
     def candidate(self, ent: Entity) -> Candidate:
-        state = None
         vocab = load_vocabulary()
+        state = None
         if ent.gazetteer_id in vocab.states:
             state = ent.gazetteer_id
         elif ent.gazetteer_id and ent.gazetteer_id in vocab.entry_by_id:
             state = vocab.entry_by_id[ent.gazetteer_id].state
         return Candidate(ent.name, ent.type, tuple(ent.aliases), ent.gazetteer_id, state)
 
-    @staticmethod
-    def stored(row: EntityRow) -> Candidate:
-        return Candidate(row.name, row.type, tuple(a.alias for a in row.aliases), row.gazetteer_id, row.state)
+    def prefetch(self, session: Session, entities: list[Entity]) -> None:
+        """Before a document's entities are resolved, read what other processes stored since the index
+        was built under any of their names (one query; the write lock is held from here on)."""
+        index = self._index(session)
+        cands = [self.candidate(e) for e in entities]
+        keys = set().union(*(self._keys(c) for c in cands)) if cands else set()
+        gids = {c.gazetteer_id for c in cands if c.gazetteer_id}
+        self._load(session, index, keys, gids)
+        # names other processes added to entities the index already holds
+        for entity_id, alias, key in session.execute(select(AliasRow.entity_id, AliasRow.alias, AliasRow.norm)
+                                                      .where(AliasRow.norm.in_(keys))):
+            if entity_id in index.cands and entity_id not in index.by_norm.get(key, set()):
+                cand = index.cands[entity_id]
+                index.add_norm(entity_id, cand.type, key)
+                index.cands[entity_id] = Candidate(cand.name, cand.type, (*cand.aliases, alias),
+                                                   cand.gazetteer_id, cand.state)
 
     def resolve(self, session: Session, ent: Entity) -> Resolution:
+        index = self._index(session)
         cand = self.candidate(ent)
-        best: tuple[float, EntityRow, str] | None = None
-        for row in self._pool(session, cand):
-            d = decide(cand, self.stored(row))
-            if d.match and (best is None or d.score > best[0]):
-                best = (d.score, row, d.rule)
-        if best is not None:
-            score, row, rule = best
-            self._add_aliases(session, row, [ent.name, *ent.aliases])
-            return Resolution(row.id, rule, score)
+        match = self._best(index, cand, self._pool(index, cand))
+        if match is not None:
+            entity_id, rule, score = match
+            self._add_aliases(session, index, entity_id, [ent.name, *ent.aliases])
+            return Resolution(entity_id, rule, score)
         row = EntityRow(name=ent.name, type=ent.type, gazetteer_id=ent.gazetteer_id, state=cand.state)
         session.add(row)
         session.flush()
-        self._add_aliases(session, row, [ent.name, *ent.aliases])
+        index.add(row.id, Candidate(ent.name, ent.type, (), ent.gazetteer_id, cand.state))
+        self._add_aliases(session, index, row.id, [ent.name, *ent.aliases], new=True)
         return Resolution(row.id, "new", 1.0, created=True)
 
-    def _pool(self, session: Session, cand: Candidate) -> list[EntityRow]:
-        """Live (unmerged) entities that could be the same actor."""
-        norms = {norm(n) for n in (cand.name, *cand.aliases) if norm(n)}
-        norms |= {norm(acronym(n)) for n in (cand.name, *cand.aliases) if len(acronym(n)) >= 2}
-        conds: list[ColumnElement[bool]] = [AliasRow.norm.in_(norms)]
-        if cand.gazetteer_id:
-            conds.append(EntityRow.gazetteer_id == cand.gazetteer_id)
-        ids = set(session.scalars(select(EntityRow.id).outerjoin(AliasRow).where(or_(*conds))))
-        ids |= self._fuzzy(session, cand, norms)
-        # names of merged entities still count: they lead to the entity they were merged into
-        return list({row.id: row for row in (live_entity(session, i) for i in ids)}.values())
+    @staticmethod
+    def _best(index: _Index, cand: Candidate, ids: set[int]) -> tuple[int, str, float] | None:
+        best: tuple[int, str, float] | None = None
+        for entity_id in sorted({index.live(i) for i in ids}):
+            d = decide(cand, index.cands[entity_id])
+            if d.match and (best is None or d.score > best[2]):
+                best = (entity_id, d.rule, d.score)
+        return best
 
-    def _fuzzy(self, session: Session, cand: Candidate, norms: set[str]) -> set[int]:
-        names = self._names(session, cand.type)
-        keys = list(names)
-        found: set[int] = set()
-        for n in norms:
-            for choice, _, _ in process.extract(n, keys, limit=FUZZY_POOL, score_cutoff=80):
-                found.add(names[choice])
-        return found
+    @staticmethod
+    def _keys(cand: Candidate) -> set[str]:
+        forms = (cand.name, *cand.aliases)
+        keys = {norm(n) for n in forms}
+        keys |= {norm(acronym(n)) for n in forms if len(acronym(n)) >= 2}
+        return {k for k in keys if k}
 
-    def _names(self, session: Session, typ: str) -> dict[str, int]:
-        if typ not in self.loaded:
-            rows = session.execute(
-                select(AliasRow.norm, AliasRow.entity_id).join(EntityRow).where(EntityRow.type == typ))
-            self.by_type[typ] = {n: eid for n, eid in rows}
-            self.loaded.add(typ)
-        return self.by_type[typ]
+    def _pool(self, index: _Index, cand: Candidate) -> set[int]:
+        """Entities that could be the same actor: same gazetteer id, a shared name or acronym, or a
+        close name of the same type."""
+        keys = self._keys(cand)
+        ids: set[int] = set(index.by_gid.get(cand.gazetteer_id or "", set()))
+        for key in keys:
+            ids |= index.by_norm.get(key, set())
+        names, name_ids = index.fuzzy.get(cand.type, ([], []))
+        if names:
+            for key in keys:
+                for _, _, pos in process.extract(key, names, limit=FUZZY_POOL, score_cutoff=FUZZY_CUTOFF):
+                    ids.add(name_ids[pos])
+        return ids
 
-    def _add_aliases(self, session: Session, row: EntityRow, forms: list[str]) -> None:
-        have = {a.norm for a in row.aliases}
+    def _index(self, session: Session) -> _Index:
+        if self.index is None:
+            self.index = _Index()
+            self._load(session, self.index, None, set())
+            self.high_water = max(self.index.cands, default=0)
+        return self.index
+
+    def _load(self, session: Session, index: _Index, keys: set[str] | None, gids: set[str]) -> set[int]:
+        """Read entities into the index: all of them (keys None), or those created after the index was
+        built that share a name or gazetteer id with the document's entities."""
+        q = select(EntityRow)
+        if keys is not None:
+            conds: list[ColumnElement[bool]] = [EntityRow.id.in_(
+                select(AliasRow.entity_id).where(AliasRow.norm.in_(keys)))]
+            if gids:
+                conds.append(EntityRow.gazetteer_id.in_(gids))
+            # only what others stored since: entities this process made are in the index already
+            q = q.where(or_(*conds), EntityRow.id > self.high_water, EntityRow.id.not_in(index.cands))
+        rows = {r.id: r for r in session.scalars(q)}
+        aliases: dict[int, list[str]] = {i: [] for i in rows}
+        if rows:
+            alias_q = select(AliasRow.entity_id, AliasRow.alias)
+            if keys is not None:
+                alias_q = alias_q.where(AliasRow.entity_id.in_(rows))
+            for entity_id, alias in session.execute(alias_q):
+                if entity_id in aliases:
+                    aliases[entity_id].append(alias)
+        for r in rows.values():
+            index.add(r.id, Candidate(r.name, r.type, tuple(a for a in aliases[r.id] if a != r.name),
+                                      r.gazetteer_id, r.state), r.merged_into_id)
+        return set(rows)
+
+    def _add_aliases(self, session: Session, index: _Index, entity_id: int, forms: list[str],
+                     new: bool = False) -> None:
+        # the index mirrors the stored aliases, the name among them (a stale index fails the unique
+        # key and the write is retried with a fresh one)
+        cand = index.cands[entity_id]
+        have = set() if new else {norm(f) for f in (cand.name, *cand.aliases)}
+        added = []
         for form in forms:
-            n = norm(form)
-            if n and n not in have:
-                row.aliases.append(AliasRow(alias=form, norm=n))
-                have.add(n)
-                self.by_type.setdefault(row.type, {})[n] = row.id
+            key = norm(form)
+            if key and key not in have:
+                session.add(AliasRow(entity_id=entity_id, alias=form, norm=key))
+                added.append(form)
+                have.add(key)
+                index.add_norm(entity_id, cand.type, key)
+        added = [a for a in added if norm(a) != norm(cand.name)]
+        if added:
+            index.cands[entity_id] = Candidate(cand.name, cand.type, (*cand.aliases, *added),
+                                               cand.gazetteer_id, cand.state)
 
     def forget(self) -> None:
-        """Drop the cache (after a rolled-back transaction or a merge)."""
-        self.by_type.clear()
-        self.loaded.clear()
+        """Drop the index (after a rolled-back transaction or a merge)."""
+        self.index = None

@@ -1,0 +1,45 @@
+"""Two CSV tables for spreadsheets and Kumu/Flourish-style tools: nodes.csv and edges.csv in one folder.
+Every edge row carries its stance and who alleged or denied it beside the predicate."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..graph.network import Edge, Network
+
+NODE_COLUMNS = ("id", "name", "type", "aliases", "gazetteer_id", "review_status")
+EDGE_COLUMNS = (
+    "id", "source", "source_name", "target", "target_name", "predicate", "stance", "alleged_by",
+    "denied_by", "tactic", "sources", "publishers", "first_seen", "last_seen", "review_status", "evidence",
+    "documents", "urls",
+)
+
+
+def _documents(edge: Edge) -> list[str]:
+    """The edge's documents in evidence order, each once."""
+    return list(dict.fromkeys(ev.document for ev in edge.evidence))
+
+
+def write(network: Network, out: Path) -> None:
+    """Write `out`/nodes.csv and `out`/edges.csv (the folder is created)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(NODE_COLUMNS)
+        for n in network.nodes.values():
+            w.writerow([n.id, n.name, n.type, "; ".join(n.aliases), n.gazetteer_id or "", n.review_status])
+    names = {n.id: n.name for n in network.nodes.values()}
+    with (out / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(EDGE_COLUMNS)
+        for e in network.edges:
+            docs = _documents(e)
+            urls = [u for u in (network.documents[d].url if d in network.documents else None for d in docs)
+                    if u]
+            w.writerow([
+                e.id, e.source, names.get(e.source, ""), e.target, names.get(e.target, ""), e.predicate,
+                e.stance, "; ".join(e.alleged_by), "; ".join(e.denied_by), e.tactic or "", e.documents,
+                e.publishers, e.first_seen or "", e.last_seen or "", e.review_status,
+                e.evidence[0].sentence if e.evidence else "", "; ".join(docs), "; ".join(urls),
+            ])

@@ -1,0 +1,323 @@
+"""Attribution trackers (spreadsheets of "who accused whom of what") as Extractions.
+
+A YAML mapping names, for each frontwatch field, the candidate CSV headers (the first present wins)
+plus value maps from the method column to a SCHEMA tactic and predicate. Each row becomes one Document
+(its text is the row's description) whose Extraction holds:
+
+* the structured claim of the columns: actor -[predicate]-> target, "alleged" and attributed to the
+  accuser when the row names one (a tracker records attributions, not established facts), else
+  "asserted" in the tracker's own voice; affiliated_with(actor, actor_country) with the same stance;
+* plus what frontwatch's own extraction reads in the description, merged by entity name and by
+  (subject, predicate, object), the structured claim winning a tie.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import SourceError
+from ..model import ENTITY_TYPES, PREDICATES, Claim, Document, Entity, Evidence, Extraction
+from ..sources._common import decode_utf8, read_limited, short_message
+from ..vocab import Vocabulary, load_vocabulary
+
+MAX_BYTES = 50_000_000
+FIELDS = ("id", "date", "accuser", "actor", "actor_country", "target", "target_country", "method",
+          "description", "url", "title")
+REQUIRED = ("actor", "description")
+DEFAULT_TYPES = {"accuser": "organization", "actor": "organization", "actor_country": "country",
+                 "target": "country", "target_country": "country"}
+TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidation", "forced_return",
+           "covert_policing", "espionage", "illicit_finance", "countermeasure")
+# A target that is an organ of its state belongs to it; any other target is merely located there.
+_OF_STATE = {"state_body", "diplomatic_mission"}
+_MULTI = re.compile(r"\s*[;\n]\s*")  # several actors or targets in one cell
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y",
+                 "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m", "%Y")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Co|Corp|Ltd|Gen|Lt|Col|Sen|Rep|Gov|"
+                     r"No|vs|etc|approx|e\.g|i\.e))\.$")
+_SENT_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+
+
+def bundled_mapping(name: str) -> Path:
+    """The path of a mapping shipped with frontwatch (e.g. "dfrlab_fiat")."""
+    return Path(str(resources.files("frontwatch").joinpath("data", "mappings", f"{name}.yaml")))
+
+
+@dataclass
+class Mapping:
+    """A validated tracker mapping."""
+
+    columns: dict[str, list[str]]
+    types: dict[str, str]
+    default_predicate: str
+    predicate_by_method: list[tuple[str, str]] = field(default_factory=list)
+    method_to_tactic: list[tuple[str, str]] = field(default_factory=list)
+    default_tactic: str | None = None
+
+
+def _rules(data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> list[tuple[str, str]]:
+    rules = data.get(key) or {}
+    if not isinstance(rules, dict):
+        raise SourceError(where, f"'{key}' must map method text to a value")
+    out = []
+    for needle, value in rules.items():
+        if value not in allowed:
+            raise SourceError(where, f"'{key}': {value!r} for {needle!r} is not one of {', '.join(allowed)}")
+        out.append((str(needle).lower(), str(value)))
+    return out
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping YAML; every problem is a one-line SourceError naming the file."""
+    where = str(path)
+    text = decode_utf8(where, read_limited(path, 1_000_000))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SourceError(where, f"not valid YAML{line}: {short_message(exc, 80)}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+        raise SourceError(where, "not a tracker mapping (needs a 'columns' section)")
+    columns: dict[str, list[str]] = {}
+    for name, headers in data["columns"].items():
+        if name not in FIELDS:
+            raise SourceError(where, f"unknown field {name!r} in 'columns' (known: {', '.join(FIELDS)})")
+        headers = [headers] if isinstance(headers, str) else headers
+        if not isinstance(headers, list) or not all(isinstance(h, str) and h.strip() for h in headers):
+            raise SourceError(where, f"column {name!r} must be a header or a list of headers")
+        columns[name] = headers
+    for name in REQUIRED:
+        if name not in columns:
+            raise SourceError(where, f"names no column for the required field {name!r}")
+    types = {**DEFAULT_TYPES, **(data.get("types") or {})}
+    for name, typ in types.items():
+        if typ not in ENTITY_TYPES:
+            raise SourceError(where, f"type {typ!r} of {name!r} is not one of {', '.join(ENTITY_TYPES)}")
+    default_predicate = data.get("default_predicate", "interferes_in")
+    if default_predicate not in PREDICATES:
+        raise SourceError(where, f"default_predicate {default_predicate!r} is not a SCHEMA predicate")
+    default_tactic = data.get("default_tactic")
+    if default_tactic is not None and default_tactic not in TACTICS:
+        raise SourceError(where, f"default_tactic {default_tactic!r} is not a SCHEMA tactic")
+    return Mapping(columns, types, default_predicate, _rules(data, "predicate_by_method", PREDICATES, where),
+                   _rules(data, "method_to_tactic", TACTICS, where), default_tactic)
+
+
+def _header_key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _norm(text: str) -> str:
+    """A name for matching: case, spacing and a leading "the" ignored."""
+    return re.sub(r"^the ", "", " ".join(text.split()).lower())
+
+
+def iso_date(text: str) -> str | None:
+    """A tracker date as ISO (2024-01-26, 2024-01, 2024); None when it is not a date we can read."""
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if fmt == "%Y":
+            return f"{parsed.year:04d}"
+        if "%d" not in fmt:
+            return parsed.strftime("%Y-%m")
+        return parsed.date().isoformat()
+    return None
+
+
+def first_sentence(text: str) -> tuple[int, int]:
+    """Offsets of the text's first sentence (also cut at the first line break)."""
+    lead = len(text) - len(text.lstrip())
+    body_end = len(text.rstrip())
+    stop = text.find("\n", lead)
+    stop = body_end if stop < 0 else stop
+    for m in _SENT_END.finditer(text, lead, stop):
+        if not _ABBREV.search(text[lead:m.start() + 1]):
+            stop = m.end()
+            break
+    return lead, len(text[:stop].rstrip())
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    where = str(path)
+    text = decode_utf8(where, read_limited(path, MAX_BYTES))
+    if not text.strip():
+        raise SourceError(where, "empty file")
+    first = text.lstrip("\n").split("\n", 1)[0]
+    # the header's commonest separator; quoted commas inside descriptions do not fool it
+    delimiter = max((",", ";", "\t"), key=first.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise SourceError(where, f"not CSV: {short_message(exc, 80)}") from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows or len(rows[0]) < 2:
+        raise SourceError(where, "not a CSV table (the header has fewer than two columns)")
+    if len(rows) == 1:
+        raise SourceError(where, "no data rows under the header")
+    return [h.strip() for h in rows[0]], rows[1:]
+
+
+def _locate(path: Path, header: list[str], mapping: Mapping) -> dict[str, int]:
+    """Column index of each mapped field: the first candidate header the file has."""
+    index = {_header_key(h): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for name, candidates in mapping.columns.items():
+        for cand in candidates:
+            if _header_key(cand) in index:
+                found[name] = index[_header_key(cand)]
+                break
+        else:
+            if name in REQUIRED:
+                tried = ", ".join(repr(c) for c in candidates)
+                raise SourceError(str(path), f"no column for {name!r} (the mapping tries {tried})")
+    return found
+
+
+class _Entities:
+    """The row's entities by name: the extractor's first, then gazetteer names, then the mapping's type."""
+
+    def __init__(self, vocab: Vocabulary, extracted: list[Entity]) -> None:
+        self.vocab = vocab
+        self.entities = list(extracted)
+        self.by_norm: dict[str, Entity] = {}
+        for ent in extracted:
+            for form in (ent.name, *ent.aliases):
+                self.by_norm.setdefault(_norm(form), ent)
+
+    def get(self, surface: str, typ: str) -> Entity:
+        surface = " ".join(surface.split())
+        ent = self.by_norm.get(_norm(surface))
+        if ent is None:
+            name, typ, gid = self._known(surface, typ)
+            ent = self.by_norm.get(_norm(name))
+            if ent is None:
+                ent = Entity(name=name, type=typ, gazetteer_id=gid)
+                self.entities.append(ent)
+                self.by_norm[_norm(name)] = ent
+        if surface != ent.name and surface not in ent.aliases:
+            ent.aliases.append(surface)  # the tracker's wording, so the store resolves it next time
+        self.by_norm.setdefault(_norm(surface), ent)
+        return ent
+
+    def _known(self, surface: str, typ: str) -> tuple[str, str, str | None]:
+        state = self.vocab.state_of(surface) if typ == "country" else self.vocab.state_by_name.get(
+            surface.lower())
+        if state:
+            return self.vocab.states[state].name, "country", state
+        key = _norm(surface)
+        for entry in self.vocab.entries:
+            if entry.id.startswith("ambiguous:"):
+                continue
+            if key in {_norm(f) for f in (entry.name, *entry.aliases)}:
+                return entry.name, entry.type, entry.id
+        return surface, typ, None
+
+
+def _first_rule(rules: list[tuple[str, str]], text: str) -> str | None:
+    low = text.lower()
+    return next((value for needle, value in rules if needle in low), None)
+
+
+def _split(cell: str) -> list[str]:
+    return [p for p in _MULTI.split(cell.strip()) if p]
+
+
+def _row_document(path: Path, n: int, cells: dict[str, str], header: list[str], row: list[str]) -> Document:
+    text = cells.get("description", "").strip()
+    if not text:
+        # no description: the row itself, as "header: value" lines, so the evidence is the tracker's
+        text = "\n".join(f"{h}: {v.strip()}" for h, v in zip(header, row, strict=False) if h and v.strip())
+    date = cells.get("date", "").strip()
+    return Document(id=cells.get("id", "").strip() or f"row{n}", text=text,
+                    title=cells.get("title", "").strip() or None, url=cells.get("url", "").strip() or None,
+                    date=(iso_date(date) if date else None), source=str(path))
+
+
+def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _Entities,
+                vocab: Vocabulary) -> list[Claim]:
+    """The claims the row's columns state."""
+    method = cells.get("method", "")
+    predicate = _first_rule(mapping.predicate_by_method, method) or mapping.default_predicate
+    tactic = _first_rule(mapping.method_to_tactic, method) or mapping.default_tactic
+    accusers = _split(cells.get("accuser", ""))
+    accuser = ents.get(accusers[0], mapping.types["accuser"]).name if accusers else None
+    for other in accusers[1:]:  # one attribution per claim: the first accuser; the others are kept
+        ents.get(other, mapping.types["accuser"])
+    stance = "alleged" if accuser else "asserted"
+    start, end = first_sentence(doc.text)
+    evidence = Evidence(doc.text[start:end], start, end)
+    date_cell = cells.get("date", "").strip() or None
+    targets = _split(cells.get("target", "")) or _split(cells.get("target_country", ""))
+    target_country = cells.get("target_country", "").strip()
+    claims: list[Claim] = []
+
+    def add(s: str, p: str, o: str, st: str, by: str | None, tac: str | None) -> None:
+        if s != o and all(c.key() != (s, p, o) for c in claims):
+            claims.append(Claim(s, p, o, stance=st, attributed_to=by, tactic=tac, evidence=evidence,
+                                date=date_cell, trigger="tracker row"))
+
+    affiliation_tactics = set(vocab.tactics.get("allowed", {}).get("affiliated_with", []) or [])
+    country = (ents.get(cells["actor_country"].strip(), mapping.types["actor_country"])
+               if cells.get("actor_country", "").strip() else None)
+    for actor_text in _split(cells.get("actor", "")):
+        actor = ents.get(actor_text, mapping.types["actor"])
+        for target_text in targets:
+            add(actor.name, predicate, ents.get(target_text, mapping.types["target"]).name, stance, accuser,
+                tactic)
+        if country is not None:  # that the actor works for a state is part of the attribution
+            add(actor.name, "affiliated_with", country.name, stance, accuser,
+                tactic if tactic in affiliation_tactics else None)
+    if target_country:
+        home = ents.get(target_country, mapping.types["target_country"])
+        for target_text in targets:
+            target = ents.get(target_text, mapping.types["target"])
+            link = "affiliated_with" if target.type in _OF_STATE else "located_in"
+            add(target.name, link, home.name, "asserted", None, None)  # where the target is: the tracker's
+    return claims
+
+
+def _merge(extraction: Extraction, structured: list[Claim], entities: list[Entity]) -> Extraction:
+    keys = {c.key() for c in structured}
+    claims = structured + [c for c in extraction.claims if c.key() not in keys]
+    return Extraction(document=extraction.document, entities=entities, claims=claims)
+
+
+def read(path: Path, mapping: Path, *, extract: bool = True) -> list[Extraction]:
+    """One Extraction per row of the tracker at `path`, laid out as `mapping` says. With `extract`
+    (the default) the description is also run through frontwatch's extractor and merged in."""
+    spec = load_mapping(mapping)
+    header, rows = _read_table(path)
+    columns = _locate(path, header, spec)
+    vocab = load_vocabulary()
+    documents: list[tuple[Document, dict[str, str]]] = []
+    for n, row in enumerate(rows, start=1):
+        cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
+        doc = _row_document(path, n, cells, header, row)
+        if doc.text:
+            documents.append((doc, cells))
+    if extract:
+        from ..extract import extract_documents  # spaCy loads only when there is text to read
+
+        extractions = list(extract_documents([d for d, _ in documents]))
+    else:
+        extractions = [Extraction(document=d) for d, _ in documents]
+    out = []
+    for ex, (doc, cells) in zip(extractions, documents, strict=True):
+        ents = _Entities(vocab, ex.entities)
+        structured = _structured(doc, cells, spec, ents, vocab)
+        out.append(_merge(ex, structured, ents.entities))
+    return out
