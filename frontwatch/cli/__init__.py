@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from .exchange import export, import_app
 from .extract import extract
+from .graph import graph_app
 from .review import audit, review, undo
 from .store import claims, entity_app, ingest, stats
 
@@ -24,6 +26,9 @@ app.command()(claims)
 app.command()(review)
 app.command()(audit)
 app.command()(undo)
+app.add_typer(graph_app, name="graph")
+app.command()(export)
+app.add_typer(import_app, name="import")
 
 
 @app.callback()

@@ -40,6 +40,7 @@ SCHEMA_OF = {"person": "Person", "state_body": "PublicBody", "diplomatic_mission
              "country": "Address"}
 CLASSIFICATION = {"state_body": "state body", "diplomatic_mission": "diplomatic mission",
                   "overseas_station": "overseas police station"}
+AGENT = "frontwatch"
 TYPE_KEYWORD = "frontwatch-type:"
 GAZETTEER_KEYWORD = "frontwatch-gazetteer:"
 VERB = {"controls": "controls", "affiliated_with": "is affiliated with", "funds": "funds",
@@ -150,7 +151,8 @@ class _Exporter:
 
     def _document(self, doc: SourceDocument) -> dict[str, Any]:
         props = {"fileName": [doc.key], "title": [doc.title or doc.key], "sourceUrl": [doc.url or ""],
-                 "publisher": [doc.publisher or ""], "date": [doc.date], "publishedAt": [doc.published or ""]}
+                 "publisher": [doc.publisher or ""], "date": [doc.date], "publishedAt": [doc.published or ""],
+                 "processingAgent": [AGENT]}  # marks `date` as possibly the ingest day, not publication
         return _entity(self.doc_ids[doc.key], "Document", props)
 
     def _schema_for(self, e: Edge) -> tuple[str, str, str, str | None]:

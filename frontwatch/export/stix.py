@@ -30,7 +30,8 @@ UNKNOWN_REGION = "unknown"  # a location must name a region or country; we never
 PROPERTIES = (
     "x_frontwatch_type", "x_frontwatch_aliases", "x_frontwatch_gazetteer_id", "x_frontwatch_review_status",
     "x_frontwatch_stance", "x_frontwatch_attributed_to", "x_frontwatch_denied_by", "x_frontwatch_tactic",
-    "x_frontwatch_sources", "x_frontwatch_evidence", "x_frontwatch_document", "x_frontwatch_published_unknown",
+    "x_frontwatch_sources", "x_frontwatch_evidence", "x_frontwatch_document",
+    "x_frontwatch_published_unknown",
 )
 
 
@@ -59,7 +60,7 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _base(kind: str, oid: str, created: str, modified: str, custom: bool = True) -> dict[str, Any]:
-    base = {"type": kind, "spec_version": "2.1", "id": oid, "created": created,
+    base: dict[str, Any] = {"type": kind, "spec_version": "2.1", "id": oid, "created": created,
             "modified": max(created, modified)}
     if custom:
         base["extensions"] = EXTENSIONS
@@ -127,8 +128,9 @@ def _sdo(node: Node, oid: str, edges: list[Edge], created: str, modified: str) -
                 "threat_actor_types": ["nation-state"] if node.type in STATE_TYPES else None,
                 "resource_level": {"person": "individual", "organization": "organization"}.get(
                     node.type, "government"),
-                "description": f"Subject of {stance} hostile claims in the reporting (targets, interferes in, "
-                               "recruits or funds); each relationship carries its stance and attribution."}
+                "description": f"Subject of {stance} hostile claims in the reporting (targets, "
+                               "interferes in, recruits or funds); each relationship carries its stance "
+                               "and attribution."}
     else:
         obj["aliases"] = aliases
     return _clean(obj)

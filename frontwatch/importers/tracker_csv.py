@@ -101,6 +101,8 @@ def load_mapping(path: Path) -> Mapping:
             raise SourceError(where, f"names no column for the required field {name!r}")
     types = {**DEFAULT_TYPES, **(data.get("types") or {})}
     for name, typ in types.items():
+        if name not in DEFAULT_TYPES:
+            raise SourceError(where, f"'types' names {name!r}, not one of {', '.join(DEFAULT_TYPES)}")
         if typ not in ENTITY_TYPES:
             raise SourceError(where, f"type {typ!r} of {name!r} is not one of {', '.join(ENTITY_TYPES)}")
     default_predicate = data.get("default_predicate", "interferes_in")
@@ -262,7 +264,7 @@ def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _E
     evidence = Evidence(doc.text[start:end], start, end)
     date_cell = cells.get("date", "").strip() or None
     targets = _split(cells.get("target", "")) or _split(cells.get("target_country", ""))
-    target_country = cells.get("target_country", "").strip()
+    homes = _split(cells.get("target_country", ""))
     claims: list[Claim] = []
 
     def add(s: str, p: str, o: str, st: str, by: str | None, tac: str | None) -> None:
@@ -281,8 +283,8 @@ def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _E
         if country is not None:  # that the actor works for a state is part of the attribution
             add(actor.name, "affiliated_with", country.name, stance, accuser,
                 tactic if tactic in affiliation_tactics else None)
-    if target_country:
-        home = ents.get(target_country, mapping.types["target_country"])
+    if len(homes) == 1:  # several target countries: which target lies where is not said
+        home = ents.get(homes[0], mapping.types["target_country"])
         for target_text in targets:
             target = ents.get(target_text, mapping.types["target"])
             link = "affiliated_with" if target.type in _OF_STATE else "located_in"

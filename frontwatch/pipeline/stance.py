@@ -212,7 +212,9 @@ class StanceTagger:
                 # the accusation is usually in the sentence before, sometimes two before
                 for prev in sents[max(k - 2, 0):k]:
                     for c in by_sent.get(prev.start, []):
-                        if self._same_side(idx, denier, c.subj):
+                        # an accusation, not a description ("UFWD, a department of the CCP")
+                        accusation = c.trigger is not None and c.pred not in ("affiliated_with", "located_in")
+                        if accusation and self._same_side(idx, denier, c.subj):
                             c.stance, c.attributed = "denied", denier
 
     def _same_side(self, idx: DocIndex, a: int, b: int) -> bool:
