@@ -49,7 +49,8 @@ VERB = {"controls": "controls", "affiliated_with": "is affiliated with", "funds"
 STANCE_WORDS = {"asserted": "Asserted (stated as fact by at least one source)",
                 "alleged": "Alleged (not established)",
                 "denied": "Denied (a source specifically denies it)"}
-_HEAD = r"(?<!deputy )(?<!vice )(?<!assistant )\b(director|chief|head|commissioner|chair(?:man|woman|person)?|leader|president)"
+_HEAD = (r"(?<!deputy )(?<!vice )(?<!assistant )"
+         r"\b(director|chief|head|commissioner|chair(?:man|woman|person)?|leader|president)")
 # the role word must be the person's own title: just before the name ("RCMP Commissioner Mike Duheme",
 # "chief executive Nikolai Tupikin") or in an apposition just after it ("Ken McCallum, director general")
 ROLE_BEFORE = re.compile(_HEAD + r"(?:\s+(?:executive|general|officer))?\s+$", re.IGNORECASE)
@@ -326,7 +327,7 @@ def validate(entities: list[dict[str, Any]]) -> list[str]:
                         problems.append(f"{eid}: {key} points at {value}, which is not exported")
                     elif prop.range is not None and not model.schemata[target].is_a(prop.range):
                         problems.append(f"{eid}: {key} points at a {target}, not a {prop.range.name}")
-        for prop in schema.required:
-            if not proxy.get(prop):
-                problems.append(f"{eid}: {schema.name} requires {prop}")
+        for required in schema.required:
+            if not proxy.get(required):
+                problems.append(f"{eid}: {schema.name} requires {required}")
     return problems

@@ -35,8 +35,8 @@ PROPERTIES = (
 )
 
 
-def _id(kind: str, *key: str) -> str:
-    return f"{kind}--{uuid.uuid5(NAMESPACE, '|'.join((kind, *key)))}"
+def _id(kind: str, *key: str, name: str | None = None) -> str:
+    return f"{kind}--{uuid.uuid5(NAMESPACE, '|'.join((name or kind, *key)))}"
 
 
 PRODUCER_ID = _id("identity", "frontwatch")
@@ -75,8 +75,9 @@ def _country_code(node: Node) -> str | None:
             return code
     if node.gazetteer_id in vocab.entry_by_id and vocab.entry_by_id[node.gazetteer_id].state:
         return vocab.entry_by_id[node.gazetteer_id].state
-    for name in (node.name, *node.aliases):
-        code = vocab.place_state.get(name.lower()) or vocab.state_by_name.get(name.lower())
+    for name in (node.name, *node.aliases):  # a country's own names only for countries ("Georgia")
+        code = vocab.place_state.get(name.lower()) or (
+            vocab.state_by_name.get(name.lower()) if node.type == "country" else None)
         if code:
             return code
     return None
@@ -244,7 +245,8 @@ def to_bundle(network: Network) -> dict[str, Any]:
     nodes = sorted(network.nodes.values(), key=lambda n: n.id)
     edges = sorted(network.edges, key=lambda e: e.id)
     keys = _node_ids(nodes)
-    ends = {n.id: _id(sdo_type(n, edges), *keys[n.id]) for n in nodes}
+    # the uuid depends on the entity only, not on which SDO type its claims make it
+    ends = {n.id: _id(sdo_type(n, edges), *keys[n.id], name="entity") for n in nodes}
     seen: dict[int, list[str]] = {n.id: [] for n in nodes}
     for e in edges:
         for end in (e.source, e.target):
@@ -257,9 +259,10 @@ def to_bundle(network: Network) -> dict[str, Any]:
     supports: dict[str, set[str]] = {key: set() for key in network.documents}
     taken: set[str] = set()
     for e in edges:
-        oid = _id("relationship", *ends_key(e, ends))
+        triple = (*keys[e.source], "->", e.predicate, "->", *keys[e.target])
+        oid = _id("relationship", *triple)
         if oid in taken:  # the same triple twice (edited predicates): keep both, distinctly
-            oid = _id("relationship", *ends_key(e, ends), str(e.id))
+            oid = _id("relationship", *triple, str(e.id))
         taken.add(oid)
         rel = _relationship(e, oid, ends, network)
         rels.append(rel)
@@ -283,10 +286,6 @@ def to_bundle(network: Network) -> dict[str, Any]:
             "x_frontwatch_published_unknown": True if doc is None or not doc.published else None}))
     objects = [*_producer(), *sdos, *rels, *comments, *reports]
     return {"type": "bundle", "id": _id("bundle", *sorted(o["id"] for o in objects)), "objects": objects}
-
-
-def ends_key(edge: Edge, ends: dict[int, str]) -> tuple[str, str, str]:
-    return (ends[edge.source], edge.predicate, ends[edge.target])
 
 
 def write(network: Network, out: Path) -> None:

@@ -64,7 +64,8 @@ def _load(path: Path) -> list[dict[str, Any]]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SourceError(str(path), f"line {n} is not JSON ({exc.msg}); expected FtM JSON lines") from exc
+            raise SourceError(str(path), f"line {n} is not JSON ({exc.msg}); expected FtM JSON lines"
+                              ) from exc
         if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"] or \
                 not isinstance(data.get("schema"), str):
             raise SourceError(str(path), f"line {n} is not an FtM entity (needs an id and a schema)")
@@ -118,8 +119,8 @@ def _entity(data: dict[str, Any]) -> Entity | None:
         return None
     aliases = [a for a in props.get("name", [])[1:] + props.get("alias", []) + props.get("full", [])
                if a != names[0]]
-    gid = next((k[len(GAZETTEER_KEYWORD):] for k in props.get("keywords", []) if k.startswith(GAZETTEER_KEYWORD)),
-               None)
+    gid = next((k[len(GAZETTEER_KEYWORD):] for k in props.get("keywords", [])
+                if k.startswith(GAZETTEER_KEYWORD)), None)
     return Entity(name=names[0], type=typ, aliases=list(dict.fromkeys(aliases)), gazetteer_id=gid)
 
 
@@ -221,7 +222,8 @@ class _Reader:
                                 f"which the link does not have")
             key = json.loads(m.group("doc"))
             if key not in self.by_key:
-                raise self.fail(f"{data['id']}: evidence from document {_short(key)}, which is not in the file")
+                raise self.fail(f"{data['id']}: evidence from document {_short(key)}, "
+                                "which is not in the file")
             by = json.loads(m.group("by")) if m.group("by") else None
             self._add(self.buckets[self.by_key[key]], base, summaries[index], m.group("stance"), by,
                       json.loads(m.group("date")) if m.group("date") else None,

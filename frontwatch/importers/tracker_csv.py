@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import yaml
 from ..errors import SourceError
 from ..model import ENTITY_TYPES, PREDICATES, Claim, Document, Entity, Evidence, Extraction
 from ..sources._common import decode_utf8, read_limited, short_message
-from ..vocab import Vocabulary, load_vocabulary
+from ..vocab import GazetteerEntry, Vocabulary, load_vocabulary
 
 MAX_BYTES = 50_000_000
 FIELDS = ("id", "date", "accuser", "actor", "actor_country", "target", "target_country", "method",
@@ -220,13 +221,21 @@ class _Entities:
             surface.lower())
         if state:
             return self.vocab.states[state].name, "country", state
-        key = _norm(surface)
-        for entry in self.vocab.entries:
-            if entry.id.startswith("ambiguous:"):
-                continue
-            if key in {_norm(f) for f in (entry.name, *entry.aliases)}:
-                return entry.name, entry.type, entry.id
+        entry = _gazetteer_index().get(_norm(surface))
+        if entry is not None:
+            return entry.name, entry.type, entry.id
         return surface, typ, None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_index() -> dict[str, GazetteerEntry]:
+    """Gazetteer entries by normalised name and alias (forms shared by several entries are left out)."""
+    index: dict[str, GazetteerEntry] = {}
+    for entry in load_vocabulary().entries:
+        if not entry.id.startswith("ambiguous:"):
+            for form in (entry.name, *entry.aliases):
+                index.setdefault(_norm(form), entry)
+    return index
 
 
 def _first_rule(rules: list[tuple[str, str]], text: str) -> str | None:
