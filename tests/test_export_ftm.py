@@ -47,7 +47,8 @@ def small_network() -> Network:
 
     edges = [
         edge(1, 5, "funds", 4, "alleged", "covert_funding", [Evidence(
-            a, "CSIS said the Chinese Consulate in Toronto gave C$250,000 to the Toronto Business Association.",
+            a, "CSIS said the Chinese Consulate in Toronto gave C$250,000 to the Toronto Business "
+               "Association.",
             "alleged", "CSIS", "2022", "C$250,000")], alleged=["CSIS"]),
         edge(2, 8, "affiliated_with", 9, "asserted", None, [Evidence(
             b, "RCMP Commissioner Mike Duheme said the inquiry continues.", "asserted", None, None, None)]),
@@ -115,7 +116,8 @@ def test_every_link_carries_stance_and_sources(which: str, example_network: Netw
     for link in (e for e in entities if e["schema"] in LINKS):
         props = link["properties"]
         edge = edges[props["recordId"][0]]
-        assert props["status"] == [edge.stance] and edge.stance in STANCES
+        stance = props["purpose"][0].split(":")[0] if link["schema"] == "Payment" else props["status"][0]
+        assert stance == edge.stance and edge.stance in STANCES
         assert f"[stance: {edge.stance}]" in props["description"][0]
         assert props["description"][0].startswith(ftm.STANCE_WORDS[edge.stance])
         urls = {u for d in props["proof"] for u in docs[d].get("sourceUrl", [])}
@@ -131,11 +133,13 @@ def test_small_network_mapping() -> None:
     assert by_name["Chinese Consulate in Toronto"]["properties"]["classification"] == ["diplomatic mission"]
     assert by_name["Fuzhou police station in Toronto"]["properties"]["classification"] == [
         "overseas police station"]
-    assert by_name["Fuzhou police station in Toronto"]["properties"]["country"] == ["ca"]  # asserted located_in
+    station = by_name["Fuzhou police station in Toronto"]["properties"]
+    assert station["country"] == ["ca"]  # from the asserted located_in
     assert by_name["China"]["schema"] == "Address" and by_name["China"]["properties"]["country"] == ["cn"]
     assert by_name["Li Wei"]["properties"].get("country") is None  # an allegation is not a property
     (payment,) = by_schema(entities, "Payment")
     assert payment["properties"]["amount"] == ["250000"] and payment["properties"]["currency"] == ["CAD"]
+    assert payment["properties"]["purpose"] == ["alleged: covert funding"]
     assert payment["properties"]["summary"][0].startswith("Alleged by CSIS: ")
     assert payment["properties"]["sourceUrl"] == ["https://example.org/a"]
     assert payment["properties"]["publisher"] == ["Global News"]
@@ -144,11 +148,12 @@ def test_small_network_mapping() -> None:
     (member,) = by_schema(entities, "Membership")
     assert any(s.startswith("Denied by China: ") for s in member["properties"]["summary"])
     assert "Denied by: China." in member["properties"]["description"][0]
-    unattributed = next(e for e in by_schema(entities, "UnknownLink") if e["properties"]["role"] == ["controls"])
+    unattributed = next(e for e in by_schema(entities, "UnknownLink")
+                        if e["properties"]["role"] == ["controls"])
     assert unattributed["properties"]["summary"][0].startswith("Alleged: ")
     pairs = {(d["properties"]["document"][0], d["properties"]["entity"][0])
              for d in by_schema(entities, "Documentation")}
-    assert len(pairs) == len(by_schema(entities, "Documentation")) == 12
+    assert len(pairs) == len(by_schema(entities, "Documentation")) == 13
 
 
 def test_two_exports_are_identical(example_network: Network, example_store_url: str, tmp_path: Path) -> None:
@@ -178,7 +183,8 @@ def test_round_trip_keeps_attribution_amount_and_urls(tmp_path: Path) -> None:
     li = edges[("Li Wei", "affiliated_with", "United Front Work Department")]
     assert li.alleged_by == ["CSIS"] and li.denied_by == ["China"] and li.tactic == "political_influence"
     money = edges[("Chinese Consulate in Toronto", "funds", "Toronto Business Association")]
-    assert [(ev.amount, ev.date, ev.attributed_to) for ev in money.evidence] == [("C$250,000", "2022", "CSIS")]
+    assert [(ev.amount, ev.date, ev.attributed_to) for ev in money.evidence] == [
+        ("C$250,000", "2022", "CSIS")]
     assert back.documents["a-report"].url == "https://example.org/a"
     assert back.documents["a-report"].publisher == "Global News"
     assert back.documents["a-report"].published == "2023-05-01"

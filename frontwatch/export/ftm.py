@@ -17,9 +17,10 @@ Claims (one link per canonical claim):
   Directorship; funds(legal entity, legal entity) -> Payment; everything else -> UnknownLink
   (role = predicate). Countries and places are Addresses, so links touching them are UnknownLinks.
 Every link: summary = each evidence sentence ("Alleged by X: " / "Denied by Y: " unless asserted),
-status = the claim's stance, description = stance, attribution, tactic and corroboration in words,
-plus one "Evidence n" line per evidence (which the importer reads back), proof = the Document
-entities, sourceUrl, publisher, date = document dates, startDate = first seen, recordId = claim id.
+status (Payment has none: purpose) = the claim's stance, description = stance, attribution, tactic
+and corroboration in words, plus one "Evidence n" line per evidence (which the importer reads back),
+proof = the Document entities, sourceUrl, publisher, date = document dates, startDate = first seen,
+recordId = claim id.
 """
 
 from __future__ import annotations
@@ -118,16 +119,14 @@ class _Exporter:
 
     def _countries(self) -> dict[int, list[str]]:
         """Country codes that asserted located_in/affiliated_with claims give their subjects."""
-        found: dict[int, list[str]] = {}
+        found: dict[int, set[str]] = {}
         for e in self.net.edges:
             target = self.net.nodes.get(e.target)
             if e.stance != "asserted" or e.predicate not in ("located_in", "affiliated_with") or not target:
                 continue
             if target.type in ("country", "place") and (code := self._code(target)):
-                found.setdefault(e.source, [])
-                if code not in found[e.source]:
-                    found[e.source].append(code)
-        return found
+                found.setdefault(e.source, set()).add(code)
+        return {k: sorted(v) for k, v in found.items()}  # sorted: exports must not depend on claim order
 
     def _node(self, node: Node, countries: list[str]) -> dict[str, Any]:
         schema = SCHEMA_OF[node.type]
@@ -170,7 +169,7 @@ class _Exporter:
             if e.predicate == "affiliated_with":
                 return "Membership", "member", "organization", e.predicate
         if e.predicate == "funds" and legal and o_schema.is_a("LegalEntity"):
-            return "Payment", "payer", "beneficiary", None
+            return "Payment", "payer", "beneficiary", None  # Payment has no role
         return "UnknownLink", "subject", "object", e.predicate
 
     @staticmethod
@@ -197,11 +196,11 @@ class _Exporter:
             "proof": _unique(self.doc_ids[d.key] for d in docs),
             "sourceUrl": sorted({d.url for d in docs if d.url}),
             "publisher": sorted({d.publisher for d in docs if d.publisher}),
-            "date": sorted({d.date for d in docs}), "startDate": [e.first_seen or ""]}
-        if role:
-            props["role"] = [role]
+            "date": sorted({d.date for d in docs}), "startDate": [e.first_seen or ""], "role": [role or ""]}
         if schema == "Payment":
-            props["purpose"] = [f"{e.predicate} ({e.tactic or 'no tactic'})"]
+            # Payment is no Interest: no status or role; its caption shows `purpose`, so the stance goes there
+            del props["status"]
+            props["purpose"] = [f"{e.stance}: {(e.tactic or 'funding').replace('_', ' ')}"]
             for ev in e.evidence:
                 if ev.amount and (parsed := parse_amount(ev.amount)):
                     props["amount"], props["currency"] = [parsed[0]], [parsed[1] or ""]

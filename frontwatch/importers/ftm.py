@@ -231,7 +231,8 @@ class _Reader:
         if lines:
             return
         # another tool's link: stance from the summary prefix or `status`, else alleged
-        status = next((s for s in props.get("status", []) if s in STANCES), "alleged")
+        stated = props.get("status", []) + [p.split(":")[0] for p in props.get("purpose", [])]
+        status = next((s for s in stated if s in STANCES), "alleged")
         docs = props.get("proof", [])
         for doc in docs:
             if doc not in self.buckets:

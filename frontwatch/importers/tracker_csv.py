@@ -229,7 +229,8 @@ class _Entities:
 
 @lru_cache(maxsize=1)
 def _gazetteer_index() -> dict[str, GazetteerEntry]:
-    """Gazetteer entries by normalised name and alias (forms shared by several entries are left out)."""
+    """Gazetteer entries by normalised name and alias; ambiguous forms are left out, a form
+    two entries share goes to the first."""
     index: dict[str, GazetteerEntry] = {}
     for entry in load_vocabulary().entries:
         if not entry.id.startswith("ambiguous:"):
