@@ -234,11 +234,12 @@ def test_bad_input(tmp_path: Path) -> None:
     assert "unknown FtM schema" in bad(tmp_path, json.dumps({"id": "x", "schema": "Spaceship"})).reason
     link = {"id": "l1", "schema": "UnknownLink", "properties": {"subject": ["p1"], "object": ["nowhere"],
                                                                "role": ["targets"]}}
-    assert "not in the file" in bad(tmp_path, f"{person}\n{json.dumps(link)}\n").reason
+    error = bad(tmp_path, f"{person}\n{json.dumps(link)}\n")
+    assert "object points at 'nowhere', which is not an actor, body or place" in error.reason
     link["properties"]["object"], link["properties"]["role"] = ["p1"], ["knows"]
     assert "not a frontwatch predicate" in bad(tmp_path, f"{person}\n{json.dumps(link)}\n").reason
     doc = {"id": "d1", "schema": "Documentation", "properties": {"document": ["missing"], "entity": ["p1"]}}
-    assert "not in the file" in bad(tmp_path, f"{person}\n{json.dumps(doc)}\n").reason
+    assert "which is not a document" in bad(tmp_path, f"{person}\n{json.dumps(doc)}\n").reason
     vessel = json.dumps({"id": "v1", "schema": "Vessel", "properties": {"name": ["Boaty"]}})
     assert "not supported" in bad(tmp_path, vessel).reason
 
@@ -249,7 +250,7 @@ def test_evidence_from_a_missing_document_is_refused(tmp_path: Path) -> None:
                                         e["properties"]["fileName"] == ["b-report"])]
     kept = [e for e in kept if e["schema"] != "Documentation"]
     error = bad(tmp_path, "\n".join(json.dumps(e) for e in kept))
-    assert "b-report" in error.reason or "not in the file" in error.reason
+    assert "evidence from document 'b-report', which is not in the file" in error.reason
 
 
 def test_validate_finds_problems() -> None:

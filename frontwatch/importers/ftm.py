@@ -35,6 +35,7 @@ LINKS: dict[str, tuple[str, str, str | None]] = {
 PREFIX = re.compile(r"^(Alleged|Denied)(?: by (.+?))?: ")
 TACTIC = re.compile(r"^Tactic: ([a-z ]+)\.$", re.MULTILINE)
 MISSION = re.compile(r"\b(embass(?:y|ies)|consulates?|high commission|diplomatic)\b", re.IGNORECASE)
+ACTOR = "an actor, body or place"
 STATION = re.compile(r"\b(police (?:service )?stations?|overseas station|110 overseas)\b", re.IGNORECASE)
 
 
@@ -185,24 +186,26 @@ class _Reader:
             out.append(self._extraction(self.extra))
         return out
 
-    def _ref(self, data: dict[str, Any], prop: str, pool: dict[str, Any]) -> str:
+    def _ref(self, data: dict[str, Any], prop: str, pool: dict[str, Any], what: str) -> str:
         values = data["properties"].get(prop, [])
         if not values:
             raise self.fail(f"{data['id']}: {data['schema']} has no {prop}")
         if values[0] not in pool:
-            raise self.fail(f"{data['id']}: {prop} points at {_short(values[0])}, which is not in the file")
+            raise self.fail(f"{data['id']}: {prop} points at {_short(values[0])}, which is not {what} "
+                            "in the file")
         return str(values[0])
 
     def _documentation(self, data: dict[str, Any]) -> None:
-        doc = self._ref(data, "document", self.buckets)
-        ent = self._ref(data, "entity", self.entities)
+        doc = self._ref(data, "document", self.buckets, "a document")
+        ent = self._ref(data, "entity", self.entities, ACTOR)
         if ent not in self.buckets[doc].entity_ids:
             self.buckets[doc].entity_ids.append(ent)
 
     def _link(self, data: dict[str, Any]) -> None:
         props = data["properties"]
         s_prop, o_prop, default = LINKS[data["schema"]]
-        subject, obj = self._ref(data, s_prop, self.entities), self._ref(data, o_prop, self.entities)
+        subject = self._ref(data, s_prop, self.entities, ACTOR)
+        obj = self._ref(data, o_prop, self.entities, ACTOR)
         description = "\n".join(props.get("description", []))
         tag = PREDICATE_TAG.search(description)
         roles = [r for r in props.get("role", []) if r in PREDICATES]
@@ -237,13 +240,15 @@ class _Reader:
         for doc in docs:
             if doc not in self.buckets:
                 raise self.fail(f"{data['id']}: proof points at {_short(doc)}, which is not in the file")
+        date = next(iter(props.get("date", []) + props.get("startDate", [])), None)
+        amount = " ".join(props.get("currency", [])[:1] + props.get("amount", [])[:1]) or None
         targets = [self.buckets[d] for d in docs] or [self.extra]
         for bucket in targets:
             for summary in summaries or [""]:
                 m = PREFIX.match(summary)
                 stance = m.group(1).lower() if m else status
                 by = m.group(2) if m else None
-                self._add(bucket, base, summary, stance, by, None, None, (subject, obj))
+                self._add(bucket, base, summary, stance, by, date, amount, (subject, obj))
 
     def _add(self, bucket: _Bucket, base: Claim, summary: str, stance: str, by: str | None,
              date: str | None, amount: str | None, ends: tuple[str, str]) -> None:
