@@ -191,6 +191,26 @@ def test_round_trip_keeps_attribution_amount_and_urls(tmp_path: Path) -> None:
     assert back.documents["b-report"].published is None  # the ingest day is not a publication date
 
 
+def test_ftm_tools_read_the_export(tmp_path: Path) -> None:
+    """`ftm validate` (which re-cleans every value) and `ftm aggregate` keep every entity as it is, and
+    the importer reads their output like ours."""
+    from click.testing import CliRunner
+    from followthemoney.cli.cli import cli
+
+    src = tmp_path / "net.jsonl"
+    ftm.write(small_network(), src)
+    for command in ("validate", "aggregate"):
+        out = tmp_path / f"{command}.jsonl"
+        result = CliRunner().invoke(cli, [command, "-i", str(src), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        mine = {e["id"]: e for e in map(json.loads, src.read_text().splitlines())}
+        theirs = {e["id"]: e for e in map(json.loads, out.read_text().splitlines())}
+        assert {k: (e["schema"], e["properties"]) for k, e in theirs.items()} == {
+            k: (e["schema"], e["properties"]) for k, e in mine.items()}
+        assert [x.to_dict() for x in read(out)] == [
+            {**x.to_dict(), "source": str(out)} for x in read(src)]
+
+
 def test_read_other_tools_ftm(tmp_path: Path) -> None:
     """A file another tool wrote: types from schemata, no stance means alleged, no document means the
     extra extraction named after the file."""
