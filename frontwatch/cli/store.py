@@ -6,7 +6,7 @@ import getpass
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from typer.core import TyperGroup
 
 from ..errors import FrontwatchError, SourceError
 from ..model import PREDICATES, STANCES, Document
+
+if TYPE_CHECKING:
+    from ..store.ingest import IngestReport
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -48,15 +51,25 @@ def ingest(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extraction processes.")] = 1,
     allow_private_urls: Annotated[bool, typer.Option(
         "--allow-private-urls", help="Allow URLs on private, loopback or link-local addresses.")] = False,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Extract on the Dask cluster whose scheduler is at this address "
+        "(tcp://HOST:8786); this process writes. Use a PostgreSQL store.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Extract on a local Dask cluster of this many worker processes.",
+        show_default=False)] = None,
 ) -> None:
     """Extract documents and store them with provenance, resolving entities across documents.
 
     The same text again adds nothing; the same URL with new text is stored as a new version. Each
     document is one transaction. Exit status 0 when at least one document was stored or already known.
+    With --cluster or --workers, extraction runs on Dask workers and the store ends up the same.
     """
     from ..sources import iter_documents
     from ..store.ingest import ingest as run_ingest
 
+    if cluster is not None and workers is not None:
+        err.print("frontwatch: give --cluster or --workers, not both", markup=False)
+        raise typer.Exit(2)
     try:
         store = open_store(db)
     except FrontwatchError as exc:
@@ -84,8 +97,14 @@ def ingest(
             if status == "failed":
                 progress.console.print(f"frontwatch: failed {name}", markup=False)
 
+        report: IngestReport
         try:
-            report = run_ingest(store, items, jobs=jobs, on_progress=tick)
+            if cluster is not None or workers is not None:
+                from ..store.distributed import ingest_distributed
+
+                report = ingest_distributed(store, items, cluster=cluster, workers=workers, on_progress=tick)
+            else:
+                report = run_ingest(store, items, jobs=jobs, on_progress=tick)
         except FrontwatchError as exc:
             raise fail(exc) from None
     for name, reason in report.failed:

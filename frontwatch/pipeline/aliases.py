@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from ..vocab import Vocabulary, load_vocabulary
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
+BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
 HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Prof", "Prof."}
 PRONOUNS = {"he", "she", "him", "his", "her"}
 IN_CITY = re.compile(r"\b(in|at)\b")
@@ -161,8 +162,15 @@ class AliasLinker:
         """he/she/his/her -> the person mentioned last, within the two sentences before (not an alias)."""
         pron: dict[int, int] = {}
         last: tuple[int, int] | None = None  # (entity, sentence start)
+        body: tuple[int, int] | None = None  # the last organisation or state body that was a subject
         for tok in doc:
             e = tok2ent[tok.i]
+            if e >= 0 and ents[e].type in BODY_TYPES and tok.dep_ == "nsubj":
+                body = (e, tok.sent.start)
+            elif tok.lower_ in ("it", "they") and tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" \
+                    and body is not None and body[1] < tok.sent.start and tok.sent.start - body[1] < 80 \
+                    and not any(c.dep_ == "appos" for c in tok.children):
+                pron[tok.i] = body[0]  # "The Foreign Office said ... It attributed the campaign to ..."
             # only a person who was the subject of a clause is a safe antecedent
             if e >= 0 and ents[e].type == "person" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT"):
                 last = (e, tok.sent.start)

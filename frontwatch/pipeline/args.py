@@ -101,6 +101,21 @@ class DocIndex:
                               for x in [self.entity_at(cc)] if x is not None]
         return found
 
+    def _including(self, tok: Token, depth: int = 0) -> list[int]:
+        """"members of Parliament, including Justin Trudeau and Pierre Poilievre": the named ones."""
+        found: list[int] = []
+        for c in tok.children:
+            such_as = c.lower_ == "as" and c.i > 0 and c.nbor(-1).lower_ == "such"
+            if c.dep_ == "prep" and (c.lower_ in ("including", "like") or such_as):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        found += [e for e in [self.entity_at(g)] if e is not None]
+                        found += [e for cc in g.subtree if cc.dep_ == "conj" for e in [self.entity_at(cc)]
+                                  if e is not None]
+            elif c.dep_ == "prep" and c.lower_ == "of" and depth < 3 and not found:
+                found += [e for g in c.children if g.dep_ == "pobj" for e in self._including(g, depth + 1)]
+        return list(dict.fromkeys(found))
+
     def _pronoun(self, tok: Token) -> list[int]:
         """"they (the PRC Consulate)" -> the apposition; "X said they ..." -> X."""
         for c in tok.children:
@@ -111,7 +126,7 @@ class DocIndex:
         if tok.lower_ not in ("they", "it", "we"):
             return []
         h = tok.head
-        for _ in range(3):
+        for _ in range(5):
             if h.head.i == h.i:
                 return []
             h = h.head
@@ -161,7 +176,7 @@ class DocIndex:
         e = self.entity_at(tok)
         if e is not None:
             return [e]
-        named = self._apposed(tok)
+        named = self._apposed(tok) or self._including(tok)
         if named:
             return named
         if institutional:

@@ -18,6 +18,8 @@ from .args import DocIndex
 from .structure import structural_claims
 
 RELATIVE = {"which", "that", "who", "whom", "whose"}
+VICTIM_PREPS = {"of", "against", "on"}
+LINK_VERBS = {"link", "tie", "connect", "attribute", "trace"}  # "X linked to Y": X belongs to Y
 # which entity types may fill each role (the rest are parser noise)
 SUBJECT_TYPES = {
     "located_in": {"overseas_station", "diplomatic_mission", "organization", "person", "state_body"},
@@ -96,10 +98,14 @@ class ClaimExtractor:
             for tok in sent:
                 lemma = tok.lemma_.lower()
                 if tok.pos_ == "VERB":
-                    if lemma in self.verbs:
+                    if lemma in LINK_VERBS:
+                        found += self._link(idx, tok, sent)
+                    elif lemma in self.verbs:
                         found += self._verb(idx, tok, sent, money)
                     if lemma in self.inverse:
                         found += self._inverse(idx, tok, sent, money)
+                elif tok.lower_ == "behind" and tok.dep_ == "prep" and tok.head.lemma_ == "be":
+                    found += self._behind(idx, tok, sent)
                 elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns
                                                         or lemma in self.phrases):
                     found += self._noun(idx, tok, sent)
@@ -132,11 +138,16 @@ class ClaimExtractor:
                 if not subjects:  # "attacked with Chinese disinformation": the adjective names the actor
                     subjects = [e for p, t in preps if p == "with" for e in idx.instrument(t)]
             institutional = pred == "interferes_in"
+            if pred in self.prep_only and passive and not subjects:
+                # "a firm based in Tel Aviv", "X is headquartered in Y": the passive subject is located
+                subjects = [e for t in obj_toks for e in idx.patient(t)]
             objects = [] if pred in self.prep_only else [
                 e for t in obj_toks for e in self._object(idx, t, pred, institutional)]
             objects += [e for p, t in preps if p in self.obj_preps[pred] and not (passive and p == "by")
                         for e in (idx.patient(t, institutional) or
                                   (idx.actor(t) if pred == "investigates" else []))]
+            if pred not in self.prep_only:  # "flooded the accounts of MPs, including X and Y"
+                objects += [e for p, t in preps if p == "including" for e in idx.patient(t)]
             if pred in ("targets", "recruits") and subjects and not objects:
                 # "targeting Canadian citizens": interference in Canada
                 objects = [e for t in obj_toks for e in idx.demonym_people(t)]
@@ -148,6 +159,36 @@ class ClaimExtractor:
                 return claims
             out = claims
         return out
+
+    def _link(self, idx: DocIndex, v: Token, sent: Span) -> list[FoundClaim]:
+        """"linked X to Y", "X was tied to Y", "an operation it attributed to Russia": X belongs to Y
+        (an organisation or state) or is run by Y (when Y is a person acting for it)."""
+        linked = [c for c in v.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not linked and v.dep_ in ("relcl", "acl"):
+            linked = [v.head]  # the noun the clause modifies is what was linked
+        targets = [g for c in v.children if c.dep_ == "prep" and c.lower_ in ("to", "with")
+                   for g in c.children if g.dep_ == "pobj"]
+        out = []
+        for x in {e for t in linked for e in idx.patient(t)}:
+            for y in {e for t in targets for e in idx.actor(t) or idx.patient(t)}:
+                out.append(FoundClaim(x, "affiliated_with", y, sent, v))
+        return [c for c in out if self._typed(idx, c)]
+
+    def _behind(self, idx: DocIndex, prep: Token, sent: Span) -> list[FoundClaim]:
+        """"Iran was behind the compromise of the Trump campaign": X did it, to Y."""
+        be = prep.head
+        actors = [e for c in be.children if c.dep_ == "nsubj" for e in idx.actor(c)]
+        out = []
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            named = idx.patient(pobj)
+            for a in actors:
+                if named:  # "behind Doppelganger": it runs the named operation
+                    out += [FoundClaim(a, "controls", n, sent, prep) for n in named]
+                    continue
+                victims = [e for c in pobj.children if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS
+                           for g in c.children if g.dep_ == "pobj" for e in idx.patient(g, True)]
+                out += [FoundClaim(a, retarget(idx, "targets", v), v, sent, prep) for v in victims]
+        return [c for c in out if self._typed(idx, c)]
 
     def _object(self, idx: DocIndex, tok: Token, pred: str, institutional: bool) -> list[int]:
         """The object entity, looking through "funds to X" / "support for X" when tok is not one."""

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
 from .args import DocIndex
-from .claims import FoundClaim
+from .claims import LINK_VERBS, FoundClaim
 
 MODALS = {"may", "might", "could"}
 
@@ -45,6 +45,10 @@ class StanceTagger:
             # roles, possessives and places in names describe; "X reports there is a station in Y" reports
             return
         structural = c.trigger is None
+        if c.trigger is not None and c.trigger.lemma_.lower() in LINK_VERBS:
+            # "the Foreign Office linked X to Russia": an attribution, the linker's
+            self._allege(c, self._speakers(idx, c.trigger))
+            return
         reported: tuple[Token, list[int]] | None = None
         for a in _ancestors(anchor):
             lemma = a.lemma_.lower()

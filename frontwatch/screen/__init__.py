@@ -1,0 +1,1 @@
+"""Screen a conversation for the approach pattern of intelligence recruitment."""

@@ -1,0 +1,90 @@
+// Fetch helpers for the JSON API (docs/web-contract.md). Every write sends the session's CSRF token.
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return (meta && meta.getAttribute('content')) || (meCache && meCache.csrf) || '';
+}
+
+// A query string from an object; arrays repeat the key, empty values are left out.
+export function query(params) {
+  const qs = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (v === undefined || v === null || v === '' || v === false) continue;
+      qs.append(key, String(v));
+    }
+  }
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+async function handle(response) {
+  let body = null;
+  const type = response.headers.get('content-type') || '';
+  if (type.includes('json')) body = await response.json();
+  if (!response.ok) {
+    let detail = body && body.detail;
+    if (detail && typeof detail !== 'string') detail = JSON.stringify(detail);
+    throw new ApiError(response.status, detail || response.statusText);
+  }
+  return body;
+}
+
+export async function getJSON(path, params) {
+  const response = await fetch(path + query(params), {
+    headers: { Accept: 'application/json' },
+    credentials: 'same-origin',
+  });
+  return handle(response);
+}
+
+export async function postJSON(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: {
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      'X-CSRF-Token': csrfToken(),
+    },
+    credentials: 'same-origin',
+    body: JSON.stringify(body === undefined ? {} : body),
+  });
+  return handle(response);
+}
+
+let meCache = null;
+let mePromise = null;
+
+// The current user: {user: {name, role} | null, csrf, read_only}. Fetched once per page.
+export function me() {
+  if (!mePromise) {
+    mePromise = getJSON('/api/me')
+      .then((m) => { meCache = m; return m; })
+      .catch(() => ({ user: null, csrf: null, read_only: true }));
+  }
+  return mePromise;
+}
+
+// True when the current user may review, merge and split.
+export async function canWrite() {
+  const m = await me();
+  if (m.read_only || !m.user) return false;
+  return m.user.role === 'analyst' || m.user.role === 'admin';
+}
+
+export async function logout() {
+  const response = await fetch('/logout', {
+    method: 'POST',
+    headers: { 'X-CSRF-Token': csrfToken() },
+    credentials: 'same-origin',
+  });
+  window.location.assign(response.redirected ? response.url : '/');
+}

@@ -1,0 +1,301 @@
+// DOM helpers shared by the pages. Data only ever goes in through textContent and setAttribute.
+import { canWrite, getJSON, logout, me, query } from './api.js';
+
+export const PREDICATES = ['controls', 'affiliated_with', 'funds', 'supports', 'meets', 'recruits', 'targets',
+  'interferes_in', 'located_in', 'investigates'];
+export const STANCES = ['asserted', 'alleged', 'denied'];
+export const TACTICS = ['covert_funding', 'political_influence', 'disinformation', 'intimidation', 'forced_return',
+  'covert_policing', 'espionage', 'illicit_finance', 'countermeasure'];
+export const ENTITY_TYPES = ['person', 'state_body', 'diplomatic_mission', 'overseas_station', 'organization',
+  'country', 'place'];
+export const EXPORT_FORMATS = ['stix', 'ftm', 'gexf', 'graphml', 'csv', 'jsonl'];
+
+const STANCE_HELP = {
+  asserted: 'a source states this in its own voice',
+  alleged: 'a source reports someone alleging this; not established',
+  denied: 'a source reports a denial',
+};
+
+// el('a', {href: '/x', class: 'y'}, 'text', child) — attributes via setAttribute, strings as text nodes.
+export function el(tag, attrs, ...children) {
+  const node = tag.includes(':')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.split(':')[1])
+    : document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    node.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(node, ...children);
+  return node;
+}
+
+export function svg(tag, attrs, ...children) {
+  return el(`svg:${tag}`, attrs, ...children);
+}
+
+export function append(node, ...children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+// A URL we may link to: only http and https, anything else (javascript:, data:, ...) gives null.
+export function safeUrl(url) {
+  if (typeof url !== 'string' || !url) return null;
+  try {
+    const parsed = new URL(url, window.location.origin);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    if (!/^https?:/i.test(url.trim())) return null; // relative forms are not source URLs
+    return parsed.href;
+  } catch {
+    return null;
+  }
+}
+
+// An external link to a source, or the plain URL as text when its scheme is not http(s).
+export function sourceLink(url, label) {
+  const href = safeUrl(url);
+  if (!href) return url ? el('span', { class: 'unsafe-url', title: 'not an http(s) link' }, String(url)) : null;
+  return el('a', { href, rel: 'noopener noreferrer nofollow', target: '_blank', class: 'external' }, label || href);
+}
+
+export function documentHref(doc, claimId) {
+  const base = `/documents/${encodeURIComponent(String(doc))}`;
+  return claimId === undefined || claimId === null ? base : `${base}#claim-${claimId}`;
+}
+
+export const entityHref = (id) => `/entities/${encodeURIComponent(String(id))}`;
+
+export function stanceBadge(stance) {
+  const s = STANCES.includes(stance) ? stance : 'unknown';
+  return el('span', { class: `badge stance stance-${s}`, title: STANCE_HELP[s] || 'stance unknown' }, stance || '?');
+}
+
+export function typeBadge(type) {
+  const t = ENTITY_TYPES.includes(type) ? type : 'unknown';
+  return el('span', { class: `badge etype type-${t}` }, (type || 'unknown').replace(/_/g, ' '));
+}
+
+export function reviewBadge(status) {
+  return el('span', { class: `badge review review-${status || 'pending'}` }, status || 'pending');
+}
+
+export function human(word) {
+  return String(word || '').replace(/_/g, ' ');
+}
+
+export function message(container, text, kind = 'info') {
+  const p = el('p', { class: `message ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+  clear(container).append(p);
+  return p;
+}
+
+export function errorText(err) {
+  if (err && err.status === 403) return `Not allowed: ${err.message}. Log in as an analyst to make changes.`;
+  return err && err.message ? err.message : String(err);
+}
+
+// "alleged by CSIS; denied by the embassy; only alleged in doc-a" — attribution for one claim.
+export function attribution(claim) {
+  const parts = [];
+  if (claim.alleged_by && claim.alleged_by.length) parts.push(`alleged by ${claim.alleged_by.join(', ')}`);
+  if (claim.denied_by && claim.denied_by.length) parts.push(`denied by ${claim.denied_by.join(', ')}`);
+  if (claim.alleged_only_in && claim.alleged_only_in.length) {
+    parts.push(`only alleged in ${claim.alleged_only_in.length} document(s)`);
+  }
+  return parts.join('; ');
+}
+
+// One source of a claim: who says it, with what stance, the sentence, and the document link.
+export function sourceItem(src, claimId, docRef) {
+  const ref = docRef === undefined ? src.document_id ?? src.document : docRef;
+  const li = el('li', { class: 'source' });
+  append(li,
+    stanceBadge(src.stance), ' ',
+    el('a', { href: documentHref(ref, claimId) }, src.title || src.document || 'document'),
+    src.publisher ? el('span', { class: 'muted' }, ` · ${src.publisher}`) : null,
+    src.date ? el('span', { class: 'muted' }, ` · ${src.date}`) : null,
+    src.attributed_to ? el('span', { class: 'attr' }, ` · attributed to ${src.attributed_to}`) : null);
+  const evidence = src.evidence || src.sentence;
+  if (evidence) li.append(el('blockquote', { class: 'evidence' }, evidence));
+  const link = sourceLink(src.url, 'original source');
+  if (link) li.append(el('div', { class: 'muted small' }, 'URL: ', link));
+  return li;
+}
+
+// A claim with stance, attribution, corroboration and its sources (a ClaimView).
+export function claimBlock(claim, opts = {}) {
+  const box = el('article', { class: 'claim', id: opts.idPrefix ? `${opts.idPrefix}${claim.id}` : null });
+  const head = el('p', { class: 'claim-head' },
+    stanceBadge(claim.stance), ' ',
+    el('span', { class: 'subj' }, claim.subject), ' ',
+    el('span', { class: 'pred' }, human(claim.predicate)), ' ',
+    el('span', { class: 'obj' }, claim.object));
+  if (claim.tactic) head.append(' ', el('span', { class: 'badge tactic' }, human(claim.tactic)));
+  head.append(' ', reviewBadge(claim.review_status));
+  box.append(head);
+  const meta = [`${claim.documents} document(s)`, `${claim.publishers} publisher(s)`];
+  const who = attribution(claim);
+  if (who) meta.push(who);
+  if (claim.first_seen) meta.push(`first seen ${claim.first_seen}`);
+  box.append(el('p', { class: 'claim-meta muted' }, meta.join(' · ')));
+  const sources = claim.sources || [];
+  if (sources.length) {
+    const ids = claim.document_ids || [];
+    const list = el('ul', { class: 'sources' });
+    sources.forEach((src, i) => {
+      const ref = src.document_id ?? (sources.length === ids.length ? ids[i] : src.document);
+      list.append(sourceItem(src, claim.id, ref));
+    });
+    box.append(list);
+  }
+  return box;
+}
+
+// The page frame: marks the current nav link, fills in who is logged in, shows write controls.
+export async function initPage() {
+  const here = window.location.pathname;
+  for (const a of document.querySelectorAll('nav.main a[data-path]')) {
+    const path = a.getAttribute('data-path');
+    if (path === here || (path !== '/' && here.startsWith(path))) a.setAttribute('aria-current', 'page');
+  }
+  const who = $('#whoami');
+  const m = await me();
+  if (who) {
+    clear(who);
+    if (m.user) {
+      const button = el('button', { type: 'button', class: 'link' }, 'Log out');
+      button.addEventListener('click', logout);
+      who.append(el('span', {}, `${m.user.name} (${m.user.role})`), ' ', button);
+    } else {
+      who.append(el('span', { class: 'muted' }, 'read-only '), el('a', { href: '/login' }, 'Log in'));
+    }
+  }
+  const write = await canWrite();
+  document.body.classList.toggle('can-write', write);
+  return { me: m, canWrite: write };
+}
+
+// Claim filters (the contract's common filters) inside `container`; returns {params(), onChange(fn)}.
+export function filterControls(container, opts = {}) {
+  const id = (name) => `${opts.prefix || 'f'}-${name}`;
+  const fields = opts.fields || ['predicate', 'stance', 'tactic', 'since', 'until', 'min_sources', 'accepted_only'];
+  const box = el('fieldset', { class: 'filters' }, el('legend', {}, opts.legend || 'Filters'));
+  const inputs = {};
+  const option = (value, label) => el('option', { value }, label);
+  const row = (name, label, input) => {
+    inputs[name] = input;
+    box.append(el('div', { class: 'field' }, el('label', { for: id(name) }, label), input));
+  };
+  if (fields.includes('predicate')) {
+    row('predicate', 'Predicates (none = all)', el('select', { id: id('predicate'), multiple: true, size: 4 },
+      PREDICATES.map((p) => option(p, human(p)))));
+  }
+  if (fields.includes('stance')) {
+    row('stance', 'Stance', el('select', { id: id('stance') }, option('', 'any'),
+      STANCES.map((s) => option(s, s))));
+  }
+  if (fields.includes('tactic')) {
+    row('tactic', 'Tactic', el('select', { id: id('tactic') }, option('', 'any'),
+      TACTICS.map((t) => option(t, human(t)))));
+  }
+  if (fields.includes('since')) row('since', 'Seen since', el('input', { id: id('since'), type: 'date' }));
+  if (fields.includes('until')) row('until', 'First seen until', el('input', { id: id('until'), type: 'date' }));
+  if (fields.includes('min_sources')) {
+    row('min_sources', 'Min. sources', el('input', { id: id('min_sources'), type: 'number', min: 1, step: 1,
+      value: 1, inputmode: 'numeric' }));
+  }
+  if (fields.includes('accepted_only')) {
+    const cb = el('input', { id: id('accepted_only'), type: 'checkbox' });
+    inputs.accepted_only = cb;
+    box.append(el('div', { class: 'field check' }, cb, el('label', { for: id('accepted_only') },
+      'Accepted claims only')));
+  }
+  container.append(box);
+  const params = () => {
+    const out = {};
+    if (inputs.predicate) out.predicate = [...inputs.predicate.selectedOptions].map((o) => o.value);
+    for (const name of ['stance', 'tactic', 'since', 'until']) if (inputs[name]) out[name] = inputs[name].value;
+    if (inputs.min_sources) {
+      const n = parseInt(inputs.min_sources.value, 10);
+      if (n > 1) out.min_sources = n;
+    }
+    if (inputs.accepted_only && inputs.accepted_only.checked) out.accepted_only = 'true';
+    return out;
+  };
+  const onChange = (fn) => box.addEventListener('change', () => fn(params()));
+  return { params, onChange, element: box, inputs };
+}
+
+// Download links for every export format, kept in step with the filters.
+export function exportLinks(container, getParams) {
+  const list = el('ul', { class: 'exports', 'aria-label': 'Export the network' });
+  const links = EXPORT_FORMATS.map((fmt) => {
+    const a = el('a', { class: 'button', download: '', 'data-format': fmt }, fmt.toUpperCase());
+    list.append(el('li', {}, a));
+    return a;
+  });
+  const update = () => {
+    const params = getParams();
+    for (const a of links) {
+      a.setAttribute('href', `/api/export${query({ format: a.getAttribute('data-format'), ...params })}`);
+    }
+  };
+  container.append(el('p', { class: 'muted small' },
+    'Exports carry stance and attribution with every claim; rejected claims are left out.'), list);
+  update();
+  return update;
+}
+
+// A search-as-you-type entity chooser. onPick({id, name, type}).
+export function entityPicker(container, label, onPick, opts = {}) {
+  const inputId = `${opts.id || 'pick'}-input`;
+  const listId = `${opts.id || 'pick'}-list`;
+  const input = el('input', { id: inputId, type: 'search', autocomplete: 'off', placeholder: opts.placeholder || 'name',
+    'aria-controls': listId });
+  const list = el('ul', { id: listId, class: 'picker-results', role: 'listbox', 'aria-label': `${label}: matches` });
+  const chosen = el('span', { class: 'picked', 'aria-live': 'polite' });
+  const wrap = el('div', { class: 'picker field' }, el('label', { for: inputId }, label), input, chosen, list);
+  container.append(wrap);
+  let timer = null;
+  let seq = 0;
+  const choose = (entity) => {
+    clear(list);
+    input.value = '';
+    clear(chosen).append(el('span', {}, entity.name), ' ', typeBadge(entity.type));
+    wrap.dataset.entityId = String(entity.id);
+    onPick(entity);
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2) { clear(list); return; }
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      try {
+        const found = await getJSON('/api/search', { q, limit: 8 });
+        if (mine !== seq) return;
+        clear(list);
+        for (const entity of found.entities || []) {
+          const button = el('button', { type: 'button', role: 'option', class: 'option' }, entity.name, ' ',
+            typeBadge(entity.type));
+          button.addEventListener('click', () => choose(entity));
+          list.append(el('li', {}, button));
+        }
+        if (!list.firstChild) list.append(el('li', { class: 'muted' }, 'no match'));
+      } catch (err) {
+        clear(list).append(el('li', { class: 'error' }, errorText(err)));
+      }
+    }, 200);
+  });
+  return { set: choose, input, element: wrap };
+}
