@@ -119,12 +119,12 @@ def test_worker_killed_mid_run(tmp_path: Path, url_pair: tuple[str, str], pipeli
         thread = threading.Thread(target=work)
         thread.start()
         assert reached.wait(120), "no documents were stored"
-        pids = client.run(os.getpid)
-        victim = next(iter(pids.values()))
+        address, victim = next(iter(client.run(os.getpid).items()))
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while victim in client.run(os.getpid).values() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        deadline = time.monotonic() + 30  # until the scheduler knows: its results are lost
+        while address in client.nthreads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert address not in client.nthreads()
         killed.set()
         thread.join(300)
         assert not thread.is_alive(), "the ingest did not finish after a worker was killed"

@@ -10,6 +10,9 @@ from ..vocab import Vocabulary
 from .aliases import DocEntity
 
 PLACE_TYPES = {"place", "country"}
+# groups of people who stand for the body or person they belong to when they are targeted
+PEOPLE_OF = {"member", "staff", "employee", "official", "leader", "supporter", "volunteer", "activist",
+             "relative", "family", "parent", "child", "sibling", "associate", "journalist", "reporter"}
 
 
 @dataclass(slots=True)
@@ -101,6 +104,14 @@ class DocIndex:
                               for x in [self.entity_at(cc)] if x is not None]
         return found
 
+    def _people_of(self, tok: Token) -> list[int]:
+        """"members of the Alliance", "relatives of Masih Alinejad": the body or person they stand for."""
+        if tok.lemma_.lower() not in PEOPLE_OF:
+            return []
+        return [e for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj" for e in [self.entity_at(g)]
+                if e is not None and self.ents[e].type in ("organization", "state_body", "person")]
+
     def _including(self, tok: Token, depth: int = 0) -> list[int]:
         """"members of Parliament, including Justin Trudeau and Pierre Poilievre": the named ones."""
         found: list[int] = []
@@ -147,12 +158,17 @@ class DocIndex:
         return []
 
     def demonym_people(self, tok: Token) -> list[int]:
-        """"Canadian citizens", "Canadian politicians": the state whose people are meant."""
+        """"Canadian citizens", "activists in Canada": the state whose people are meant."""
         for c in tok.children:
             if c.dep_ == "amod":
                 d = self.demonym(c)
                 if d is not None:
                     return [d]
+            if c.dep_ == "prep" and c.lower_ == "in":
+                for g in c.children:
+                    e = self.entity_at(g) if g.dep_ == "pobj" else None
+                    if e is not None and self.ents[e].type == "country":
+                        return [e]
         return []
 
     def same_state(self, a: int, b: int) -> bool:
@@ -176,7 +192,7 @@ class DocIndex:
         e = self.entity_at(tok)
         if e is not None:
             return [e]
-        named = self._apposed(tok) or self._including(tok)
+        named = self._apposed(tok) or self._including(tok) or self._people_of(tok)
         if named:
             return named
         if institutional:

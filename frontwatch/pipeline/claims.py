@@ -375,6 +375,8 @@ def inherited_subject(v: Token) -> list[Token]:
     for _ in range(4):
         if h.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") or h.head.i == h.i:
             return []
+        if h.dep_ == "acl" and h.tag_ == "VBN" and h.head.pos_ in ("NOUN", "PROPN"):
+            return [h.head]  # "men accused of running X": the men run it, not whoever arrested them
         dep, h = h.dep_, h.head
         if dep == "conj" and h.pos_ in ("PROPN", "NOUN") and h.dep_ in ("ROOT", "nsubj"):
             return [h]  # a mis-parse that coordinates the verb with its own subject

@@ -11,6 +11,8 @@ from ..vocab import Vocabulary, load_vocabulary
 from .args import DocIndex
 from .claims import FoundClaim
 
+COVERT_ROLES = frozenset({"agent", "agents", "spy", "spies", "proxy", "proxies", "asset", "assets",
+                          "operative", "operatives", "informant", "informants", "handler", "mouthpiece", "front"})
 STRUCTURAL = {"affiliated_with", "located_in", "controls"}
 
 
@@ -26,7 +28,9 @@ class TacticTagger:
             tactic: re.compile(r"\b(" + "|".join(re.escape(str(w).lower()) for w in words) + r")\b")
             for tactic, words in t["keywords"].items()
         }
-        self.agentive = vocab.words("predicates", "agent_nouns") | {"agent", "agents", "spy", "proxy"}
+        # acting covertly for a state takes the tactic of the activity (SCHEMA); an officer of one's
+        # own agency or a member of a party is a plain structural link
+        self.agentive = COVERT_ROLES
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)

@@ -24,6 +24,7 @@ from .schema import (
     EntityRow,
     EvidenceRow,
 )
+from .search import reindex_after
 from .summary import refresh_claims
 
 
@@ -31,6 +32,7 @@ def _audit(session: Session, actor: str, action: str, target: str, detail: dict[
     row = AuditRow(actor=actor, action=action, target=target, detail=detail)
     session.add(row)
     session.flush()
+    reindex_after(session, action, detail)  # full-text search follows every correction
     return row
 
 

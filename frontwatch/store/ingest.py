@@ -23,6 +23,7 @@ from ..model import Document, Entity, Extraction
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
+from .search import index_claims, index_document, index_entities
 from .summary import refresh_claims
 
 SYMMETRIC = {"meets"}
@@ -119,6 +120,10 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
             attributed_de_id=att.id if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
             trigger=c.trigger))
     refresh_claims(session, touched)
+    # full-text search stays current in the same transaction: the document, its entities, its claims
+    index_document(session, row)
+    index_entities(session, {de.entity_id for de, _ in rows})
+    index_claims(session, touched)
     return "updated" if previous else "new"
 
 

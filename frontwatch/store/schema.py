@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -151,3 +152,49 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
+
+
+class UserRow(Base):
+    """A person who may use the web workbench (frontwatch/web/security.py); no users = read-only."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # viewer, analyst or admin
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSessionRow(Base):
+    """A login session: only the SHA-256 of the cookie's token is stored, with its CSRF token."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+SEARCH_TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || body)"
+
+
+class SearchRow(Base):
+    """Full-text search: one row per document, live entity and evidenced claim (store/search.py).
+
+    On SQLite the FTS5 table `search_fts` (external content = this table) is kept in step by triggers;
+    on PostgreSQL a GIN index on SEARCH_TSVECTOR serves the queries. Both come from migration 0003.
+    """
+
+    __tablename__ = "search_index"
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id"),
+        Index("ix_search_index_tsv", text(SEARCH_TSVECTOR), postgresql_using="gin").ddl_if(
+            dialect="postgresql"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # document, entity or claim
+    ref_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
