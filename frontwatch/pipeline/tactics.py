@@ -12,7 +12,8 @@ from .args import DocIndex
 from .claims import FoundClaim
 
 COVERT_ROLES = frozenset({"agent", "agents", "spy", "spies", "proxy", "proxies", "asset", "assets",
-                          "operative", "operatives", "informant", "informants", "handler", "mouthpiece", "front"})
+                          "operative", "operatives", "informant", "informants", "handler", "mouthpiece",
+                          "front"})
 STRUCTURAL = {"affiliated_with", "located_in", "controls"}
 
 
