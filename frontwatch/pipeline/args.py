@@ -72,6 +72,10 @@ class DocIndex:
         if tok.pos_ == "ADJ" and tok.dep_ == "amod":
             d = self.demonym(tok)
             return [d] if d is not None else []
+        if tok.dep_ == "appos":  # "Zhao Wei, a Chinese diplomat accused of ...": the named one
+            e = self.entity_at(tok.head)
+            if e is not None:
+                return [e]
         if tok.lemma_.lower() not in self.agent_nouns and tok.lower_ not in self.agent_nouns or depth > 1:
             return []
         found: list[int] = []
@@ -86,6 +90,15 @@ class DocIndex:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         found += [x for x in self.actor(g, depth + 1) if self.ents[x].type != "place"]
+            elif c.dep_ == "prep" and c.lower_ == "in" and not found:
+                # "officials in Beijing": the government of the capital's state
+                for g in c.children:
+                    e = self.entity_at(g) if g.dep_ == "pobj" else None
+                    sid = self.vocab.metonym_state.get(g.text) if e is not None else None
+                    if e is not None and self.ents[e].type == "country":
+                        found.append(e)
+                    elif sid:
+                        found.append(self.state_entity(sid))
         return found
 
     def _apposed(self, tok: Token) -> list[int]:
@@ -108,8 +121,10 @@ class DocIndex:
         """"members of the Alliance", "relatives of Masih Alinejad": the body or person they stand for."""
         if tok.lemma_.lower() not in PEOPLE_OF:
             return []
-        return [e for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children if g.dep_ == "pobj" for e in [self.entity_at(g)]
+        owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+        owners += [c for c in tok.children if c.dep_ == "poss"]  # "Michael Chong's family"
+        return [e for g in owners for e in [self.entity_at(g)]
                 if e is not None and self.ents[e].type in ("organization", "state_body", "person")]
 
     def _including(self, tok: Token, depth: int = 0) -> list[int]:

@@ -355,6 +355,11 @@ def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Toke
             for pc in c.children:  # "from within the Consulate"
                 if pc.dep_ == "prep":
                     preps += [(c.lower_, g) for g in pc.children if g.dep_ == "pobj"]
+    if v.dep_ not in ("relcl", "acl") and any(t.lower_ in RELATIVE for t in subj):
+        # "Lee, who it said was working with X": the pronoun's clause hangs from a relative clause
+        rel = next((a for a in v.ancestors if a.dep_ == "relcl"), None)
+        if rel is not None:
+            subj = [rel.head if t.lower_ in RELATIVE else t for t in subj]
     if v.dep_ in ("relcl", "acl"):
         # the relative pronoun stands for the noun the clause modifies
         subj = [v.head if t.lower_ in RELATIVE else t for t in subj]

@@ -22,7 +22,38 @@ BODY_TYPES = {"state_body", "organization", "diplomatic_mission", "overseas_stat
 LOCATED_TYPES = {"organization", "overseas_station", "diplomatic_mission", "state_body"}
 
 
+# "Kremlin-backed Voice of Europe", "CCP-operated police station", "a Tehran-based firm"
+HYPHENATED = {"backed": "supports", "supported": "supports", "funded": "funds", "financed": "funds",
+              "sponsored": "funds", "linked": "affiliated_with", "affiliated": "affiliated_with",
+              "aligned": "affiliated_with", "tied": "affiliated_with", "connected": "affiliated_with",
+              "controlled": "controls", "run": "controls", "operated": "controls", "owned": "controls",
+              "directed": "controls", "based": "located_in"}
+
+
+def hyphenated(idx: DocIndex, sent: Span) -> Iterator[Triple]:
+    """Claims packed into a hyphenated modifier: "X-backed Y" supports(X, Y), "X-run Y" controls(X, Y),
+    "X-linked Y" affiliated_with(Y, X), "X-based Y" located_in(Y, X)."""
+    doc = sent.doc
+    for tok in sent:
+        pred = HYPHENATED.get(tok.lower_)
+        if pred is None or tok.i < sent.start + 2 or doc[tok.i - 1].text != "-":
+            continue
+        actor = idx.entity_at(doc[tok.i - 2])
+        if actor is None and doc[tok.i - 2].text in idx.vocab.metonym_state:
+            actor = idx.state_entity(idx.vocab.metonym_state[doc[tok.i - 2].text])
+        target = idx.entity_at(tok.head) if tok.head.i != tok.i else None
+        if target is None:
+            target = next((e for e in idx.patient(tok.head)), None)
+        if actor is None or target is None or actor == target:
+            continue
+        if pred in ("affiliated_with", "located_in"):
+            yield (target, pred, actor, tok)
+        else:
+            yield (actor, pred, target, tok)
+
+
 def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
+    yield from hyphenated(idx, sent)
     roles = idx.vocab.words("types", "role_nouns")
     mentions = _mentions(idx, sent)
     for span, e in mentions:

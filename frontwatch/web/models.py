@@ -1,0 +1,362 @@
+"""Request and response models of the JSON API (they are the OpenAPI schema: keep them exact)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..graph.filters import TACTICS
+from ..model import ENTITY_TYPES, PREDICATES, STANCES
+
+PredicateName = Literal["controls", "affiliated_with", "funds", "supports", "meets", "recruits", "targets",
+                        "interferes_in", "located_in", "investigates"]
+StanceName = Literal["asserted", "alleged", "denied"]
+TacticName = Literal["covert_funding", "political_influence", "disinformation", "intimidation",
+                     "forced_return", "covert_policing", "espionage", "illicit_finance", "countermeasure"]
+EntityType = Literal["person", "state_body", "diplomatic_mission", "overseas_station", "organization",
+                     "country", "place"]
+ReviewStatus = Literal["accepted", "rejected", "pending"]
+AnyReviewStatus = Literal["pending", "accepted", "rejected", "edited"]
+assert get_args(PredicateName) == PREDICATES and get_args(StanceName) == STANCES
+assert get_args(TacticName) == TACTICS and get_args(EntityType) == ENTITY_TYPES
+
+MAX_ID = 2_147_483_647  # PostgreSQL integer
+
+
+def _plain(value: str) -> str:
+    """Text a database can store: no NUL, no lone surrogates."""
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("text must not contain NUL characters or lone surrogates")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+class SourceOut(BaseModel):
+    document: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    stance: str
+    attributed_to: str | None
+    evidence: str
+    date: str | None
+
+
+class ClaimOut(BaseModel):
+    """A claim with its corroboration: stance and attribution always travel with it."""
+
+    id: int
+    subject: str
+    predicate: str
+    object: str
+    tactic: str | None
+    stance: str
+    documents: int
+    publishers: int
+    alleged_only_in: list[str]
+    alleged_by: list[str]
+    denied_by: list[str]
+    review_status: str
+    reviewed_by: str | None
+    sources: list[SourceOut]
+    first_seen: str | None
+
+
+class ClaimDetail(ClaimOut):
+    document_ids: list[int]
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimOut]
+    total: int
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+class EntityItem(BaseModel):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    documents: int
+    review_status: str
+
+
+class EntityPage(BaseModel):
+    items: list[EntityItem]
+    total: int
+
+
+class EntityProfile(BaseModel):
+    id: int
+    name: str
+    type: str
+    gazetteer_id: str | None
+    aliases: list[str]
+    documents: int
+    review_status: str
+    claims_out: list[ClaimOut]
+    claims_in: list[ClaimOut]
+
+
+# --- search ------------------------------------------------------------------------------------
+
+class EntityHit(BaseModel):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+
+
+class ClaimHit(BaseModel):
+    id: int
+    subject: str
+    predicate: str
+    object: str
+    stance: str
+    tactic: str | None
+    documents: int
+    alleged_by: list[str]
+    denied_by: list[str]
+    review_status: str
+    snippet: str
+
+
+class DocumentHit(BaseModel):
+    id: int
+    key: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    published: str | None
+    snippet: str
+
+
+class SearchResult(BaseModel):
+    entities: list[EntityHit]
+    claims: list[ClaimHit]
+    documents: list[DocumentHit]
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+class MentionOut(BaseModel):
+    start: int
+    end: int
+    entity_id: int
+    entity: str
+    type: str
+
+
+class EvidenceOut(BaseModel):
+    claim_id: int
+    start: int | None
+    end: int | None
+    predicate: str
+    subject: str
+    object: str
+    stance: str
+    attributed_to: str | None
+    sentence: str
+
+
+class DocumentOut(BaseModel):
+    id: int
+    key: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    published: str | None
+    ingested_at: str
+    text: str
+    mentions: list[MentionOut]
+    evidence: list[EvidenceOut]
+
+
+# --- graph -------------------------------------------------------------------------------------
+
+class GraphNode(BaseModel):
+    id: int
+    name: str
+    type: str
+    distance: int | None = None
+
+
+class GraphEdge(BaseModel):
+    id: int
+    subject_id: int
+    object_id: int
+    subject: str
+    object: str
+    predicate: str
+    stance: str
+    tactic: str | None
+    documents: int
+    publishers: int
+    first_seen: str | None
+    last_seen: str | None
+    review_status: str
+    alleged_by: list[str]
+    denied_by: list[str]
+
+
+class Neighborhood(BaseModel):
+    center: GraphNode
+    depth: int
+    filters: dict[str, Any]
+    truncated: bool
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class HopEvidence(BaseModel):
+    document: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    sentence: str
+    stance: str
+    attributed_to: str | None
+
+
+class Hop(GraphEdge):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str = Field(alias="from")
+    to: str
+    evidence: list[HopEvidence] = []
+
+
+class PathOut(BaseModel):
+    length: int
+    hops: list[Hop]
+
+
+class Paths(BaseModel):
+    source: str
+    target: str
+    filters: dict[str, Any]
+    paths: list[PathOut]
+    note: str | None = None
+
+
+class NetworkOut(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+
+
+# --- places, timeline, audit, users ------------------------------------------------------------
+
+class Place(BaseModel):
+    entity_id: int
+    name: str
+    type: str
+    lat: float
+    lon: float
+    country: str | None
+
+
+class Country(BaseModel):
+    entity_id: int
+    name: str
+    iso2: str | None
+    claims: int
+
+
+class Places(BaseModel):
+    places: list[Place]
+    countries: list[Country]
+
+
+class TimelineItem(BaseModel):
+    claim_id: int
+    date: str | None
+    subject: str
+    subject_id: int
+    predicate: str
+    object: str
+    object_id: int
+    stance: str
+    tactic: str | None
+    documents: int
+    alleged_by: list[str]
+    denied_by: list[str]
+
+
+class Timeline(BaseModel):
+    items: list[TimelineItem]
+    truncated: bool
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    undone_by: int | None
+
+
+class AuditId(BaseModel):
+    audit_id: int
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+
+
+class Me(BaseModel):
+    user: UserOut | None
+    csrf: str | None
+    read_only: bool
+
+
+class Health(BaseModel):
+    ok: bool
+    documents: int
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+class ClaimReview(Strict):
+    status: ReviewStatus
+    predicate: PredicateName | None = None
+    tactic: TacticName | None = None
+
+
+class EntityReview(Strict):
+    status: ReviewStatus
+    name: Annotated[PlainText, Field(min_length=1, max_length=400)] | None = None
+    type: EntityType | None = None
+
+
+class Merge(Strict):
+    keep: Id
+    gone: Id
+
+
+class Split(Strict):
+    documents: Annotated[list[Annotated[PlainText, Field(max_length=300)]], Field(max_length=1000)] = []
+    forms: Annotated[list[Annotated[PlainText, Field(max_length=400)]], Field(max_length=1000)] = []
+    name: Annotated[PlainText, Field(min_length=1, max_length=400)] | None = None
+
+
+class ScreenRequest(Strict):
+    text: Annotated[PlainText, Field(max_length=2_000_000)]
+    format: Literal["text", "whatsapp", "json", "eml"] = "text"
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+
+
+class ErrorOut(BaseModel):
+    detail: str

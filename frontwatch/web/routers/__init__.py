@@ -1,0 +1,10 @@
+"""One router per resource: JSON under /api, pages at the paths of docs/web-contract.md."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import auth, claims, documents, entities, export, graph, meta, pages, places, screen
+
+ROUTERS: list[APIRouter] = [meta.router, auth.router, entities.router, claims.router, documents.router,
+                            graph.router, places.router, export.router, screen.router, pages.router]
