@@ -93,9 +93,33 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
      ("Chinese Embassy in Canberra", "located_in", "Canberra")),
     ("Investigators say Chinese officials harassed Yusuf Tohti in Istanbul.",
      ("China", "targets", "Yusuf Tohti")),
+    # links, places, "behind", lists, hyphenated modifiers, relative clauses, families
+    ("Meta removed a network run by the Archimedes Group, a marketing firm based in Tel Aviv.",
+     ("Archimedes Group", "located_in", "Tel Aviv")),
+    ("Russia was behind the poisoning of Sergei Skripal, British officials said.",
+     ("Russia", "targets", "Sergei Skripal")),
+    ("The FSB harassed several journalists, including Lena Vogel and Omar Haddad.",
+     ("FSB", "targets", "Omar Haddad")),
+    ("The Kremlin-backed Voice of Europe paid politicians.", ("Kremlin", "supports", "Voice of Europe")),
+    ("MI5 issued an alert about Christine Lee, who it said was working with the United Front Work "
+     "Department.", ("Christine Lee", "affiliated_with", "United Front Work Department")),
+    ("Chinese police harassed the family of Wang Jingyu.", ("Chinese police", "targets", "Wang Jingyu")),
 ])
+
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in claims(run(text))
+
+
+def test_linked_by_a_source_is_its_allegation() -> None:
+    result = run("The German Foreign Office said it had found a campaign. It attributed the campaign to "
+                 "Doppelganger, an operation it linked to Russia.")
+    (claim,) = [c for c in result.claims if c.predicate == "affiliated_with" and c.subject == "Doppelganger"]
+    assert (claim.object, claim.stance, claim.attributed_to) == ("Russia", "alleged", "German Foreign Office")
+
+
+def test_arresting_people_accused_of_running_a_station_is_not_running_it() -> None:
+    result = run("The FBI arrested two men accused of running a police station in Manhattan.")
+    assert not [c for c in result.claims if c.predicate == "controls"]
 
 
 def test_no_claim_without_two_named_ends() -> None:
