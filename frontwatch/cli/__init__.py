@@ -8,7 +8,9 @@ from .exchange import export, import_app
 from .extract import extract
 from .graph import graph_app
 from .review import audit, review, undo
+from .screen import screen
 from .store import claims, entity_app, ingest, stats
+from .web import serve, users_app
 
 app = typer.Typer(
     name="frontwatch",
@@ -29,6 +31,9 @@ app.command()(undo)
 app.add_typer(graph_app, name="graph")
 app.command()(export)
 app.add_typer(import_app, name="import")
+app.command()(screen)
+app.command()(serve)
+app.add_typer(users_app, name="users")
 
 
 @app.callback()
