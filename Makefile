@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM ?= npm
+# Browser libraries for the web pages (cytoscape, d3-geo, world-atlas...): npm ci from the lock file.
+ASSETS := node_modules/.installed
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench bench-graph clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(ASSETS): package.json $(wildcard package-lock.json)
+	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
+	touch $(ASSETS)
 
-## Install everything, extract the bundled example corpus and show the result.
-demo: $(STAMP)
+install: $(STAMP) $(ASSETS)
+
+## Install everything, ingest the bundled example corpus into a fresh out/demo.db and serve the workbench.
+demo: $(STAMP) $(ASSETS)
 	@mkdir -p out
-	$(BIN)/frontwatch extract examples/corpus --out out/examples.jsonl --summary
+	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	$(BIN)/frontwatch ingest examples/corpus --db out/demo.db
+	$(BIN)/frontwatch serve --db out/demo.db
 
 ## Install what the tests need and run the whole suite.
-test: $(STAMP)
+test: $(STAMP) $(ASSETS)
 	$(BIN)/ruff check frontwatch tests benchmarks
 	$(BIN)/mypy frontwatch
 	$(BIN)/python -m pytest -q
@@ -28,5 +37,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_throughput.py
 
+## Graph explorer in a real browser (Debian's chromium): first render and node expansion at 2,000 nodes.
+bench-graph: $(STAMP) $(ASSETS)
+	$(BIN)/python benchmarks/graph_render.py
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out node_modules test-output .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -41,9 +42,16 @@ sys.path.insert(0, str(REPO / "tests"))
 from frontwatch.model import Document  # noqa: E402
 from frontwatch.sources import iter_documents  # noqa: E402
 from frontwatch.store.db import Store  # noqa: E402
-from frontwatch.store.distributed import DistributedReport, ingest_distributed, prepare  # noqa: E402
+from frontwatch.store.distributed import (  # noqa: E402
+    BATCH_SIZE,
+    DistributedReport,
+    extract_batch,
+    ingest_distributed,
+    prepare,
+)
 
 GOAL = 1.8
+EXTRACT_SAMPLE = 400  # documents extracted (and thrown away) to measure extraction alone
 FIRST = ("Amara Bogdan Chiara Dmitri Elif Farid Greta Hamid Ines Jonas Katya Leila Marek Nadia Oskar "
          "Priya Quentin Rasa Samir Tamar Umar Vera Wiktor Xenia Yusuf Zofia Anton Beatriz Cyrus Dalia "
          "Emil Fatima Goran Hana Ivo Jamila Kiran Lucia Mihai Noor Olek Pavla Reza Sofia Tariq Ulla "
@@ -129,6 +137,7 @@ def synthetic(base: list[Template], n: int) -> Iterator[Document]:
 class Run:
     workers: int
     startup: float
+    extract_rate: float  # docs/s of extraction alone on this cluster (nothing written)
     seconds: float
     report: DistributedReport
     rss_mb: float
@@ -153,6 +162,8 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int) -> Run:
         prepare(client, cluster.scheduler_address)
         startup = time.perf_counter() - started
         print(f"{n_workers} worker(s): cluster up, pipeline loaded in {startup:.1f} s", flush=True)
+        extract_rate = extract_only(client, list(synthetic(base, min(docs, EXTRACT_SAMPLE))))
+        print(f"  extraction alone: {extract_rate:.1f} docs/s", flush=True)
         done = 0
         every = max(50, docs // 20)
         t0 = time.perf_counter()
@@ -171,7 +182,18 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int) -> Run:
     store.close()
     if report.failed:
         print(f"  {len(report.failed)} failed, first: {report.failed[0]}")
-    return Run(n_workers, startup, seconds, report, max(rss.values()) / 2**20)
+    return Run(n_workers, startup, extract_rate, seconds, report, max(rss.values()) / 2**20)
+
+
+def extract_only(client: Any, docs: list[Document]) -> float:
+    """Documents per second of extraction on the cluster with results sent back, nothing stored."""
+    from distributed import as_completed
+
+    started = time.perf_counter()
+    futures = [client.submit(extract_batch, docs[i:i + BATCH_SIZE], pure=False)
+               for i in range(0, len(docs), BATCH_SIZE)]
+    count = sum(len(f.result()) for f in as_completed(futures, loop=client.loop))
+    return count / (time.perf_counter() - started)
 
 
 def main() -> int:
@@ -214,25 +236,31 @@ def main() -> int:
 
 
 def report(runs: list[Run]) -> None:
-    print(f"\n{'workers':>7}{'stored':>8}{'skipped':>8}{'seconds':>9}{'docs/s':>8}{'startup s':>10}"
-          f"{'writer busy':>12}{'writer max/s':>13}{'worker RSS MB':>14}")
+    print(f"\n{'workers':>7}{'extract/s':>10}{'stored':>8}{'skipped':>8}{'seconds':>9}{'ingest/s':>9}"
+          f"{'startup s':>10}{'writer busy':>12}{'writer max/s':>13}{'worker RSS MB':>14}")
     for r in runs:
         busy = r.report.write_seconds / r.seconds if r.seconds else 0.0
         ceiling = r.stored / r.report.write_seconds if r.report.write_seconds else 0.0
-        print(f"{r.workers:>7}{r.stored:>8}{len(r.report.unchanged):>8}{r.seconds:>9.1f}{r.rate:>8.2f}"
-              f"{r.startup:>10.1f}{busy:>11.0%}{ceiling:>13.1f}{r.rss_mb:>14.0f}")
+        print(f"{r.workers:>7}{r.extract_rate:>10.2f}{r.stored:>8}{len(r.report.unchanged):>8}"
+              f"{r.seconds:>9.1f}{r.rate:>9.2f}{r.startup:>10.1f}{busy:>11.0%}{ceiling:>13.1f}"
+              f"{r.rss_mb:>14.0f}")
     by = {r.workers: r for r in runs}
     if 1 in by and 2 in by and by[1].rate:
         speedup = by[2].rate / by[1].rate
-        print(f"\nspeed-up 2 workers / 1 worker: {speedup:.2f}x  "
+        print(f"\nspeed-up of ingest, 2 workers / 1 worker: {speedup:.2f}x  "
               f"(goal >= {GOAL}: {'met' if speedup >= GOAL else 'missed'})")
-    one = by.get(1)
-    if one and one.rate:
-        writer = max(r.stored / r.report.write_seconds for r in runs if r.report.write_seconds)
-        print(f"projection: {one.rate:.1f} docs/s per worker core (1-worker run, writer on its own core), "
-              f"writer ceiling ~{writer:.0f} docs/s (one writer, this machine)")
+        print(f"speed-up of extraction alone: {by[2].extract_rate / by[1].extract_rate:.2f}x")
+    one = by.get(1) or runs[0]
+    timed = [r for r in runs if r.report.write_seconds]
+    if timed:
+        per_core = one.extract_rate / one.workers
+        writer = max(r.stored / r.report.write_seconds for r in timed)
+        print(f"projection: {per_core:.1f} docs/s per worker core (extraction alone, {one.workers} "
+              f"worker(s)); one writer's ceiling ~{writer:.1f} docs/s (transaction time, this machine)")
         for cores in (1, 2, 4, 8, 16, 32, 64):
-            print(f"  {cores:>3} worker cores: ~{min(cores * one.rate, writer):7.1f} docs/s")
+            rate = min(cores * per_core, writer)
+            bound = "writer-bound" if cores * per_core > writer else "extraction-bound"
+            print(f"  {cores:>3} worker cores: ~{rate:7.1f} docs/s  ({bound})")
     print("note: the throwaway PostgreSQL server runs with fsync=off, as in the tests")
 
 

@@ -109,8 +109,6 @@ def connect(cluster: str | None, workers: int | None) -> Iterator[Client]:
             client.close()
         return
     assert workers is not None
-    if workers < 1:
-        raise ValueError("workers must be at least 1")
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as local, Client(local, set_as_default=False) as client:
         yield client
@@ -271,6 +269,10 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
     ends up identical. Unreadable documents and failed writes are reported, never fatal; a scheduler
     that cannot be reached, or workers that cannot run frontwatch, raise `ClusterError`."""
 
+    if (cluster is None) == (workers is None):
+        raise ValueError("give either cluster (a scheduler address) or workers (a number), not both")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
     report = DistributedReport()
 
     def tick(name: str, status: str) -> None:

@@ -161,9 +161,10 @@ class Resolver:
                 select(AliasRow.entity_id).where(AliasRow.norm.in_(keys)))]
             if gids:
                 conds.append(EntityRow.gazetteer_id.in_(gids))
-            # only what others stored since: entities this process made are in the index already
-            q = q.where(or_(*conds), EntityRow.id > self.high_water, EntityRow.id.not_in(index.cands))
-        rows = {r.id: r for r in session.scalars(q)}
+            q = q.where(or_(*conds), EntityRow.id > self.high_water)
+        # only what others stored since: entities this process made are in the index already (skipped
+        # here, not in SQL: NOT IN with every id of a long run made each write slower than the last)
+        rows = {r.id: r for r in session.scalars(q) if keys is None or r.id not in index.cands}
         aliases: dict[int, list[str]] = {i: [] for i in rows}
         if rows:
             alias_q = select(AliasRow.entity_id, AliasRow.alias)

@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from .schema import SEARCH_TSVECTOR, AliasRow, ClaimRow, DocumentRow, EntityRow, EvidenceRow, SearchRow
 
-MAX_SENTENCES = 20  # evidence sentences indexed per claim
+MAX_EVIDENCE = 50  # a claim's first evidence rows are indexed (a much-reported claim stays cheap)
+MAX_SENTENCES = 20  # distinct sentences among them
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 TOKEN = re.compile(r"[^\W_]+")
@@ -106,13 +107,17 @@ def index_claims(session: Session, claim_ids: Iterable[int]) -> None:
     if not live:
         session.flush()
         return
-    names = dict(session.execute(select(EntityRow.id, EntityRow.name).where(
-        EntityRow.id.in_({c.subject_id for c in live} | {c.object_id for c in live}))).tuples())
+    names: dict[int, str] = {i: n for i, n in session.execute(select(EntityRow.id, EntityRow.name).where(
+        EntityRow.id.in_({c.subject_id for c in live} | {c.object_id for c in live})))}
     sentences: dict[int, list[str]] = defaultdict(list)
     attributed: dict[int, list[str | None]] = defaultdict(list)
+    nth = func.row_number().over(partition_by=EvidenceRow.claim_id, order_by=EvidenceRow.id).label("nth")
+    ev = EvidenceRow
+    first = (select(ev.id, ev.claim_id, ev.sentence, ev.attributed_to, nth)
+             .where(EvidenceRow.claim_id.in_([c.id for c in live])).subquery())
     for claim_id, sentence, who in session.execute(
-            select(EvidenceRow.claim_id, EvidenceRow.sentence, EvidenceRow.attributed_to)
-            .where(EvidenceRow.claim_id.in_([c.id for c in live])).order_by(EvidenceRow.id)):
+            select(first.c.claim_id, first.c.sentence, first.c.attributed_to)
+            .where(first.c.nth <= MAX_EVIDENCE).order_by(first.c.id)):
         sentences[claim_id].append(sentence)
         attributed[claim_id].append(who)
     for c in live:
@@ -138,12 +143,12 @@ def reindex_after(session: Session, action: str, detail: dict[str, Any]) -> None
     from .schema import AuditRow
 
     if action == "undo":
-        undone = session.get(AuditRow, detail.get("undid"))
+        undone = session.get(AuditRow, int(detail.get("undid") or 0))
         if undone is None:
             return
         action, detail = undone.action, undone.detail
     if action in ("merge", "split"):
-        entities = {detail.get(k) for k in ("keep", "gone", "from", "new")} - {None}
+        entities = [detail[k] for k in ("keep", "gone", "from", "new") if detail.get(k) is not None]
         evidence = [m[0] for m in detail.get("moves", [])]
         claims = {m[1] for m in detail.get("moves", [])} | set(detail.get("created", []))
         if evidence:
@@ -177,7 +182,8 @@ def _hits(session: Session, words: list[str], kind: str, limit: int) -> list[tup
     """(ref_id, snippet) of the best matches of one kind, every word as a prefix."""
     if session.get_bind().dialect.name == "postgresql":
         query = " & ".join(f"{w}:*" for w in words)
-        weighted = "setweight(to_tsvector('english', coalesce(title, '')), 'A') || to_tsvector('english', body)"
+        weighted = ("setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+                    "to_tsvector('english', body)")
         sql = text(f"""
             SELECT ref_id, ts_headline('english', left(body, 20000), q,
                    'StartSel="",StopSel="",MaxWords=24,MinWords=10,MaxFragments=1') AS snippet
@@ -206,9 +212,9 @@ def search(session: Session, q: str, limit: int = 20) -> dict[str, list[dict[str
             EntityRow.id.in_([i for i, _ in ent_hits]), EntityRow.merged_into_id.is_(None)))}
         aliases: dict[int, set[str]] = defaultdict(set)
         for i in rows:
-            for a in session.scalars(select(AliasRow.alias).where(AliasRow.entity_id.in_(_merged(session, i)))):
-                if a != rows[i].name:
-                    aliases[i].add(a)
+            group = _merged(session, i)
+            aliases[i] = set(session.scalars(select(AliasRow.alias).where(AliasRow.entity_id.in_(group))))
+            aliases[i].discard(rows[i].name)
         out["entities"] = [{"id": i, "name": rows[i].name, "type": rows[i].type,
                             "aliases": sorted(aliases[i])} for i, _ in ent_hits if i in rows]
     claim_hits = _hits(session, words, "claim", limit)

@@ -1,0 +1,1 @@
+"""The web workbench (`frontwatch serve`): FastAPI app, JSON API, pages and access control."""

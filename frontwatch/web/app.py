@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import FrontwatchError, NotFoundError, StoreError
+from ..errors import FrontwatchError, NotFoundError, SourceError, StoreError
 from ..store.db import Store
 from .deps import check_csrf
 from .security import LoginLimiter
@@ -135,13 +135,18 @@ def create_app(db: str | None = None, *, assets: Path | None = None,
     async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return _error(404, str(exc))
 
+    @app.exception_handler(SourceError)
+    async def _unreadable(_: Request, exc: SourceError) -> JSONResponse:
+        return _error(422, exc.reason)  # e.g. a screened text that is not the format it claims
+
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         return _error(503, str(exc))
 
     @app.exception_handler(FrontwatchError)
     async def _frontwatch(_: Request, exc: FrontwatchError) -> JSONResponse:
-        return _error(400, str(exc))
+        # a well-formed request the store's state refuses (already merged, already undone, ...)
+        return _error(409, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..errors import FrontwatchError
 from ..graph.filters import Filters
 from ..store.db import Store
-from .models import PredicateName, StanceName, TacticName
+from .models import IsoDate, PredicateName, StanceName, TacticName
 from .security import SESSION_COOKIE, CurrentUser, has_users, same_token, session_user
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -120,15 +119,14 @@ def claim_filters(
                          ] = None,
     stance: Annotated[StanceName | None, Query(description="A claim's summary stance.")] = None,
     tactic: Annotated[TacticName | None, Query()] = None,
-    since: Annotated[date | None, Query(description="Claims seen on or after this day.")] = None,
-    until: Annotated[date | None, Query(description="Claims first seen on or before this day.")] = None,
+    since: Annotated[IsoDate | None, Query(description="Claims seen on or after this day.")] = None,
+    until: Annotated[IsoDate | None, Query(description="Claims first seen on or before this day.")] = None,
     min_sources: Annotated[int, Query(ge=1, le=1_000_000, description="At least N documents.")] = 1,
     accepted_only: Annotated[bool, Query(description="Only claims an analyst accepted.")] = False,
 ) -> Filters:
     try:
         return Filters(tuple(dict.fromkeys(predicate or ())), stance, tactic,
-                       since.isoformat() if since else None, until.isoformat() if until else None,
-                       min_sources, accepted_only)
+                       since, until, min_sources, accepted_only)
     except FrontwatchError as exc:
         raise HTTPException(422, str(exc)) from None
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..graph.filters import TACTICS
 from ..model import ENTITY_TYPES, PREDICATES, STANCES
@@ -31,7 +32,16 @@ def _plain(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_plain)]
+def _iso_date(value: str) -> str:
+    """YYYY-MM-DD and a real day (JSON Schema's format "date"), nothing looser."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError("a date is YYYY-MM-DD")
+    date.fromisoformat(value)
+    return value
+
+
+PlainText = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_plain)]
+IsoDate = Annotated[str, AfterValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -264,6 +274,8 @@ class Place(BaseModel):
     lat: float
     lon: float
     country: str | None
+    claim_id: int | None = None  # when located by a located_in claim: that claim and its stance
+    stance: str | None = None
 
 
 class Country(BaseModel):
@@ -347,6 +359,9 @@ class Merge(Strict):
 
 
 class Split(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["documents"], "properties": {"documents": {"minItems": 1}}},
+        {"required": ["forms"], "properties": {"forms": {"minItems": 1}}}]})
     documents: Annotated[list[Annotated[PlainText, Field(max_length=300)]], Field(max_length=1000)] = []
     forms: Annotated[list[Annotated[PlainText, Field(max_length=400)]], Field(max_length=1000)] = []
     name: Annotated[PlainText, Field(min_length=1, max_length=400)] | None = None

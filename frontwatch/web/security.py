@@ -202,6 +202,9 @@ class LoginLimiter:
         with self._lock:
             self._recent(f"user:{name.lower()}", now).append(now)
             self._recent(f"client:{client}", now).append(now)
+            if len(self._failures) > 10_000:  # forget names whose failures are all older than the window
+                for key in [k for k in self._failures if not self._recent(k, now)]:
+                    del self._failures[key]
 
     def succeeded(self, name: str) -> None:
         with self._lock:

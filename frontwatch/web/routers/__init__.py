@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, claims, documents, entities, export, graph, meta, pages, places, screen
+from . import auth, claims, documents, entities, export, graph, meta, pages, places, screen, timeline
 
 ROUTERS: list[APIRouter] = [meta.router, auth.router, entities.router, claims.router, documents.router,
-                            graph.router, places.router, export.router, screen.router, pages.router]
+                            graph.router, places.router, timeline.router, export.router, screen.router,
+                            pages.router]

@@ -3,13 +3,15 @@ the API with fetch). Until a template exists, a small built-in shell with the sa
 
 Every page gets: `csrf_token` (the session's, else ""), `user` ({"name", "role"} or None), `read_only`,
 `page` (its name), `title`; entity.html `entity_id`, document.html `document_id`, graph.html `entity_id`
-(or None), login.html `error` (or None). Jinja autoescapes everything.
+(or None), login.html `error` and `next` (or None). Jinja autoescapes everything.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
+import jinja2
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -19,26 +21,30 @@ from ..models import MAX_ID
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [("/", "Search"), ("/graph", "Graph"), ("/review", "Review"), ("/map", "Map"), ("/timeline", "Timeline"),
-       ("/screen", "Screen")]
+NAV = [("/", "Search"), ("/graph", "Graph"), ("/review", "Review"), ("/map", "Map"),
+       ("/timeline", "Timeline"), ("/screen", "Screen")]
 _BASE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="{{ csrf_token }}">
 <title>{{ title }} · frontwatch</title></head>
-<body data-page="{{ page }}"><nav>{% for href, label in nav %}<a href="{{ href }}">{{ label }}</a> {% endfor %}
+<body data-page="{{ page }}">
+<nav>{% for href, label in nav %}<a href="{{ href }}">{{ label }}</a> {% endfor %}
 {% if user %}<span>{{ user.name }} ({{ user.role }})</span>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{{ csrf_token }}">
 <button type="submit">Log out</button></form>{% elif not read_only %}<a href="/login">Log in</a>{% endif %}
-</nav><main><h1>{{ title }}</h1>{% block main %}<p>This page's template is not installed.</p>{% endblock %}
-</main></body></html>"""
-_LOGIN = """{% extends "_fallback_base.html" %}{% block main %}
+</nav><main>{% block content %}<h1>{{ title }}</h1><p>This page's template is not installed.</p>
+{% endblock %}</main></body></html>"""
+_EXTENDS = "{% extends layout %}"  # the pages' own base.html when it exists (see render)
+_LOGIN = _EXTENDS + """{% block content %}<h1>Log in</h1>
 {% if error %}<p role="alert">{{ error }}</p>{% endif %}
 <form method="post" action="/login"><label>User name <input name="username" autocomplete="username"></label>
 <label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+{% if next %}<input type="hidden" name="next" value="{{ next }}">{% endif %}
 <button type="submit">Log in</button></form>{% endblock %}"""
-_ERROR = """{% extends "_fallback_base.html" %}{% block main %}<p>{{ message }}</p>{% endblock %}"""
-_DOCS = """{% extends "_fallback_base.html" %}{% block main %}
+_ERROR = _EXTENDS + """{% block content %}<h1>{{ title }}</h1><p>{{ message }}</p>{% endblock %}"""
+_DOCS = _EXTENDS + """{% block content %}<h1>{{ title }}</h1>
 <p>The machine-readable schema is at <a href="/openapi.json">/openapi.json</a>. Errors are
 <code>{"detail": "..."}</code>.</p>{% for op in operations %}<section><h2>{{ op.method }} {{ op.path }}</h2>
 <p>{{ op.summary }}</p>{% if op.description %}<p>{{ op.description }}</p>{% endif %}
@@ -56,16 +62,33 @@ FALLBACK_TEMPLATES = {"_fallback_base.html": _BASE, "login.html": _LOGIN, "error
 def render(request: Request, name: str, auth: Auth, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page with the context every template gets."""
     user = {"name": auth.user.name, "role": auth.user.role} if auth.user else None
-    ctx = {"csrf_token": auth.csrf or "", "user": user, "read_only": auth.read_only, "nav": NAV,
-           "page": name.removesuffix(".html"), "title": PAGES.get(name, "frontwatch"), "error": None}
+    ctx: dict[str, Any] = {"csrf_token": auth.csrf or "", "user": user, "read_only": auth.read_only,
+                           "nav": NAV, "page": name.removesuffix(".html"),
+                           "title": PAGES.get(name, "frontwatch"), "error": None}
     ctx.update(context)
-    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    templates = request.app.state.templates
+    try:
+        templates.env.get_template("base.html")
+        ctx["layout"] = "base.html"
+    except jinja2.TemplateNotFound:
+        ctx["layout"] = "_fallback_base.html"
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def safe_next(value: str | None) -> str | None:
+    """A path on this site to go back to after logging in (never another site)."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or len(value) > 2000:
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in value):
+        return None
+    return value
 
 
 def _gate(request: Request, auth: Auth) -> Response | None:
     """Once users exist, every page but the login page needs a login."""
     if not auth.read_only and auth.user is None:
-        return RedirectResponse("/login", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     return None
 
 
@@ -81,8 +104,9 @@ for _path, _name in (("/", "search.html"), ("/review", "review.html"), ("/map", 
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, auth: AuthDep) -> Response:
-    return render(request, "login.html", auth)
+def login_page(request: Request, auth: AuthDep,
+               next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    return render(request, "login.html", auth, next=safe_next(next))
 
 
 @router.get("/graph", response_class=HTMLResponse)

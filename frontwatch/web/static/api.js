@@ -30,6 +30,9 @@ async function handle(response) {
   let body = null;
   const type = response.headers.get('content-type') || '';
   if (type.includes('json')) body = await response.json();
+  if (response.status === 401 && !response.url.endsWith('/api/me')) {
+    window.location.assign('/login'); // the session ended: log in again
+  }
   if (!response.ok) {
     let detail = body && body.detail;
     if (detail && typeof detail !== 'string') detail = JSON.stringify(detail);
@@ -78,13 +81,4 @@ export async function canWrite() {
   const m = await me();
   if (m.read_only || !m.user) return false;
   return m.user.role === 'analyst' || m.user.role === 'admin';
-}
-
-export async function logout() {
-  const response = await fetch('/logout', {
-    method: 'POST',
-    headers: { 'X-CSRF-Token': csrfToken() },
-    credentials: 'same-origin',
-  });
-  window.location.assign(response.redirected ? response.url : '/');
 }

@@ -11,12 +11,22 @@ const docId = root.getAttribute('data-document-id')
 
 // Split the text at every span boundary; each piece knows the mention and evidence spans covering it.
 // Offsets count code points (as Python does), so the text is handled as an array of code points.
-function segments(chars, mentions, evidence) {
+function segments(text, chars, mentions, evidence) {
   const cuts = new Set([0, chars.length]);
   const clamp = (n) => Math.max(0, Math.min(chars.length, Number(n) || 0));
   const spans = [];
   for (const m of mentions) spans.push({ kind: 'mention', start: clamp(m.start), end: clamp(m.end), m });
-  for (const e of evidence) spans.push({ kind: 'evidence', start: clamp(e.start), end: clamp(e.end), e });
+  for (const e of evidence) {
+    let { start, end } = e;
+    if ((start === null || start === undefined) && e.sentence) { // no offsets stored: find the sentence
+      const at = text.indexOf(e.sentence);
+      if (at >= 0) {
+        start = Array.from(text.slice(0, at)).length;
+        end = start + Array.from(e.sentence).length;
+      }
+    }
+    spans.push({ kind: 'evidence', start: clamp(start), end: clamp(end), e });
+  }
   for (const s of spans) if (s.end > s.start) { cuts.add(s.start); cuts.add(s.end); }
   const points = [...cuts].sort((a, b) => a - b);
   const out = [];
@@ -38,7 +48,7 @@ function renderText(container, text, mentions, evidence) {
   const chars = Array.from(text || '');
   const anchored = new Set();
   const frag = document.createDocumentFragment();
-  for (const seg of segments(chars, mentions, evidence)) {
+  for (const seg of segments(text || '', chars, mentions, evidence)) {
     let node;
     if (seg.mention) {
       const m = seg.mention.m;
@@ -82,8 +92,8 @@ function highlight() {
   const match = /^#claim-(\d+)$/.exec(window.location.hash);
   if (!match) return;
   const id = match[1];
-  for (const mark of document.querySelectorAll('mark.evidence')) {
-    if (mark.getAttribute('data-claims').split(' ').includes(id)) mark.classList.add('current');
+  for (const mark of document.querySelectorAll('#doc-text mark.evidence')) {
+    if ((mark.getAttribute('data-claims') || '').split(' ').includes(id)) mark.classList.add('current');
   }
   const item = document.getElementById(`list-claim-${id}`);
   if (item) item.classList.add('current');

@@ -5,6 +5,7 @@ import {
   $, ENTITY_TYPES, append, claimBlock, clear, el, entityHref, entityPicker, errorText, exportLinks,
   filterControls, human, initPage, stanceBadge, typeBadge,
 } from './ui.js';
+import { radialForceLayout } from './layout.js';
 
 const cytoscape = window.cytoscape;
 const BIG = 500; // above this many nodes: cheaper layout, no labels when zoomed out, textures while moving
@@ -52,13 +53,46 @@ function style() {
   return s;
 }
 
+// Large views: labels (measuring thousands of texts is the slowest part of a first render) only for the
+// entities and claims on screen once zoomed in far enough to read them, and for expanded entities.
+const BIG_STYLE = [
+  { selector: 'node', style: { label: '', 'text-wrap': 'none', 'border-width': 0 } },
+  { selector: 'edge', style: { label: '', 'curve-style': 'haystack', 'haystack-radius': 0, width: 1 } },
+  { selector: 'node.labelled, node[?expanded], node.path', style: { label: 'data(name)' } },
+  { selector: 'edge.labelled, edge.path', style: { label: 'data(predicate)', 'curve-style': 'straight' } },
+];
+const LABEL_ZOOM = 0.8;
+let labelTimer = null;
+
+function labelVisible() {
+  clearTimeout(labelTimer);
+  labelTimer = setTimeout(() => {
+    const on = cy.elements('.labelled');
+    if (cy.zoom() < LABEL_ZOOM) {
+      on.removeClass('labelled');
+      return;
+    }
+    const e = cy.extent();
+    const inside = cy.nodes().filter((n) => {
+      const p = n.position();
+      return p.x >= e.x1 && p.x <= e.x2 && p.y >= e.y1 && p.y <= e.y2;
+    });
+    cy.batch(() => {
+      on.difference(inside).removeClass('labelled');
+      inside.addClass('labelled');
+      inside.connectedEdges().addClass('labelled');
+    });
+  }, 150);
+}
+
 function makeCy(size) {
   const big = size > BIG;
   cy = cytoscape({
-    container: $('#cy'), style: style(), minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3,
+    container: $('#cy'), style: big ? [...style(), ...BIG_STYLE] : style(), minZoom: 0.05, maxZoom: 4,
     textureOnViewport: big, hideEdgesOnViewport: big, hideLabelsOnViewport: big, pixelRatio: big ? 1 : 'auto',
     motionBlur: false,
   });
+  if (big) cy.on('viewport', labelVisible);
   cy.on('tap', 'node', (evt) => onNode(evt.target));
   cy.on('tap', 'edge', (evt) => onEdge(evt.target));
   window.fwGraph.cy = cy;
@@ -99,19 +133,14 @@ function addElements(nodes, edges, around) {
 
 function layout(opts = {}) {
   const n = cy.nodes().length;
+  const forced = params.get('layout'); // for comparisons (benchmarks/graph_render.py)
+  if (n > BIG && !forced) return radialForceLayout(cy); // force-directed layouts take seconds here
   const fcose = typeof window.cytoscapeFcose !== 'undefined';
-  let options;
-  if (n > BIG) {
-    options = fcose
-      ? { name: 'fcose', quality: 'draft', randomize: true, animate: false, nodeRepulsion: 4500,
-        idealEdgeLength: 60, samplingType: true, sampleSize: 25, ...opts }
-      : { name: 'concentric', animate: false, minNodeSpacing: 4, ...opts };
-  } else {
-    options = fcose
-      ? { name: 'fcose', quality: 'default', randomize: opts.randomize ?? true, animate: false,
-        nodeRepulsion: 8000, idealEdgeLength: 90, nodeSeparation: 60, numIter: 1500, ...opts }
-      : { name: 'cose', animate: false, randomize: opts.randomize ?? true, nodeRepulsion: 8000, ...opts };
-  }
+  let options = fcose
+    ? { name: 'fcose', quality: 'default', randomize: opts.randomize ?? true, animate: false,
+      nodeRepulsion: 8000, idealEdgeLength: 90, nodeSeparation: 60, numIter: 1500, ...opts }
+    : { name: 'cose', animate: false, randomize: opts.randomize ?? true, nodeRepulsion: 8000, ...opts };
+  if (forced) options = { ...options, name: forced, quality: params.get('quality') || options.quality };
   return new Promise((resolve) => {
     const run = cy.layout(options);
     run.one('layoutstop', () => resolve());
@@ -127,6 +156,15 @@ function rendered() {
     setTimeout(finish, 2000); // nothing changed on screen: no render event comes
     cy.forceRender();
   });
+}
+
+// Fit everything, but do not blow a handful of nodes up to giant size.
+function fitAll() {
+  cy.fit(undefined, 30);
+  if (cy.zoom() > 1.3) {
+    cy.zoom(1.3);
+    cy.center();
+  }
 }
 
 function setStatus() {
@@ -157,24 +195,36 @@ async function expand(id, { fit = false } = {}) {
     await layout({ randomize: first, fit: false });
     cy.nodes().unlock();
   }
-  if (first || fit) cy.fit(undefined, 30);
+  const e = cy.extent();
+  const outside = added.some((n) => {
+    const p = n.position();
+    return p.x < e.x1 || p.x > e.x2 || p.y < e.y1 || p.y > e.y2;
+  });
+  if (first || fit || outside) fitAll(); // new entities out of sight: bring everything into view
   setStatus();
   await rendered();
   return { added: added.length, truncated: r.truncated };
 }
 
+// The whole (filtered) network at once: /graph?network=1&limit=N. Timings land in fwGraph.timing.
 async function loadNetwork() {
   const limit = parseInt(params.get('limit') || '2000', 10);
   status.textContent = 'Loading the network…';
+  const t0 = performance.now();
   const r = await getJSON('/api/graph/network', { limit, ...filterParams() });
+  const t1 = performance.now();
   if (!cy) makeCy(r.nodes.length);
   cy.startBatch();
   addElements(r.nodes, r.edges, null);
   cy.endBatch();
+  const t2 = performance.now();
   await layout({ randomize: true });
+  const t3 = performance.now();
   cy.fit(undefined, 20);
   setStatus();
   await rendered();
+  const t4 = performance.now();
+  window.fwGraph.timing = { fetch: t1 - t0, add: t2 - t1, layout: t3 - t2, render: t4 - t3 };
 }
 
 function onNode(node) {
@@ -182,7 +232,7 @@ function onNode(node) {
   showNode(node);
   if (!node.data('expanded')) {
     status.textContent = `Expanding ${node.data('name')}…`;
-    expand(id).then(setStatus).catch((err) => { status.textContent = errorText(err); });
+    expand(id).then(() => { setStatus(); showNode(node); }).catch((err) => { status.textContent = errorText(err); });
   }
 }
 
@@ -271,6 +321,7 @@ async function findPath() {
     cy.elements().difference(on).addClass('faded');
     on.addClass('path');
     cy.fit(on, 40);
+    if (cy.zoom() > 1.3) { cy.zoom(1.3); cy.center(on); }
     clear(out).append(el('span', {}, `${r.paths.length} shortest path(s), ${r.paths[0].length} hop(s):`));
     const list = el('ol', { class: 'path-steps' });
     for (const h of r.paths[0].hops) {
@@ -304,14 +355,13 @@ const filters = filterControls($('#graph-filters'), { prefix: 'g' });
 const updateExports = exportLinks($('#export-links'), filterParams);
 filters.onChange(() => { updateExports(); reload(); });
 
-const centrePicker = entityPicker($('#center-picker'), 'Entity', (e) => {
+entityPicker($('#center-picker'), 'Entity', (e) => {
   const url = new URL(window.location.href);
   url.searchParams.set('entity', e.id);
   window.history.replaceState(null, '', url);
   if (cy) { cy.elements().remove(); expanded.length = 0; }
   expand(e.id, { fit: true }).catch((err) => { status.textContent = errorText(err); });
 }, { id: 'center' });
-void centrePicker;
 
 const pickers = {
   source: entityPicker($('#path-pickers'), 'From', (e) => { pathEnds.source = e.id; }, { id: 'path-from' }),
@@ -319,7 +369,7 @@ const pickers = {
 };
 $('#find-path').addEventListener('click', findPath);
 $('#clear-path').addEventListener('click', clearPath);
-$('#fit').addEventListener('click', () => cy && cy.fit(undefined, 30));
+$('#fit').addEventListener('click', () => cy && fitAll());
 $('#relayout').addEventListener('click', () => cy && layout({ randomize: false }).then(() => cy.fit(undefined, 30)));
 $('#reset').addEventListener('click', () => {
   if (cy) cy.elements().remove();
@@ -344,7 +394,8 @@ async function start() {
       status.textContent = 'Choose an entity to start, or open the whole network with ?network=1.';
       return;
     }
-    window.fwGraph.ready = { nodes: cy.nodes().length, edges: cy.edges().length, ms: performance.now() - t0 };
+    window.fwGraph.ready = { nodes: cy.nodes().length, edges: cy.edges().length, ms: performance.now() - t0,
+      sinceNavigation: performance.now() };
     document.body.setAttribute('data-graph-ready', '1');
   } catch (err) {
     status.textContent = errorText(err);

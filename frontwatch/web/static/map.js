@@ -1,7 +1,9 @@
 // World map: Natural Earth outlines (world-atlas TopoJSON) drawn with d3-geo as SVG, located entities as
 // markers grouped on a screen grid at the current zoom; drag to pan, wheel or buttons to zoom.
 import { getJSON } from './api.js';
-import { $, clear, el, entityHref, errorText, human, initPage, svg, typeBadge } from './ui.js';
+import {
+  $, claimDocumentIds, clear, documentHref, el, entityHref, errorText, human, initPage, stanceBadge, svg, typeBadge,
+} from './ui.js';
 
 const { d3, topojson } = window;
 const W = 960;
@@ -58,6 +60,9 @@ function apply() {
   drawMarkers();
 }
 
+// A place located only by a located_in claim says so, with that claim's stance.
+const locatedBy = (p) => (p.claim_id ? ` — located by a claim (${p.stance || 'stance unknown'})` : '');
+
 // Group markers that fall in one grid cell at this zoom; a group is a circle with its size.
 function drawMarkers() {
   clear(markers);
@@ -73,15 +78,29 @@ function drawMarkers() {
     const c = cells.get(key);
     c.x += sx; c.y += sy; c.items.push(p);
   }
-  for (const c of cells.values()) {
+  // Neighbouring cells whose groups would overlap on screen become one group.
+  const groups = [];
+  for (const c of [...cells.values()].sort((a, b) => b.items.length - a.items.length)) {
+    const cx = c.x / c.items.length;
+    const cy = c.y / c.items.length;
+    const near = groups.find((g) => Math.hypot(g.x / g.items.length - cx, g.y / g.items.length - cy) < CELL);
+    if (near) {
+      near.x += c.x; near.y += c.y; near.items.push(...c.items);
+    } else {
+      groups.push(c);
+    }
+  }
+  for (const c of groups) {
     const n = c.items.length;
     const x = c.x / n;
     const y = c.y / n;
     if (n === 1) {
       const p = c.items[0];
-      markers.append(svg('a', { href: entityHref(p.entity_id), class: 'marker', 'aria-label': `${p.name} (${human(p.type)})` },
-        svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 5, class: `dot type-${p.type}` }),
-        svg('title', {}, `${p.name} (${human(p.type)})${p.country ? `, ${p.country}` : ''}`)));
+      const label = `${p.name} (${human(p.type)})${p.country ? `, ${p.country}` : ''}${locatedBy(p)}`;
+      markers.append(svg('a', { href: entityHref(p.entity_id), class: 'marker', 'aria-label': label },
+        svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 5,
+          class: `dot type-${p.type}${p.claim_id ? ` by-claim stance-${p.stance}` : ''}` }),
+        svg('title', {}, label)));
     } else {
       const names = c.items.slice(0, 12).map((p) => p.name).join(', ') + (n > 12 ? ', …' : '');
       const group = svg('g', { class: 'cluster', tabindex: 0, role: 'button',
@@ -150,8 +169,16 @@ function lists(data) {
   const list = $('#places');
   clear(list);
   for (const p of [...data.places].sort((a, b) => a.name.localeCompare(b.name))) {
-    list.append(el('li', {}, el('a', { href: entityHref(p.entity_id) }, p.name), ' ', typeBadge(p.type),
-      p.country ? el('span', { class: 'muted small' }, ` ${p.country}`) : null));
+    const li = el('li', {}, el('a', { href: entityHref(p.entity_id) }, p.name), ' ', typeBadge(p.type),
+      p.country ? el('span', { class: 'muted small' }, ` ${p.country}`) : null);
+    if (p.claim_id) {
+      const link = el('a', { class: 'small' }, 'the claim that locates it');
+      li.append(' ', stanceBadge(p.stance), ' ', link);
+      claimDocumentIds(p.claim_id).then((ids) => {
+        if (ids.length) link.setAttribute('href', documentHref(ids[0], p.claim_id));
+      });
+    }
+    list.append(li);
   }
   if (!data.places.length) list.append(el('li', { class: 'muted' }, 'No located entity.'));
   const countries = $('#countries');

@@ -4,8 +4,6 @@ import {
   $, PREDICATES, TACTICS, append, claimBlock, clear, el, entityPicker, errorText, human, initPage,
 } from './ui.js';
 
-let writable = false;
-
 function select(id, label, values, current, blank) {
   const s = el('select', { id },
     blank ? el('option', { value: '' }, blank) : null,
@@ -179,8 +177,7 @@ $('#queue-reload').addEventListener('click', loadQueue);
 $('#queue-size').addEventListener('change', loadQueue);
 
 initPage().then((page) => {
-  writable = page.canWrite;
-  $('#review-mode').textContent = writable
+  $('#review-mode').textContent = page.canWrite
     ? `Logged in as ${page.me.user.name} (${page.me.user.role}): decisions are recorded in the audit log and can be undone.`
     : 'Read-only: log in as an analyst to accept, reject, edit, merge and split.';
 });

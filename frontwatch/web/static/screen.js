@@ -1,7 +1,7 @@
 // Conversation screening: paste or upload, POST /api/screen, show level, indicators and advice.
 // Nothing is stored by the server; the page keeps nothing either.
 import { postJSON } from './api.js';
-import { $, append, clear, el, errorText, human, initPage } from './ui.js';
+import { $, append, clear, el, errorText, human, initPage, sourceLink } from './ui.js';
 
 const form = $('#screen-form');
 const text = $('#screen-text');
@@ -19,52 +19,71 @@ file.addEventListener('change', async () => {
   text.value = await f.text();
 });
 
-// Indicators may be strings or objects; show their label and what matched, whatever the field names.
-function indicator(item) {
+// One warning sign: what it is, how much it counts, and the lines that matched (quoted as text).
+function indicator(item, full = true) {
   if (typeof item === 'string') return el('li', {}, item);
-  const label = item.label || item.name || item.indicator || item.id || item.kind || 'indicator';
-  const li = el('li', { class: 'indicator' }, el('strong', {}, human(label)));
-  const weight = item.severity || item.level || item.weight;
-  if (weight !== undefined) li.append(' ', el('span', { class: 'badge' }, String(weight)));
-  const say = item.description || item.explanation;
-  if (say) li.append(el('div', {}, String(say)));
-  const quotes = [].concat(item.evidence || item.excerpt || item.matches || item.quote || item.text || []);
-  for (const q of quotes.slice(0, 5)) {
-    const t = typeof q === 'string' ? q : q.text || q.excerpt || JSON.stringify(q);
-    li.append(el('blockquote', { class: 'evidence' }, t));
+  const li = el('li', { class: 'indicator' }, el('strong', {}, item.title || human(item.id || 'indicator')));
+  if (item.category) li.append(' ', el('span', { class: 'badge tactic' }, human(item.category)));
+  if (full && item.score !== undefined) li.append(el('span', { class: 'muted small' }, ` score ${item.score}`));
+  if (full && item.description) li.append(el('div', { class: 'small' }, item.description));
+  for (const e of (item.evidence || []).slice(0, 5)) {
+    const where = [e.line !== undefined ? `line ${e.line}` : '', e.sender || ''].filter(Boolean).join(', ');
+    li.append(el('blockquote', { class: 'evidence' }, where ? el('span', { class: 'muted small' }, `${where}: `) : null,
+      e.excerpt || e.text || ''));
+  }
+  if (full && item.note) li.append(el('div', { class: 'small muted' }, item.note));
+  if (full && item.advisories && item.advisories.length) {
+    li.append(el('div', { class: 'small muted' }, `See: ${item.advisories.join('; ')}`));
   }
   return li;
 }
 
-function advice(items) {
-  const list = el('ul', { class: 'advice' });
-  for (const a of [].concat(items || [])) {
-    if (typeof a === 'string') list.append(el('li', {}, a));
-    else {
-      const li = el('li', {}, a.text || a.title || a.name || '');
-      const contact = a.contact || a.url || a.phone;
-      if (contact) li.append(el('div', { class: 'small muted' }, String(contact)));
-      list.append(li);
-    }
+function list(items, render) {
+  return append(el('ul', { class: 'indicators' }), items.map(render));
+}
+
+function advice(a) {
+  const box = el('section', { class: 'advice', 'aria-label': 'Advice' });
+  if (!a || typeof a === 'string') return append(box, el('p', {}, a || 'No advice.'));
+  if (a.summary) box.append(el('p', {}, a.summary));
+  if (a.steps && a.steps.length) box.append(append(el('ol', {}), a.steps.map((t) => el('li', {}, t))));
+  if (a.report_to && a.report_to.length) {
+    box.append(el('h4', {}, 'Where to report'));
+    box.append(append(el('ul', {}), a.report_to.map((r) => el('li', {},
+      el('strong', {}, r.name || ''), r.what ? ` — ${r.what}` : '',
+      r.how ? el('div', { class: 'small' }, r.how) : null,
+      r.website ? el('div', { class: 'small muted' }, sourceLink(r.website) || r.website) : null))));
   }
-  return list;
+  if (a.employer) box.append(el('p', { class: 'small' }, a.employer));
+  if (a.note) box.append(el('p', { class: 'small muted' }, a.note));
+  return box;
 }
 
 function render(r) {
   clear(result);
-  const level = String(r.level || r.risk || 'unknown');
+  const level = String(r.level || 'unknown');
   result.append(el('h2', {}, 'Result'),
     el('p', { class: `level level-${level.replace(/[^a-z]/gi, '').toLowerCase()}` }, 'Level: ',
-      el('strong', {}, human(level))));
-  if (r.summary) result.append(el('p', {}, String(r.summary)));
+      el('strong', {}, human(level)), r.score !== undefined ? el('span', { class: 'small' }, ` (score ${r.score})`) : null));
+  const meta = [];
+  if (r.messages !== undefined) meta.push(`${r.messages} message(s)`);
+  if (r.approacher) meta.push(`taken to be from ${r.approacher}${r.approacher_reason ? ` (${r.approacher_reason})` : ''}`);
+  if (meta.length) result.append(el('p', { class: 'muted' }, meta.join(' · ')));
+  if (r.reasons && r.reasons.length) result.append(append(el('ul', { class: 'small' }), r.reasons.map((t) => el('li', {}, t))));
   const inds = r.indicators || [];
-  result.append(el('h3', {}, `Indicators (${inds.length})`));
-  if (inds.length) result.append(append(el('ul', { class: 'indicators' }), inds.map(indicator)));
-  else result.append(el('p', { class: 'muted' }, 'No indicator found. That does not prove the conversation is safe.'));
-  result.append(el('h3', {}, 'Advice'), advice(r.advice));
-  if (r.stored === false || r.stored === undefined) {
-    result.append(el('p', { class: 'small muted' }, 'Nothing was stored. Clear the text box when you are done.'));
+  result.append(el('h3', {}, `Warning signs (${inds.length})`));
+  if (inds.length) result.append(list(inds, (i) => indicator(i)));
+  else result.append(el('p', { class: 'muted' }, 'No warning sign found. That does not prove the conversation is safe.'));
+  if (r.mitigations && r.mitigations.length) {
+    result.append(el('h3', {}, 'Signs that lower the level'), list(r.mitigations, (i) => indicator(i, false)));
   }
+  if (r.not_counted && r.not_counted.length) {
+    result.append(el('h3', {}, 'Not counted (not from the sender taken to make contact)'),
+      list(r.not_counted, (i) => indicator(i, false)));
+  }
+  result.append(el('h3', {}, 'Advice'), advice(r.advice));
+  result.append(el('p', { class: 'small muted' }, r.privacy || 'Nothing was stored.'));
+  result.querySelector('h2').scrollIntoView({ block: 'start' });
 }
 
 form.addEventListener('submit', async (event) => {

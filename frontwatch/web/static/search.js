@@ -1,7 +1,7 @@
 // Search page: entities, claims and documents matching a query; export buttons with filters.
 import { getJSON } from './api.js';
 import {
-  $, append, clear, documentHref, el, entityHref, errorText, exportLinks, filterControls, human, initPage,
+  $, append, claimDocumentIds, clear, documentHref, el, entityHref, errorText, exportLinks, filterControls, human, initPage,
   sourceLink, stanceBadge, typeBadge,
 } from './ui.js';
 
@@ -23,14 +23,13 @@ function claimItem(c) {
     el('span', { class: 'pred' }, human(c.predicate)), ' ', el('span', { class: 'obj' }, c.object), ' · ', link);
   if (c.snippet) li.append(el('div', { class: 'snippet' }, c.snippet));
   // The evidence lives in documents: find where, then link to the claim's anchor there.
-  getJSON(`/api/claims/${encodeURIComponent(c.id)}`).then((full) => {
-    const ids = full.document_ids || [];
+  claimDocumentIds(c.id).then((ids) => {
     if (ids.length) {
       link.setAttribute('href', documentHref(ids[0], c.id));
       link.removeAttribute('aria-disabled');
       if (ids.length > 1) li.insertBefore(el('span', { class: 'muted' }, ` (${ids.length} documents)`), link.nextSibling);
     }
-  }).catch(() => {});
+  });
   return li;
 }
 

@@ -2,7 +2,7 @@
 // its claims, each linking to the document holding its evidence.
 import { getJSON } from './api.js';
 import {
-  $, STANCES, clear, documentHref, el, entityPicker, errorText, filterControls, human, initPage, stanceBadge, svg,
+  $, STANCES, attribution, claimDocumentIds, clear, documentHref, el, entityHref, entityPicker, errorText, filterControls, human, initPage, stanceBadge, svg,
 } from './ui.js';
 
 const status = $('#timeline-status');
@@ -99,21 +99,21 @@ function show(month) {
   listing.append(el('li', { class: 'muted' }, `${month.key}: ${month.items.length} claim(s)`));
   for (const it of month.items) {
     const link = el('a', { href: '#', class: 'claim-link' }, 'document');
-    listing.append(el('li', { class: 'claim-row' }, stanceBadge(it.stance), ' ', el('span', { class: 'subj' }, it.subject),
-      ' ', el('span', { class: 'pred' }, human(it.predicate)), ' ', el('span', { class: 'obj' }, it.object),
+    const who = (name, id, cls) => (id ? el('a', { class: cls, href: entityHref(id) }, name) : el('span', { class: cls }, name));
+    listing.append(el('li', { class: 'claim-row' }, stanceBadge(it.stance), ' ', who(it.subject, it.subject_id, 'subj'),
+      ' ', el('span', { class: 'pred' }, human(it.predicate)), ' ', who(it.object, it.object_id, 'obj'), ' ',
       it.tactic ? el('span', { class: 'badge tactic' }, human(it.tactic)) : null,
-      el('span', { class: 'muted small' }, ` ${it.date} · `), link));
-    getJSON(`/api/claims/${encodeURIComponent(it.claim_id)}`).then((c) => {
-      const ids = c.document_ids || [];
+      attribution(it) ? el('span', { class: 'attr small' }, ` ${attribution(it)}`) : null,
+      el('span', { class: 'muted small' }, ` · ${it.date} · `), link));
+    claimDocumentIds(it.claim_id).then((ids) => {
       if (ids.length) link.setAttribute('href', documentHref(ids[0], it.claim_id));
-    }).catch(() => {});
+    });
   }
   if (month.items.length === 1) {
     // A single claim: go straight to its document once we know where it is.
-    getJSON(`/api/claims/${encodeURIComponent(month.items[0].claim_id)}`).then((c) => {
-      const ids = c.document_ids || [];
+    claimDocumentIds(month.items[0].claim_id).then((ids) => {
       if (ids.length) window.location.assign(documentHref(ids[0], month.items[0].claim_id));
-    }).catch(() => {});
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 // DOM helpers shared by the pages. Data only ever goes in through textContent and setAttribute.
-import { canWrite, getJSON, logout, me, query } from './api.js';
+import { canWrite, getJSON, me, query } from './api.js';
 
 export const PREDICATES = ['controls', 'affiliated_with', 'funds', 'supports', 'meets', 'recruits', 'targets',
   'interferes_in', 'located_in', 'investigates'];
@@ -100,6 +100,7 @@ export function message(container, text, kind = 'info') {
 }
 
 export function errorText(err) {
+  if (err && err.status === 401) return 'Log in to read this workbench.';
   if (err && err.status === 403) return `Not allowed: ${err.message}. Log in as an analyst to make changes.`;
   return err && err.message ? err.message : String(err);
 }
@@ -116,25 +117,53 @@ export function attribution(claim) {
 }
 
 // One source of a claim: who says it, with what stance, the sentence, and the document link.
-export function sourceItem(src, claimId, docRef) {
-  const ref = docRef === undefined ? src.document_id ?? src.document : docRef;
+export function sourceItem(src, claimId, docId) {
   const li = el('li', { class: 'source' });
+  const link = el('a', { class: 'doc-link', 'data-document': src.document || '' },
+    src.title || src.document || 'document');
+  if (docId) link.setAttribute('href', documentHref(docId, claimId));
   append(li,
-    stanceBadge(src.stance), ' ',
-    el('a', { href: documentHref(ref, claimId) }, src.title || src.document || 'document'),
+    stanceBadge(src.stance), ' ', link,
     src.publisher ? el('span', { class: 'muted' }, ` · ${src.publisher}`) : null,
-    src.date ? el('span', { class: 'muted' }, ` · ${src.date}`) : null,
+    /^\d{4}/.test(src.date || '') ? el('span', { class: 'muted' }, ` · ${src.date}`) : null,
     src.attributed_to ? el('span', { class: 'attr' }, ` · attributed to ${src.attributed_to}`) : null);
   const evidence = src.evidence || src.sentence;
   if (evidence) li.append(el('blockquote', { class: 'evidence' }, evidence));
-  const link = sourceLink(src.url, 'original source');
-  if (link) li.append(el('div', { class: 'muted small' }, 'URL: ', link));
+  const external = sourceLink(src.url, 'original source');
+  if (external) li.append(el('div', { class: 'muted small' }, 'URL: ', external));
   return li;
+}
+
+// Document ids for a claim's sources. The sources name documents by key; GET /api/claims/{id} gives
+// the ids (ascending, i.e. in ingest order), so keys in order of first evidence map onto them.
+export function documentIdsByKey(sources, ids) {
+  const out = new Map();
+  const keys = [...new Set(sources.map((s) => s.document))];
+  keys.forEach((key, i) => out.set(key, ids.length === keys.length ? ids[i] : ids[Math.min(i, ids.length - 1)]));
+  return out;
+}
+
+const claimDocs = new Map();
+export function claimDocumentIds(claimId) {
+  if (!claimDocs.has(claimId)) {
+    claimDocs.set(claimId, getJSON(`/api/claims/${encodeURIComponent(claimId)}`)
+      .then((c) => c.document_ids || []).catch(() => []));
+  }
+  return claimDocs.get(claimId);
+}
+
+function linkSources(list, claim, ids) {
+  const byKey = documentIdsByKey(claim.sources || [], ids);
+  for (const a of list.querySelectorAll('a.doc-link:not([href])')) {
+    const id = byKey.get(a.getAttribute('data-document'));
+    if (id) a.setAttribute('href', documentHref(id, claim.id));
+  }
 }
 
 // A claim with stance, attribution, corroboration and its sources (a ClaimView).
 export function claimBlock(claim, opts = {}) {
-  const box = el('article', { class: 'claim', id: opts.idPrefix ? `${opts.idPrefix}${claim.id}` : null });
+  const box = el('article', { class: 'claim', id: opts.idPrefix ? `${opts.idPrefix}${claim.id}` : null,
+    'data-claim-id': claim.id });
   const head = el('p', { class: 'claim-head' },
     stanceBadge(claim.stance), ' ',
     el('span', { class: 'subj' }, claim.subject), ' ',
@@ -150,13 +179,13 @@ export function claimBlock(claim, opts = {}) {
   box.append(el('p', { class: 'claim-meta muted' }, meta.join(' · ')));
   const sources = claim.sources || [];
   if (sources.length) {
-    const ids = claim.document_ids || [];
     const list = el('ul', { class: 'sources' });
-    sources.forEach((src, i) => {
-      const ref = src.document_id ?? (sources.length === ids.length ? ids[i] : src.document);
-      list.append(sourceItem(src, claim.id, ref));
-    });
+    for (const src of sources) list.append(sourceItem(src, claim.id, src.document_id));
     box.append(list);
+    if (claim.document_ids) linkSources(list, claim, claim.document_ids);
+    else if (sources.some((s) => !s.document_id)) {
+      claimDocumentIds(claim.id).then((ids) => linkSources(list, claim, ids));
+    }
   }
   return box;
 }
@@ -168,18 +197,7 @@ export async function initPage() {
     const path = a.getAttribute('data-path');
     if (path === here || (path !== '/' && here.startsWith(path))) a.setAttribute('aria-current', 'page');
   }
-  const who = $('#whoami');
   const m = await me();
-  if (who) {
-    clear(who);
-    if (m.user) {
-      const button = el('button', { type: 'button', class: 'link' }, 'Log out');
-      button.addEventListener('click', logout);
-      who.append(el('span', {}, `${m.user.name} (${m.user.role})`), ' ', button);
-    } else {
-      who.append(el('span', { class: 'muted' }, 'read-only '), el('a', { href: '/login' }, 'Log in'));
-    }
-  }
   const write = await canWrite();
   document.body.classList.toggle('can-write', write);
   return { me: m, canWrite: write };
@@ -286,7 +304,8 @@ export function entityPicker(container, label, onPick, opts = {}) {
         if (mine !== seq) return;
         clear(list);
         for (const entity of found.entities || []) {
-          const button = el('button', { type: 'button', role: 'option', class: 'option' }, entity.name, ' ',
+          const button = el('button', { type: 'button', role: 'option', class: 'option',
+            'data-entity-id': entity.id }, entity.name, ' ',
             typeBadge(entity.type));
           button.addEventListener('click', () => choose(entity));
           list.append(el('li', {}, button));

@@ -21,6 +21,7 @@ branch_labels = None
 depends_on = None
 
 TSVECTOR = "to_tsvector('english', coalesce(title, '') || ' ' || body)"
+MAX_EVIDENCE = 50
 MAX_SENTENCES = 20
 
 FTS5 = [
@@ -30,10 +31,12 @@ FTS5 = [
          INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
        END""",
     """CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN
-         INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+         INSERT INTO search_fts(search_fts, rowid, title, body)
+           VALUES ('delete', old.id, old.title, old.body);
        END""",
     """CREATE TRIGGER search_index_au AFTER UPDATE ON search_index BEGIN
-         INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+         INSERT INTO search_fts(search_fts, rowid, title, body)
+           VALUES ('delete', old.id, old.title, old.body);
          INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
        END""",
 ]
@@ -89,12 +92,16 @@ def _backfill() -> None:
                       sa.column("body"))
     conn.execute(sa.text("INSERT INTO search_index (kind, ref_id, title, body) "
                          "SELECT 'document', id, coalesce(title, doc_key), text FROM documents"))
-    merged_into = dict(conn.execute(sa.text("SELECT id, merged_into_id FROM entities")).all())
-    names = dict(conn.execute(sa.text("SELECT id, name FROM entities")).all())
+    merged_into: dict[int, int | None] = {}
+    names: dict[int, str] = {}
+    for entity_id, name, into in conn.execute(sa.text("SELECT id, name, merged_into_id FROM entities")):
+        names[entity_id], merged_into[entity_id] = name, into
 
     def root(i: int) -> int:
-        while merged_into.get(i) is not None:
-            i = merged_into[i]
+        seen = {i}
+        while (nxt := merged_into.get(i)) is not None and nxt not in seen:
+            i = nxt
+            seen.add(i)
         return i
 
     aliases: dict[int, set[str]] = defaultdict(set)
@@ -109,6 +116,8 @@ def _backfill() -> None:
     attributed: dict[int, set[str]] = defaultdict(set)
     for claim_id, sentence, who in conn.execute(sa.text(
             "SELECT claim_id, sentence, attributed_to FROM evidence ORDER BY id")):
+        if len(sentences[claim_id]) >= MAX_EVIDENCE:  # the first rows of each claim, as search.py
+            continue
         sentences[claim_id].append(sentence)
         if who:
             attributed[claim_id].add(who)

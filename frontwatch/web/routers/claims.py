@@ -1,0 +1,93 @@
+"""Claims: filtered lists, one claim with its documents, and review by an analyst."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import Session
+
+from ...errors import NotFoundError
+from ...graph.filters import Filters
+from ...store.curation import review
+from ...store.queries import claim_views, find_entity
+from ...store.schema import ClaimRow, EvidenceRow
+from ..deps import AnalystDep, FiltersDep, SessionDep, ViewerDep, WriteStoreDep
+from ..models import MAX_ID, AnyReviewStatus, ClaimDetail, ClaimOut, ClaimPage, ClaimReview, PlainText
+
+router = APIRouter(prefix="/api/claims", tags=["claims"])
+ClaimId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def claim_condition(filters: Filters, review_status: str | None) -> ColumnElement[bool]:
+    """The filters' SQL condition; `review_status` picks one review state (rejected ones included,
+    which the filters otherwise leave out as they leave the network)."""
+    if review_status is None:
+        return filters.where()
+    conds: list[ColumnElement[bool]] = [ClaimRow.n_documents >= max(filters.min_sources, 1),
+                                        ClaimRow.review_status == review_status]
+    if filters.predicates:
+        conds.append(ClaimRow.predicate.in_(filters.predicates))
+    if filters.stance:
+        conds.append(ClaimRow.stance == filters.stance)
+    if filters.tactic:
+        conds.append(ClaimRow.tactic == filters.tactic)
+    if filters.since:
+        conds.append(ClaimRow.last_seen >= filters.since)
+    if filters.until:
+        conds.append(ClaimRow.first_seen <= filters.until)
+    if filters.accepted_only:
+        conds.append(ClaimRow.review_status.in_(("accepted", "edited")))
+    return and_(true(), *conds)
+
+
+def view(session: Session, claim_id: int) -> ClaimOut:
+    row = session.get(ClaimRow, claim_id)
+    if row is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    return ClaimOut.model_validate(claim_views(session, [row])[0].to_dict())
+
+
+@router.get("", response_model=ClaimPage)
+def list_claims(session: SessionDep, _: ViewerDep, filters: FiltersDep,
+                about: Annotated[PlainText | None, Query(max_length=400,
+                                                         description="An entity (id or name) on either end.")
+                                 ] = None,
+                review_status: Annotated[AnyReviewStatus | None, Query(
+                    description="Only claims in this review state (the review queue: pending).")] = None,
+                limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> ClaimPage:
+    """Claims that pass the filters, with corroboration: stance, who alleges and denies, every source."""
+    cond = claim_condition(filters, review_status)
+    if about and about.strip():
+        ent = find_entity(session, about.strip())
+        cond = and_(cond, (ClaimRow.subject_id == ent.id) | (ClaimRow.object_id == ent.id))
+    total = session.scalar(select(func.count(ClaimRow.id)).where(cond)) or 0
+    rows = list(session.scalars(select(ClaimRow).where(cond).order_by(ClaimRow.id)
+                                .limit(limit).offset(offset)))
+    return ClaimPage(items=[ClaimOut.model_validate(v.to_dict()) for v in claim_views(session, rows)],
+                     total=int(total))
+
+
+@router.get("/{claim_id}", response_model=ClaimDetail)
+def get_claim(claim_id: ClaimId, session: SessionDep, _: ViewerDep) -> ClaimDetail:
+    """One claim, plus the ids of the documents its evidence is in (link to /documents/{id}#claim-{id})."""
+    base = view(session, claim_id)
+    docs = sorted(set(session.scalars(select(EvidenceRow.document_id)
+                                      .where(EvidenceRow.claim_id == claim_id))))
+    return ClaimDetail(**base.model_dump(), document_ids=docs)
+
+
+@router.post("/{claim_id}/review", response_model=ClaimOut)
+def review_claim(claim_id: ClaimId, body: ClaimReview, store: WriteStoreDep, user: AnalystDep) -> ClaimOut:
+    """Accept, reject or reset a claim; a new predicate or tactic records a correction ("edited")."""
+    edits: dict[str, str] = {k: v for k, v in (("predicate", body.predicate), ("tactic", body.tactic)) if v}
+
+    def work(session: Session) -> ClaimOut:
+        if session.get(ClaimRow, claim_id) is None:
+            raise NotFoundError(f"no claim with id {claim_id}")
+        review(session, "claim", str(claim_id), body.status, user.name, edits)
+        return view(session, claim_id)
+
+    return store.retry(work)
