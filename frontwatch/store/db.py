@@ -76,7 +76,9 @@ class Store:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no upgrade deadlocks
+            # writers take the lock up front (no upgrade deadlocks); readers don't queue behind them
+            read = conn.get_execution_options().get("frontwatch_read")
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
 
@@ -113,7 +115,10 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading; on SQLite it does not wait for writers (WAL)."""
         with self.sessions() as session:
+            if self.is_sqlite:
+                session.connection(execution_options={"frontwatch_read": True})
             yield session
 
     def retry(self, work: Callable[[Session], T], attempts: int = 8,

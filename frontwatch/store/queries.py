@@ -26,6 +26,9 @@ class Source:
     attributed_to: str | None
     evidence: str
     date: str | None
+    document_id: int | None = None  # for links to the document view (keys need not be unique)
+    start: int | None = None  # the evidence sentence's offsets in the document text
+    end: int | None = None
 
 
 @dataclass
@@ -148,7 +151,7 @@ def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
             denied_by=sorted({ev.attributed_to or "?" for ev, _ in evs if ev.stance == "denied"}),
             review_status=c.review_status, reviewed_by=c.reviewed_by,
             sources=[Source(d.doc_key, d.title, d.url, d.publisher, ev.stance, ev.attributed_to, ev.sentence,
-                            ev.date) for ev, d in evs],
+                            ev.date, d.id, ev.start, ev.end) for ev, d in evs],
             first_seen=min((_when(d) for _, d in evs), default=None),
         )
         if c.edits:
