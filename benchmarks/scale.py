@@ -10,8 +10,9 @@ pipeline before the clock starts; startup is reported on its own.
 
 Reported: documents per second per worker count, the speed-up of 2 workers over 1 (goal >= 1.8),
 how busy the single writer was (the share of the run spent in store transactions), the writer's
-ceiling (documents per second of transaction time) and a projection per core: docs/s on N worker
-cores ~ min(N x the 1-worker rate, the writer's ceiling).
+ceiling (documents per second of transaction time during the run, and of a writer alone on a
+machine whose workers are stopped) and a projection per core: docs/s on N worker cores ~
+min(N x the 1-worker extraction rate, the writer's ceiling).
 
     python benchmarks/scale.py                      # 20,000 documents (long on 2 cores)
     python benchmarks/scale.py --docs 600           # a shorter run
@@ -39,7 +40,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from frontwatch.model import Document  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from frontwatch.model import Document, Extraction  # noqa: E402
 from frontwatch.sources import iter_documents  # noqa: E402
 from frontwatch.store.db import Store  # noqa: E402
 from frontwatch.store.distributed import (  # noqa: E402
@@ -49,6 +52,7 @@ from frontwatch.store.distributed import (  # noqa: E402
     ingest_distributed,
     prepare,
 )
+from frontwatch.store.ingest import store_extractions  # noqa: E402
 
 GOAL = 1.8
 EXTRACT_SAMPLE = 400  # documents extracted (and thrown away) to measure extraction alone
@@ -151,7 +155,7 @@ class Run:
         return self.stored / self.seconds if self.seconds else 0.0
 
 
-def measure(url: str, n_workers: int, base: list[Template], docs: int) -> Run:
+def measure(url: str, n_workers: int, base: list[Template], docs: int, sample: list[Extraction]) -> Run:
     import psutil
     from distributed import Client, LocalCluster
 
@@ -162,7 +166,9 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int) -> Run:
         prepare(client, cluster.scheduler_address)
         startup = time.perf_counter() - started
         print(f"{n_workers} worker(s): cluster up, pipeline loaded in {startup:.1f} s", flush=True)
-        extract_rate = extract_only(client, list(synthetic(base, min(docs, EXTRACT_SAMPLE))))
+        extract_rate, extracted = extract_only(client, list(synthetic(base, min(docs, EXTRACT_SAMPLE))))
+        if not sample:
+            sample.extend(extracted)
         print(f"  extraction alone: {extract_rate:.1f} docs/s", flush=True)
         done = 0
         every = max(50, docs // 20)
@@ -185,15 +191,27 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int) -> Run:
     return Run(n_workers, startup, extract_rate, seconds, report, max(rss.values()) / 2**20)
 
 
-def extract_only(client: Any, docs: list[Document]) -> float:
+def extract_only(client: Any, docs: list[Document]) -> tuple[float, list[Extraction]]:
     """Documents per second of extraction on the cluster with results sent back, nothing stored."""
     from distributed import as_completed
 
     started = time.perf_counter()
     futures = [client.submit(extract_batch, docs[i:i + BATCH_SIZE], pure=False)
                for i in range(0, len(docs), BATCH_SIZE)]
-    count = sum(len(f.result()) for f in as_completed(futures, loop=client.loop))
-    return count / (time.perf_counter() - started)
+    done = [f.result() for f in as_completed(futures, loop=client.loop)]
+    rate = sum(len(batch) for batch in done) / (time.perf_counter() - started)
+    extracted = [ex for f in futures for ex in f.result() if isinstance(ex, Extraction)]
+    return rate, extracted
+
+
+def writer_alone(url: str, sample: list[Extraction]) -> float:
+    """Documents per second of the writer alone (no workers running), into an empty store."""
+    store = Store(url)
+    started = time.perf_counter()
+    report = store_extractions(store, sample)
+    took = time.perf_counter() - started
+    store.close()
+    return len(report.new) / took
 
 
 def main() -> int:
@@ -218,24 +236,31 @@ def main() -> int:
         server = pg.start_server()
         server_url = server.url()
     runs: list[Run] = []
+    sample: list[Extraction] = []
+    alone = 0.0
     try:
         for n in counts:
             url = args.db or pg.create_database(str(server_url), prefix="fw_scale_")
             try:
-                runs.append(measure(url, n, base, args.docs))
+                runs.append(measure(url, n, base, args.docs, sample))
             finally:
                 if not args.db:
-                    from sqlalchemy.engine import make_url
-
                     pg.drop_database(str(server_url), str(make_url(url).database))
+        if not args.db and sample:
+            url = pg.create_database(str(server_url), prefix="fw_scale_")
+            try:
+                alone = writer_alone(url, sample)
+                print(f"writer alone (workers stopped): {alone:.1f} docs/s over {len(sample)} documents")
+            finally:
+                pg.drop_database(str(server_url), str(make_url(url).database))
     finally:
         if server is not None:
             server.stop()
-    report(runs)
+    report(runs, alone)
     return 0
 
 
-def report(runs: list[Run]) -> None:
+def report(runs: list[Run], alone: float) -> None:
     print(f"\n{'workers':>7}{'extract/s':>10}{'stored':>8}{'skipped':>8}{'seconds':>9}{'ingest/s':>9}"
           f"{'startup s':>10}{'writer busy':>12}{'writer max/s':>13}{'worker RSS MB':>14}")
     for r in runs:
@@ -257,6 +282,9 @@ def report(runs: list[Run]) -> None:
         writer = max(r.stored / r.report.write_seconds for r in timed)
         print(f"projection: {per_core:.1f} docs/s per worker core (extraction alone, {one.workers} "
               f"worker(s)); one writer's ceiling ~{writer:.1f} docs/s (transaction time, this machine)")
+        if alone > writer:
+            writer = alone
+            print(f"  with the writer on a core of its own: ~{alone:.1f} docs/s (writer alone)")
         for cores in (1, 2, 4, 8, 16, 32, 64):
             rate = min(cores * per_core, writer)
             bound = "writer-bound" if cores * per_core > writer else "extraction-bound"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, SourceError
@@ -102,9 +102,12 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
         for alias in ent.aliases:
             local.setdefault(alias, de)
     session.flush()  # one round of inserts for the document's entities, then their mentions
-    session.add_all(MentionRow(doc_entity_id=de.id, start=m.start, end=m.end, text=m.text)
-                    for de, ent in rows for m in ent.mentions)
+    mentions = [{"doc_entity_id": de.id, "start": m.start, "end": m.end, "text": m.text}
+                for de, ent in rows for m in ent.mentions]
+    if mentions:  # plain executemany: nothing needs the mentions' ids back
+        session.execute(insert(MentionRow), mentions)
     touched: set[int] = set()
+    evidence: list[dict[str, object]] = []
     for c in ex.claims:
         s_de, o_de = local.get(c.subject), local.get(c.object)
         if s_de is None or o_de is None:
@@ -113,12 +116,14 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
         touched.add(claim.id)
         att = local.get(c.attributed_to) if c.attributed_to else None
         ev = c.evidence
-        session.add(EvidenceRow(
+        evidence.append(dict(
             claim_id=claim.id, document_id=row.id, subject_de_id=s_de.id, object_de_id=o_de.id,
             predicate=c.predicate, sentence=ev.text if ev else "", start=ev.start if ev else None,
             end=ev.end if ev else None, stance=c.stance, attributed_to=c.attributed_to,
             attributed_de_id=att.id if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
             trigger=c.trigger))
+    if evidence:  # one executemany: nothing needs the evidence ids back
+        session.execute(insert(EvidenceRow), evidence)
     refresh_claims(session, touched)
     # full-text search stays current in the same transaction: the document, its entities, its claims
     index_document(session, row)

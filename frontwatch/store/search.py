@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from .schema import SEARCH_TSVECTOR, AliasRow, ClaimRow, DocumentRow, EntityRow, EvidenceRow, SearchRow
@@ -43,11 +43,24 @@ def claim_text(subject: str, predicate: str, obj: str, sentences: Iterable[str],
 
 
 def _put(session: Session, kind: str, ref_id: int, title: str | None, body: str) -> None:
-    row = session.scalars(select(SearchRow).where(SearchRow.kind == kind, SearchRow.ref_id == ref_id)).first()
-    if row is None:
-        session.add(SearchRow(kind=kind, ref_id=ref_id, title=title, body=body))
-    elif row.title != title or row.body != body:
-        row.title, row.body = title, body
+    _put_many(session, kind, {ref_id: (title, body)})
+
+
+def _put_many(session: Session, kind: str, items: dict[int, tuple[str | None, str]]) -> None:
+    """Insert or update index rows of one kind, with one query for those already there."""
+    if not items:
+        return
+    have = {r.ref_id: r for r in session.scalars(
+        select(SearchRow).where(SearchRow.kind == kind, SearchRow.ref_id.in_(list(items))))}
+    new = []
+    for ref_id, (title, body) in items.items():
+        row = have.get(ref_id)
+        if row is None:
+            new.append({"kind": kind, "ref_id": ref_id, "title": title, "body": body})
+        elif row.title != title or row.body != body:
+            row.title, row.body = title, body
+    if new:  # one executemany (SQLite's FTS triggers fire per row all the same)
+        session.execute(insert(SearchRow), new)
 
 
 def _drop(session: Session, kind: str, ids: Iterable[int]) -> None:
@@ -72,13 +85,22 @@ def index_entities(session: Session, entity_ids: Iterable[int]) -> None:
     rows = {e.id: e for e in session.scalars(select(EntityRow).where(EntityRow.id.in_(ids)))}
     gone = [i for i in ids if i not in rows or rows[i].merged_into_id is not None]
     _drop(session, "entity", gone)
-    for entity_id in ids:
-        ent = rows.get(entity_id)
-        if ent is None or ent.merged_into_id is not None:
-            continue
-        group = _merged(session, ent.id)
-        aliases = session.scalars(select(AliasRow.alias).where(AliasRow.entity_id.in_(group)))
-        _put(session, "entity", ent.id, *entity_text(ent.name, aliases))
+    live = [i for i in ids if i not in gone]
+    # each live entity with everything merged into it, in a few queries for the whole batch
+    owner = {i: i for i in live}
+    frontier = set(live)
+    while frontier:
+        children = session.execute(select(EntityRow.id, EntityRow.merged_into_id)
+                                   .where(EntityRow.merged_into_id.in_(frontier))).all()
+        frontier = {c for c, _ in children if c not in owner}
+        for child, parent in children:
+            if parent is not None:
+                owner.setdefault(child, owner[parent])
+    names: dict[int, list[str]] = defaultdict(list)
+    for entity_id, alias in session.execute(select(AliasRow.entity_id, AliasRow.alias)
+                                            .where(AliasRow.entity_id.in_(list(owner)))):
+        names[owner[entity_id]].append(alias)
+    _put_many(session, "entity", {i: entity_text(rows[i].name, names[i]) for i in live})
     session.flush()
 
 
@@ -120,11 +142,9 @@ def index_claims(session: Session, claim_ids: Iterable[int]) -> None:
             .where(first.c.nth <= MAX_EVIDENCE).order_by(first.c.id)):
         sentences[claim_id].append(sentence)
         attributed[claim_id].append(who)
-    for c in live:
-        predicate = (c.edits or {}).get("predicate", c.predicate)
-        _put(session, "claim", c.id, *claim_text(names.get(c.subject_id, "?"), predicate,
-                                                 names.get(c.object_id, "?"), sentences[c.id],
-                                                 attributed[c.id]))
+    _put_many(session, "claim", {
+        c.id: claim_text(names.get(c.subject_id, "?"), (c.edits or {}).get("predicate", c.predicate),
+                         names.get(c.object_id, "?"), sentences[c.id], attributed[c.id]) for c in live})
     session.flush()
 
 
