@@ -51,6 +51,7 @@ from frontwatch.store.distributed import (  # noqa: E402
     extract_batch,
     ingest_distributed,
     prepare,
+    share_machine,
 )
 from frontwatch.store.ingest import store_extractions  # noqa: E402
 
@@ -163,6 +164,7 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int, sample: l
     started = time.perf_counter()
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
+        share_machine(client)  # as ingest_distributed(workers=N) does: workers give way to the writer
         prepare(client, cluster.scheduler_address)
         startup = time.perf_counter() - started
         print(f"{n_workers} worker(s): cluster up, pipeline loaded in {startup:.1f} s", flush=True)
@@ -256,11 +258,11 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
-    report(runs, alone)
+    report(runs, alone, throwaway=server is not None)
     return 0
 
 
-def report(runs: list[Run], alone: float) -> None:
+def report(runs: list[Run], alone: float, throwaway: bool) -> None:
     print(f"\n{'workers':>7}{'extract/s':>10}{'stored':>8}{'skipped':>8}{'seconds':>9}{'ingest/s':>9}"
           f"{'startup s':>10}{'writer busy':>12}{'writer max/s':>13}{'worker RSS MB':>14}")
     for r in runs:
@@ -289,7 +291,8 @@ def report(runs: list[Run], alone: float) -> None:
             rate = min(cores * per_core, writer)
             bound = "writer-bound" if cores * per_core > writer else "extraction-bound"
             print(f"  {cores:>3} worker cores: ~{rate:7.1f} docs/s  ({bound})")
-    print("note: the throwaway PostgreSQL server runs with fsync=off, as in the tests")
+    if throwaway:
+        print("note: the throwaway PostgreSQL server runs with fsync=off, as in the tests")
 
 
 if __name__ == "__main__":

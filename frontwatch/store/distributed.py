@@ -14,18 +14,24 @@ A worker that dies mid-run costs nothing but time: Dask runs its batches again e
 that fail are retried twice); a batch that kills workers again and again (``KilledWorker``) is
 reported as failed documents. Content-hash identity keeps every write idempotent.
 
+A local cluster (``workers=N``) shares the machine with the writer, so its workers run at a lower
+CPU priority: the writer is the one part that cannot be spread out.
+
 The store should be PostgreSQL for a cluster (every worker host can reach it, and its writers
 serialise on an advisory lock); a SQLite file works when the client runs on the machine that has it.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from distributed import WorkerPlugin
 
 from ..errors import FrontwatchError, ModelNotFoundError, SourceError
 from ..model import Document, Extraction
@@ -40,6 +46,7 @@ BATCH_SIZE = 8  # documents per task
 HASH_CHUNK = 256  # documents hash-checked against the store at a time
 WORKER_WAIT_S = 120.0  # how long to wait for the first worker of an existing cluster
 RECHECK_S = 10.0  # how often the number of worker threads (and so the window) is looked at again
+LOCAL_NICENESS = 10  # a local cluster's workers give way to the writer on the same cores
 
 
 class ClusterError(FrontwatchError):
@@ -64,6 +71,31 @@ class DistributedReport(IngestReport):
 
 
 # --- on the workers ----------------------------------------------------------------------------------
+
+def lower_priority(niceness: int = LOCAL_NICENESS) -> None:
+    """Make this worker process yield the CPU to the writer on a shared machine (Linux: every thread;
+    threads started later inherit it). A local cluster's workers share the cores with the client,
+    whose single writer is the part that cannot be spread out."""
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        tids = [0]
+    for tid in tids:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
+        except OSError:
+            pass
+
+
+class LowPriority(WorkerPlugin):
+    """Runs lower_priority on every worker of a local cluster, restarted ones too."""
+
+    name = "frontwatch-low-priority"
+    idempotent = True
+
+    def setup(self, worker: Any) -> None:
+        lower_priority()
+
 
 def warm_worker() -> str:
     """Load the pipeline now (once per worker process); a missing model fails here, early."""
@@ -111,7 +143,13 @@ def connect(cluster: str | None, workers: int | None) -> Iterator[Client]:
     assert workers is not None
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as local, Client(local, set_as_default=False) as client:
+        share_machine(client)
         yield client
+
+
+def share_machine(client: Client) -> None:
+    """Workers on the client's machine run at a lower priority than its writer (see lower_priority)."""
+    client.register_plugin(LowPriority())
 
 
 def prepare(client: Client, address: str) -> int:

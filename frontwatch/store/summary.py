@@ -25,20 +25,22 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> None:
     if not ids:
         return
     session.flush()
+    # only the columns the summary needs: never the documents' text
     rows = session.execute(
-        select(EvidenceRow.claim_id, EvidenceRow.stance, DocumentRow)
+        select(EvidenceRow.claim_id, EvidenceRow.stance, DocumentRow.id, DocumentRow.lineage_id,
+               DocumentRow.publisher, DocumentRow.published, DocumentRow.ingested_at)
         .join(DocumentRow, EvidenceRow.document_id == DocumentRow.id)
         .where(EvidenceRow.claim_id.in_(ids))).all()
     stances: dict[int, set[str]] = defaultdict(set)
     lineages: dict[int, set[int]] = defaultdict(set)
     publishers: dict[int, set[str]] = defaultdict(set)
     dates: dict[int, list[str]] = defaultdict(list)
-    for claim_id, stance, doc in rows:
+    for claim_id, stance, doc_id, lineage_id, publisher, published, ingested_at in rows:
         stances[claim_id].add(stance)
-        lineages[claim_id].add(doc.lineage_id or doc.id)
-        if doc.publisher:
-            publishers[claim_id].add(doc.publisher)
-        dates[claim_id].append(document_date(doc))
+        lineages[claim_id].add(lineage_id or doc_id)
+        if publisher:
+            publishers[claim_id].add(publisher)
+        dates[claim_id].append((published or ingested_at.date().isoformat())[:10])
     for claim in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(ids))):
         found = stances.get(claim.id, set())
         claim.stance = next((s for s in STANCE_ORDER if s in found), "alleged")
