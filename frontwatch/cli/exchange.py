@@ -81,23 +81,21 @@ def _store(extractions: list, db: str | None, source: Path) -> None:  # type: ig
 def import_stix(path: Annotated[Path, typer.Argument(help="A STIX 2.1 bundle (JSON).")],
                 db: Db = None) -> None:
     """Import a STIX 2.1 bundle: one document per report, claims from relationships."""
-    from ..importers.stix import read
-
-    try:
-        extractions = read(path)
-    except SourceError as exc:
-        raise fail(exc) from None
-    _store(extractions, db, path)
+    _import("stix", path, db)
 
 
 @import_app.command("ftm")
 def import_ftm(path: Annotated[Path, typer.Argument(help="FollowTheMoney entities (JSON Lines).")],
                db: Db = None) -> None:
     """Import FollowTheMoney entities: one document per Document entity, claims from links."""
-    from ..importers.ftm import read
+    _import("ftm", path, db)
 
+
+def _import(fmt: str, path: Path, db: str | None) -> None:
+    """Read a file with `frontwatch.importers.<fmt>.read` and store what it holds."""
+    reader = importlib.import_module(f"frontwatch.importers.{fmt}")
     try:
-        extractions = read(path)
+        extractions = reader.read(path)
     except SourceError as exc:
         raise fail(exc) from None
     _store(extractions, db, path)

@@ -45,8 +45,9 @@ class Filters:
                 except ValueError:
                     raise FrontwatchError(f"--{name} wants a date like 2023-06-30, not '{value}'") from None
 
-    def where(self) -> ColumnElement[bool]:
-        """The SQL condition on the claims table."""
+    def where(self, review_status: str | None = None) -> ColumnElement[bool]:
+        """The SQL condition on the claims table; `review_status` picks one review state instead
+        (rejected claims included, which the network otherwise leaves out)."""
         conds: list[ColumnElement[bool]] = [ClaimRow.n_documents >= max(self.min_sources, 1)]
         if self.predicates:
             conds.append(ClaimRow.predicate.in_(self.predicates))
@@ -58,9 +59,11 @@ class Filters:
             conds.append(ClaimRow.last_seen >= self.since)
         if self.until:
             conds.append(ClaimRow.first_seen <= self.until)
+        if review_status is not None:
+            conds.append(ClaimRow.review_status == review_status)
         if self.accepted_only:
             conds.append(ClaimRow.review_status.in_(("accepted", "edited")))
-        else:
+        elif review_status is None:
             conds.append(ClaimRow.review_status != "rejected")  # a rejected claim is not in the network
         return and_(true(), *conds)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from ...errors import NotFoundError
@@ -21,25 +21,8 @@ ClaimId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def claim_condition(filters: Filters, review_status: str | None) -> ColumnElement[bool]:
-    """The filters' SQL condition; `review_status` picks one review state (rejected ones included,
-    which the filters otherwise leave out as they leave the network)."""
-    if review_status is None:
-        return filters.where()
-    conds: list[ColumnElement[bool]] = [ClaimRow.n_documents >= max(filters.min_sources, 1),
-                                        ClaimRow.review_status == review_status]
-    if filters.predicates:
-        conds.append(ClaimRow.predicate.in_(filters.predicates))
-    if filters.stance:
-        conds.append(ClaimRow.stance == filters.stance)
-    if filters.tactic:
-        conds.append(ClaimRow.tactic == filters.tactic)
-    if filters.since:
-        conds.append(ClaimRow.last_seen >= filters.since)
-    if filters.until:
-        conds.append(ClaimRow.first_seen <= filters.until)
-    if filters.accepted_only:
-        conds.append(ClaimRow.review_status.in_(("accepted", "edited")))
-    return and_(true(), *conds)
+    """The filters' SQL condition, optionally for one review state (rejected ones included)."""
+    return filters.where(review_status)
 
 
 def view(session: Session, claim_id: int) -> ClaimOut:
