@@ -104,6 +104,10 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
     ("MI5 issued an alert about Christine Lee, who it said was working with the United Front Work "
      "Department.", ("Christine Lee", "affiliated_with", "United Front Work Department")),
     ("Chinese police harassed the family of Wang Jingyu.", ("Chinese police", "targets", "Wang Jingyu")),
+    ("CSIS's director, David Vigneault, warned MPs.",
+     ("David Vigneault", "affiliated_with", "Canadian Security Intelligence Service")),
+    ("Lu Jianwang acted on behalf of the Ministry of Public Security, prosecutors said.",
+     ("Ministry of Public Security", "controls", "Lu Jianwang")),
 ])
 
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:

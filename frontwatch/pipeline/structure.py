@@ -92,8 +92,14 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
         body = idx.entity_at(doc[i])
         if body is not None and body != person and idx.ents[body].type in BODY_TYPES:
             yield (person, "affiliated_with", body, None)
-    # "Zhao Lijian, a spokesperson for the Chinese foreign ministry" / "(director of the X)"
+    # "CSIS's director, David Vigneault,": the person names the role of a body
     root = span.root
+    if root.dep_ == "appos" and _is_role(root.head, roles):
+        for c in root.head.children:
+            body = idx.entity_at(c) if c.dep_ in ("poss", "compound", "nmod") else None
+            if body is not None and body != person and idx.ents[body].type in BODY_TYPES - {"country"}:
+                yield (person, "affiliated_with", body, None)
+    # "Zhao Lijian, a spokesperson for the Chinese foreign ministry" / "(director of the X)"
     descr = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         descr += [c for c in root.head.children if c.dep_ == "attr"]
