@@ -143,6 +143,13 @@ def test_stance_and_attribution(text: str, stance: str, attributed: str | None) 
     assert (claim.stance, claim.attributed_to) == (stance, attributed)
 
 
+def test_denied_involvement() -> None:
+    result = run("New Delhi denied that Indian agents were involved in the killing of Hardeep Singh Nijjar.")
+    (claim,) = [c for c in result.claims if c.predicate == "targets"]
+    assert (claim.subject, claim.object, claim.stance, claim.attributed_to) == (
+        "India", "Hardeep Singh Nijjar", "denied", "India")
+
+
 def test_anaphoric_denial_by_the_accused() -> None:
     result = run("The FSB harassed Olga Ivanova in Riga. The FSB denied the allegations.")
     (claim,) = [c for c in result.claims if c.predicate == "targets"]

@@ -18,6 +18,7 @@ from .args import DocIndex
 from .structure import structural_claims
 
 RELATIVE = {"which", "that", "who", "whom", "whose"}
+INVOLVEMENT = {"involve", "participate", "engage", "implicate", "take", "play", "join", "collaborate"}
 VICTIM_PREPS = {"of", "against", "on"}
 LINK_VERBS = {"link", "tie", "connect", "attribute", "trace"}  # "X linked to Y": X belongs to Y
 # which entity types may fill each role (the rest are parser noise)
@@ -260,6 +261,10 @@ class ClaimExtractor:
                 elif c.lower_ in self.obj_preps[pred]:
                     objects += [e for g in pobjs for e in idx.patient(g, institutional)]
         head = n.head
+        if not subjects and n.dep_ == "pobj" and head.head.lemma_.lower() in INVOLVEMENT:
+            # "agents were involved in the killing of X", "took part in a plot against X"
+            verb = head.head
+            subjects = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for e in idx.actor(c)]
         if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() not in self.speech:
             subj_toks, _, _, passive = verb_roles(head)
             if not passive:
