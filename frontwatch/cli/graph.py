@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import FrontwatchError
-from .store import Db, Json, fail, open_store, out
+from .store import Db, Json, out, read_store
 
 graph_app = typer.Typer(help="Ask the network questions: neighbours, paths, centrality, communities, "
                         "brokers.", no_args_is_help=True)
@@ -62,11 +62,7 @@ def graph_neighbors(name: Annotated[str, typer.Argument(help="Entity name, alias
     from ..graph.traverse import neighbors
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    try:
-        with open_store(db).read() as session:
-            data = neighbors(session, name, depth, f)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = read_store(db, lambda session: neighbors(session, name, depth, f))
     t = _edges_table(f"{data['center']['name']}: {len(data['nodes']) - 1} neighbours within {depth} hops",
                      data["edges"])
     _print(data, as_json, t)
@@ -83,11 +79,7 @@ def graph_path(source: Annotated[str, typer.Argument(help="From (name or id).")]
     from ..graph.traverse import shortest_paths
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    try:
-        with open_store(db).read() as session:
-            data = shortest_paths(session, source, target, f, max_hops=max_hops)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = read_store(db, lambda session: shortest_paths(session, source, target, f, max_hops=max_hops))
     if as_json:
         _print(data, True, None)
         return
@@ -108,8 +100,7 @@ def graph_path(source: Annotated[str, typer.Argument(help="From (name or id).")]
 def _load(db: str | None, f: Any) -> Any:
     from ..graph.network import load_network
 
-    with open_store(db).read() as session:
-        return load_network(session, f)
+    return read_store(db, lambda session: load_network(session, f))
 
 
 @graph_app.command("central")
@@ -125,10 +116,7 @@ def graph_central(by: Annotated[str, typer.Option("--by", help="degree, pagerank
         typer.echo(f"frontwatch: --by must be one of {', '.join(MEASURES)}", err=True)
         raise typer.Exit(2)
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    try:
-        data = central(_load(db, f), by, top)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = central(_load(db, f), by, top)
     t = Table(title=f"most central by {by}")
     for col in ("entity", "type", "score", "degree"):
         t.add_column(col)
@@ -145,10 +133,7 @@ def graph_communities(predicate: Predicate = None, stance: Stance = None, tactic
     from ..graph.analysis import communities
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    try:
-        data = communities(_load(db, f))
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = communities(_load(db, f))
     data.pop("membership", None)
     t = Table(title=f"{len(data['communities'])} communities (modularity {data['modularity']})")
     t.add_column("community")
@@ -168,10 +153,7 @@ def graph_brokers(top: Annotated[int, typer.Option("--top", min=1)] = 20,
     from ..graph.analysis import brokers
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    try:
-        data = brokers(_load(db, f), top)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = brokers(_load(db, f), top)
     t = Table(title="brokers between communities")
     for col in ("entity", "type", "communities reached", "participation", "betweenness"):
         t.add_column(col)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import FrontwatchError
-from .store import By, Db, Json, actor, fail, open_store, out
+from .store import By, Db, Json, actor, fail, open_store, out, read_store
 
 
 def review(
@@ -42,11 +42,7 @@ def audit(db: Db = None, limit: Annotated[int, typer.Option("--limit", min=1)] =
     """The audit log of merges, splits, reviews and undos, newest first."""
     from ..store.curation import audit_log
 
-    try:
-        with open_store(db).read() as session:
-            rows = audit_log(session, limit)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    rows = read_store(db, lambda session: audit_log(session, limit))
     if as_json:
         out.print(json.dumps(rows, indent=2), markup=False)
         return

@@ -5,8 +5,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +20,8 @@ from ..model import PREDICATES, STANCES, Document
 
 if TYPE_CHECKING:
     from ..store.ingest import IngestReport
+
+T = TypeVar("T")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -43,6 +46,15 @@ def open_store(db: str | None) -> Any:
 def fail(exc: Exception) -> typer.Exit:
     err.print(f"frontwatch: {exc}", markup=False)
     return typer.Exit(1)
+
+
+def read_store(db: str | None, work: Callable[[Any], T]) -> T:
+    """Run `work` on a read session of the store; a store error ends the command with one line."""
+    try:
+        with open_store(db).read() as session:
+            return work(session)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
 
 
 def ingest(
@@ -120,11 +132,7 @@ def stats(db: Db = None, as_json: Json = False) -> None:
     """Counts of documents, entities, claims and evidence in the store."""
     from ..store.queries import stats as get_stats
 
-    try:
-        with open_store(db).read() as session:
-            data = get_stats(session)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    data = read_store(db, get_stats)
     if as_json:
         out.print(json.dumps(data, indent=2), markup=False)
         return
@@ -158,11 +166,7 @@ def entity_show(name: Annotated[str, typer.Argument(help="Name, alias or id.")],
     """Type, aliases, and claims in and out of an entity, with stance, tactic and sources."""
     from ..store.queries import entity_profile
 
-    try:
-        with open_store(db).read() as session:
-            prof = entity_profile(session, name)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    prof = read_store(db, lambda session: entity_profile(session, name))
     if as_json:
         out.print(json.dumps(prof, indent=2, default=str), markup=False)
         return
@@ -235,14 +239,12 @@ def claims(
         err.print(f"frontwatch: unknown stance '{stance}' (one of {', '.join(STANCES)})", markup=False)
         raise typer.Exit(2)
     try:
-        with open_store(db).read() as session:
-            views = list_claims(session, about=about, predicate=predicate, stance=stance, tactic=tactic,
-                                min_sources=min_sources, since=since, limit=limit)
+        views = read_store(db, lambda session: list_claims(
+            session, about=about, predicate=predicate, stance=stance, tactic=tactic,
+            min_sources=min_sources, since=since, limit=limit))
     except ValueError:
         err.print(f"frontwatch: --since wants a date like 2023-06-30, not '{since}'", markup=False)
         raise typer.Exit(2) from None
-    except FrontwatchError as exc:
-        raise fail(exc) from None
     rows = [v.to_dict() for v in views]
     if as_json:
         out.print(json.dumps(rows, indent=2, default=str), markup=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import FrontwatchError
-from .store import Db, Json, err, fail, open_store, out
+from .store import Db, Json, err, fail, open_store, out, read_store
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -94,11 +94,7 @@ def users_list(db: Db = None, as_json: Json = False) -> None:
 
     from ..web.security import list_users
 
-    try:
-        with open_store(db).read() as session:
-            rows = list_users(session)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    rows = read_store(db, list_users)
     if as_json:
         out.print(json.dumps(rows, indent=2), markup=False)
     elif not rows:
