@@ -60,6 +60,9 @@ class SourceOut(BaseModel):
     attributed_to: str | None
     evidence: str
     date: str | None
+    document_id: int | None = None  # the pages link /documents/{document_id}#claim-{id}
+    start: int | None = None
+    end: int | None = None
 
 
 class ClaimOut(BaseModel):
