@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..metrics import Confusion
 from .candidate import Candidate
 from .matcher import DEFAULT_THRESHOLDS, Decision, Thresholds, decide
 
@@ -39,7 +40,7 @@ class Outcome:
 
 
 @dataclass
-class Report:
+class Report(Confusion):
     """Counts over a labelled set; `by_rule` maps a rule to its TP/FP/TN/FN counts."""
 
     outcomes: list[Outcome] = field(default_factory=list)
@@ -63,18 +64,6 @@ class Report:
     def tn(self) -> int:
         return self._count(False, False)
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def errors(self) -> list[Outcome]:

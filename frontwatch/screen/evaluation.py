@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..metrics import Confusion
 from .detect import Screening, screen_conversation
 from .parse import read_conversation
 
@@ -38,7 +39,7 @@ class Outcome:
 
 
 @dataclass(slots=True)
-class Report:
+class Report(Confusion):
     """Precision and recall of "alerting" over a labelled set."""
 
     outcomes: list[Outcome] = field(default_factory=list)
@@ -62,13 +63,6 @@ class Report:
     def tn(self) -> int:
         return self._count(False, False)
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     @property
     def errors(self) -> list[Outcome]:
