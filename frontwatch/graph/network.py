@@ -105,8 +105,9 @@ def load_network(session: Session, filters: Filters | None = None, entity_ids: s
                 select(EvidenceRow, DocumentRow).join(DocumentRow, EvidenceRow.document_id == DocumentRow.id)
                 .where(EvidenceRow.claim_id.in_(claim_ids[chunk:chunk + 5000])).order_by(EvidenceRow.id)):
             evidence[ev.claim_id].append((ev, doc))
+            when = document_date(doc.published, doc.ingested_at)
             documents.setdefault(doc.doc_key, SourceDocument(doc.doc_key, doc.title, doc.url, doc.publisher,
-                                                             doc.published, document_date(doc)))
+                                                             doc.published, when))
     edges = []
     for c in claims:
         evs = evidence.get(c.id, [])

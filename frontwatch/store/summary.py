@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +15,9 @@ from .schema import ClaimRow, DocumentRow, EvidenceRow
 STANCE_ORDER = ("asserted", "alleged", "denied")
 
 
-def document_date(doc: DocumentRow) -> str:
-    """When a document speaks: its published date, else the day it was ingested."""
-    return (doc.published or doc.ingested_at.date().isoformat())[:10]
+def document_date(published: str | None, ingested_at: datetime) -> str:
+    """When a document speaks: its published date, else the day it was ingested (YYYY-MM-DD)."""
+    return (published or ingested_at.date().isoformat())[:10]
 
 
 def refresh_claims(session: Session, claim_ids: Iterable[int]) -> None:
@@ -40,7 +41,7 @@ def refresh_claims(session: Session, claim_ids: Iterable[int]) -> None:
         lineages[claim_id].add(lineage_id or doc_id)
         if publisher:
             publishers[claim_id].add(publisher)
-        dates[claim_id].append((published or ingested_at.date().isoformat())[:10])
+        dates[claim_id].append(document_date(published, ingested_at))
     for claim in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(ids))):
         found = stances.get(claim.id, set())
         claim.stance = next((s for s in STANCE_ORDER if s in found), "alleged")
