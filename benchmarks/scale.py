@@ -51,7 +51,6 @@ from frontwatch.store.distributed import (  # noqa: E402
     extract_batch,
     ingest_distributed,
     prepare,
-    share_machine,
 )
 from frontwatch.store.ingest import store_extractions  # noqa: E402
 
@@ -164,7 +163,6 @@ def measure(url: str, n_workers: int, base: list[Template], docs: int, sample: l
     started = time.perf_counter()
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
-        share_machine(client)  # as ingest_distributed(workers=N) does: workers give way to the writer
         prepare(client, cluster.scheduler_address)
         startup = time.perf_counter() - started
         print(f"{n_workers} worker(s): cluster up, pipeline loaded in {startup:.1f} s", flush=True)

@@ -1,37 +1,38 @@
-"""Ingest on a Dask cluster: extraction on the workers, one writer in this process.
+"""Ingest on a Dask cluster: extraction and writing on the workers, in turns that keep input order.
 
-Documents go to the workers in small batches; each worker loads the pipeline once (``load_pipeline``
-is cached per process) and sends back `Extraction` objects. This process writes them to the store,
-one transaction per document, in the order of the input: a single writer that writes in a fixed
-order resolves entities exactly as a single-process `ingest` does, so the store ends up the same.
+The client reads the documents, hash-checks them against the store and sends the new ones to the
+workers in batches of eight. Each batch is two tasks: ``extract_batch`` (the spaCy pipeline, loaded
+once per worker process) and ``write_batch``, which depends on that extraction *and on the previous
+batch's write*. The chain of write tasks makes the workers take turns at the store in the order of
+the input, so entity resolution sees exactly what a single-process `ingest` sees and the store ends
+up the same; the extraction tasks have nothing to wait for, so a worker extracts whenever it is not
+its turn to write. Writes run where their extraction is (no data moves) and are preferred over
+extraction, so the chain advances as soon as a worker is free. Each worker keeps its own resolver
+index and replays, under the store's write lock, the names the other workers stored since.
 
-At most ``2 x worker threads`` batches are being extracted at once and at most twice that many are
-submitted but not yet written (results that arrive early wait for the ones before them), so memory
-stays flat however large the corpus. Documents the store already holds (by content hash) are never
-sent out, which makes a re-run after an interruption cheap.
+The client only reads the store, submits and reports: no single process has to do every write, so
+adding workers adds write capacity until the database itself is the limit.
 
-A worker that dies mid-run costs nothing but time: Dask runs its batches again elsewhere (and tasks
-that fail are retried twice); a batch that kills workers again and again (``KilledWorker``) is
-reported as failed documents. Content-hash identity keeps every write idempotent.
+At most ``4 x worker threads`` batches are in flight, so memory stays flat however large the corpus.
+A worker that dies mid-run costs nothing but time: Dask recomputes what it held (and retries failed
+tasks twice); a batch that kills workers again and again (``KilledWorker``) is reported as failed
+documents, and the chain is rebuilt past it. Content-hash identity makes every write idempotent: a
+write that a dead worker had committed is found, not repeated.
 
-A local cluster (``workers=N``) shares the machine with the writer, so its workers run at a lower
-CPU priority: the writer is the one part that cannot be spread out.
-
-The store should be PostgreSQL for a cluster (every worker host can reach it, and its writers
-serialise on an advisory lock); a SQLite file works when the client runs on the machine that has it.
+Every worker writes to the store, so the store must be reachable from every worker: PostgreSQL for
+a cluster (its writers serialise on an advisory lock); a SQLite file only for a local cluster.
 """
 
 from __future__ import annotations
 
-import os
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from distributed import WorkerPlugin
 
 from ..errors import FrontwatchError, ModelNotFoundError, SourceError
 from ..model import Document, Extraction
@@ -46,7 +47,7 @@ BATCH_SIZE = 8  # documents per task
 HASH_CHUNK = 256  # documents hash-checked against the store at a time
 WORKER_WAIT_S = 120.0  # how long to wait for the first worker of an existing cluster
 RECHECK_S = 10.0  # how often the number of worker threads (and so the window) is looked at again
-LOCAL_NICENESS = 10  # a local cluster's workers give way to the writer on the same cores
+AHEAD = 4  # batches in flight per worker thread: enough extraction queued to fill the turns
 
 
 class ClusterError(FrontwatchError):
@@ -62,40 +63,26 @@ class ExtractFailure:
 
 
 @dataclass
+class Outcome:
+    """What a worker did with one document of a batch."""
+
+    name: str  # the document's id, or its source when it failed
+    status: str  # "new", "updated", "unchanged" or "failed"
+    reason: str = ""
+    seconds: float = 0.0  # in its store transaction
+
+
+@dataclass
 class DistributedReport(IngestReport):
-    """An ingest report with where the client's time went."""
+    """An ingest report with where the time went."""
 
     workers: int = 0
-    write_seconds: float = 0.0  # in store transactions
-    wait_seconds: float = 0.0  # waiting for the workers' results
+    write_seconds: float = 0.0  # in store transactions, summed over the workers
+    wait_seconds: float = 0.0  # the client waiting for the next batch in input order
+    retried: list[str] = field(default_factory=list)  # stored by a worker that died, found again
 
 
 # --- on the workers ----------------------------------------------------------------------------------
-
-def lower_priority(niceness: int = LOCAL_NICENESS) -> None:
-    """Make this worker process yield the CPU to the writer on a shared machine (Linux: every thread;
-    threads started later inherit it). A local cluster's workers share the cores with the client,
-    whose single writer is the part that cannot be spread out."""
-    try:
-        tids = [int(t) for t in os.listdir("/proc/self/task")]
-    except OSError:
-        tids = [0]
-    for tid in tids:
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
-        except OSError:
-            pass
-
-
-class LowPriority(WorkerPlugin):
-    """Runs lower_priority on every worker of a local cluster, restarted ones too."""
-
-    name = "frontwatch-low-priority"
-    idempotent = True
-
-    def setup(self, worker: Any) -> None:
-        lower_priority()
-
 
 def warm_worker() -> str:
     """Load the pipeline now (once per worker process); a missing model fails here, early."""
@@ -121,6 +108,37 @@ def extract_batch(documents: list[Document]) -> list[Extraction | ExtractFailure
     return out
 
 
+_WRITER: dict[str, tuple[Store, Resolver]] = {}  # per worker process: the current run's writer
+
+
+def write_batch(url: str, run: str, results: list[Extraction | ExtractFailure], after: object = None
+                ) -> list[Outcome]:
+    """Write a batch's extractions to the store at `url`, one transaction per document. `after` is
+    the previous batch's outcome: depending on it is what makes the writes take turns in order.
+    A worker keeps its store connection and resolver index for the rest of the run `run`."""
+    if run not in _WRITER:
+        for old, _ in _WRITER.values():  # a worker of a long-lived cluster: an earlier run's writer
+            old.close()
+        _WRITER.clear()
+        _WRITER[run] = (Store(url), Resolver())
+    store, resolver = _WRITER[run]
+    out: list[Outcome] = []
+    for result in results:
+        if isinstance(result, ExtractFailure):
+            out.append(Outcome(result.name, "failed", result.reason))
+            continue
+        started = time.perf_counter()
+        try:
+            status: str = store.retry(partial(write_extraction, ex=result, resolver=resolver),
+                                      on_rollback=resolver.forget)
+        except FrontwatchError as exc:
+            resolver.forget()
+            out.append(Outcome(result.document.source or result.document.id, "failed", str(exc)))
+            continue
+        out.append(Outcome(result.document.id, status, seconds=time.perf_counter() - started))
+    return out
+
+
 # --- in the client -----------------------------------------------------------------------------------
 
 @contextmanager
@@ -143,13 +161,7 @@ def connect(cluster: str | None, workers: int | None) -> Iterator[Client]:
     assert workers is not None
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as local, Client(local, set_as_default=False) as client:
-        share_machine(client)
         yield client
-
-
-def share_machine(client: Client) -> None:
-    """Workers on the client's machine run at a lower priority than its writer (see lower_priority)."""
-    client.register_plugin(LowPriority())
 
 
 def prepare(client: Client, address: str) -> int:
@@ -177,18 +189,21 @@ def _one_line(exc: BaseException) -> str:
 
 def batches(store: Store, items: Iterable[Document | SourceError], report: IngestReport,
             tick: Callable[[str, str], None], size: int = BATCH_SIZE) -> Iterator[list[Document]]:
-    """The documents to extract, `size` at a time, read lazily; unreadable items and documents the
-    store already holds are reported as they pass."""
+    """The documents to extract, `size` at a time, read lazily; unreadable items, documents the
+    store already holds and repeats of a text earlier in the input are reported as they pass."""
     chunk: list[Document] = []
+    seen: set[str] = set()
 
     def check(chunk: list[Document]) -> list[Document]:
         known = known_hashes(store, [content_hash(d.text) for d in chunk])
         todo = []
         for doc in chunk:
-            if content_hash(doc.text) in known:
+            digest = content_hash(doc.text)
+            if digest in known or digest in seen:
                 report.unchanged.append(doc.id)
                 tick(doc.id, "unchanged")
             else:
+                seen.add(digest)
                 todo.append(doc)
         return todo
 
@@ -210,102 +225,116 @@ def batches(store: Store, items: Iterable[Document | SourceError], report: Inges
         yield pending[i:i + size]
 
 
-class _Writer:
-    """Writes results in input order: batch i only after batches 0..i-1."""
+@dataclass
+class _Slot:
+    """One batch in flight: its documents, its extraction task and its write task."""
 
-    def __init__(self, store: Store, report: DistributedReport, tick: Callable[[str, str], None]) -> None:
-        self.store, self.report, self.tick = store, report, tick
-        self.resolver = Resolver()
-        self.buffered: dict[int, list[Extraction | ExtractFailure]] = {}
-        self.next = 0
-
-    def add(self, index: int, results: list[Extraction | ExtractFailure]) -> None:
-        self.buffered[index] = results
-        while self.next in self.buffered:
-            for result in self.buffered.pop(self.next):
-                self.write(result)
-            self.next += 1
-
-    def write(self, result: Extraction | ExtractFailure) -> None:
-        if isinstance(result, ExtractFailure):
-            self.report.failed.append((result.name, result.reason))
-            self.tick(result.name, "failed")
-            return
-        name = result.document.source or result.document.id
-        started = time.perf_counter()
-        try:
-            status: str = self.store.retry(partial(write_extraction, ex=result, resolver=self.resolver),
-                                           on_rollback=self.resolver.forget)
-        except FrontwatchError as exc:
-            self.resolver.forget()
-            self.report.failed.append((name, str(exc)))
-            self.tick(name, "failed")
-            return
-        finally:
-            self.report.write_seconds += time.perf_counter() - started
-        getattr(self.report, status).append(result.document.id)
-        self.tick(result.document.id, status)
+    docs: list[Document]
+    extract: Future[Any]
+    write: Future[Any] | None = None
 
 
-def run(client: Client, store: Store, todo: Iterator[list[Document]], writer: _Writer, threads: int) -> None:
-    """Submit batches with backpressure and hand results to the writer as they come."""
-    from distributed import KilledWorker, as_completed
+class _Chain:
+    """Submits batches as extract + write task pairs whose writes form a chain in input order."""
 
-    in_flight = 2 * threads
-    window = 2 * in_flight
-    docs: dict[int, list[Document]] = {}  # batches submitted and not yet written
-    index: dict[Future[Any], int] = {}
-    queue = as_completed(loop=client.loop)
-    submitted = 0
+    def __init__(self, client: Client, url: str) -> None:
+        self.client, self.url = client, url
+        self.run = uuid.uuid4().hex
+        self.slots: list[_Slot] = []  # in input order; slots[0] is the next to be written
+
+    def submit(self, docs: list[Document]) -> None:
+        extract = self.client.submit(extract_batch, docs, retries=2, pure=False)
+        slot = _Slot(docs, extract)
+        self._link(slot, self.slots[-1].write if self.slots else None)
+        self.slots.append(slot)
+
+    def _link(self, slot: _Slot, after: Future[Any] | None) -> None:
+        slot.write = self.client.submit(write_batch, self.url, self.run, slot.extract, after, retries=2,
+                                        pure=False, priority=1)  # a free worker writes before it extracts
+
+    def relink(self) -> None:
+        """After the head batch failed for good, rebuild the chain of the batches behind it (their
+        writes depended on the failed one)."""
+        after = None
+        for slot in self.slots:
+            old = slot.write
+            self._link(slot, after)
+            if old is not None:
+                old.cancel()
+            after = slot.write
+
+
+def run(client: Client, url: str, todo: Iterator[list[Document]], report: DistributedReport,
+        tick: Callable[[str, str], None], threads: int) -> None:
+    """Keep up to AHEAD x threads batches in flight; report each batch's outcomes in input order."""
+    from distributed import KilledWorker
+
+    chain = _Chain(client, url)
+    window = AHEAD * threads
     exhausted = False
     checked = time.monotonic()
 
     def fill() -> None:
-        nonlocal submitted, exhausted
-        while not exhausted and len(index) < in_flight and submitted - writer.next < window:
+        nonlocal exhausted
+        while not exhausted and len(chain.slots) < window:
             batch = next(todo, None)
             if batch is None:
                 exhausted = True
                 return
-            future = client.submit(extract_batch, batch, retries=2, pure=False)
-            docs[submitted] = batch
-            index[future] = submitted
-            queue.add(future)
-            submitted += 1
+            chain.submit(batch)
 
     fill()
-    while index:
+    while chain.slots:
+        slot = chain.slots[0]
+        assert slot.write is not None
         started = time.perf_counter()
-        future = next(queue)
-        i = index.pop(future)
         try:
-            results = future.result()
+            outcomes: list[Outcome] = slot.write.result()
         except KilledWorker as exc:  # the batch killed its workers again and again
-            reason = f"a Dask worker died extracting it ({_one_line(exc)})"
-            results = [ExtractFailure(d.source or d.id, reason) for d in docs[i]]
+            reason = f"a Dask worker died with it ({_one_line(exc)})"
+            outcomes = [Outcome(d.source or d.id, "failed", reason) for d in slot.docs]
+            chain.slots.pop(0)
+            chain.relink()
         except Exception as exc:
-            for pending in index:
-                pending.cancel()
-            raise ClusterError(f"extraction failed on the Dask cluster: {_one_line(exc)}") from None
+            for other in chain.slots:
+                other.extract.cancel()
+                if other.write is not None:
+                    other.write.cancel()
+            raise ClusterError(f"ingest failed on the Dask cluster: {_one_line(exc)}") from None
+        else:
+            chain.slots.pop(0)
         finally:
-            writer.report.wait_seconds += time.perf_counter() - started
-        future.release()
-        del docs[i]
-        writer.add(i, results)
+            report.wait_seconds += time.perf_counter() - started
+        slot.extract.release()
+        slot.write.release()
+        record(report, outcomes, tick)
         if time.monotonic() - checked > RECHECK_S:  # workers may have joined or left
             checked = time.monotonic()
-            threads = _threads(client)
-            in_flight, window = 2 * threads, 4 * threads
+            window = AHEAD * _threads(client)
         fill()
+
+
+def record(report: DistributedReport, outcomes: list[Outcome], tick: Callable[[str, str], None]) -> None:
+    """Add a batch's outcomes to the report. Every document sent out was new to the store and to
+    the run (see batches), so one a worker found stored was written by an attempt that died."""
+    for o in outcomes:
+        report.write_seconds += o.seconds
+        if o.status == "failed":
+            report.failed.append((o.name, o.reason))
+        else:
+            if o.status == "unchanged":
+                report.retried.append(o.name)
+            getattr(report, "new" if o.status == "unchanged" else o.status).append(o.name)
+        tick(o.name, "new" if o.status == "unchanged" else o.status)
 
 
 def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *, cluster: str | None = None,
                        workers: int | None = None,
                        on_progress: Callable[[str, str], None] | None = None) -> DistributedReport:
-    """Extract on a Dask cluster (`cluster`: a scheduler address such as ``tcp://host:8786``) or on a
-    new local cluster of `workers` processes, and store the documents as `ingest` would: the store
-    ends up identical. Unreadable documents and failed writes are reported, never fatal; a scheduler
-    that cannot be reached, or workers that cannot run frontwatch, raise `ClusterError`."""
+    """Extract and write on a Dask cluster (`cluster`: a scheduler address such as
+    ``tcp://host:8786``) or on a new local cluster of `workers` processes; the store ends up as
+    `ingest` would leave it. Unreadable documents and failed writes are reported, never fatal; a
+    scheduler that cannot be reached, or workers that cannot run frontwatch, raise `ClusterError`."""
 
     if (cluster is None) == (workers is None):
         raise ValueError("give either cluster (a scheduler address) or workers (a number), not both")
@@ -325,8 +354,21 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
     with connect(cluster, workers) as client:
         threads = prepare(client, address)
         report.workers = threads
-        run(client, store, _chain(first, todo), _Writer(store, report, tick), threads)
+        run(client, worker_url(store), _chain(first, todo), report, tick, threads)
     return report
+
+
+def worker_url(store: Store) -> str:
+    """The store's URL as a worker process must see it: a SQLite path made absolute."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(store.url)
+    if store.is_sqlite:
+        if not url.database or url.database == ":memory:":
+            raise ClusterError("a store in memory cannot be shared with Dask workers: give --db a file "
+                               "or a PostgreSQL URL")
+        url = url.set(database=str(Path(url.database).resolve()))
+    return url.render_as_string(hide_password=False)
 
 
 def _chain(first: list[Document], rest: Iterator[list[Document]]) -> Iterator[list[Document]]:

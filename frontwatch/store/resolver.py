@@ -5,8 +5,10 @@ expansion, and by fuzzy similarity within the same type; `resolve.matcher.decide
 its safeguards (surnames, cities of missions, states of same-named bodies). Every resolution keeps
 its rule and score on the document's entity row.
 
-The store's names are indexed in memory once per run; before creating a new entity the resolver asks
-the database again, so an entity another ingest process created meanwhile is found, not duplicated.
+The store's names are indexed in memory once per run; at the start of every write transaction the
+index replays the names other writers stored since (by alias id: writers hold the store's write lock
+for a whole transaction, so ids are in commit order), so an entity another ingest process or Dask
+worker created meanwhile is found, not duplicated.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..model import Entity
@@ -72,7 +74,8 @@ class Resolver:
     """Resolves extracted entities to store entities."""
 
     index: _Index | None = None
-    high_water: int = 0  # the highest entity id when the index was built
+    high_water: int = 0  # the highest entity id the index has seen
+    alias_water: int = 0  # the highest alias id the index has seen
 
     def candidate(self, ent: Entity) -> Candidate:
         vocab = load_vocabulary()
@@ -84,21 +87,30 @@ class Resolver:
         return Candidate(ent.name, ent.type, tuple(ent.aliases), ent.gazetteer_id, state)
 
     def prefetch(self, session: Session, entities: list[Entity]) -> None:
-        """Before a document's entities are resolved, read what other processes stored since the index
-        was built under any of their names (one query; the write lock is held from here on)."""
+        """Before a document's entities are resolved (the write lock is held from here on), bring the
+        index up to date with what other writers stored since it was read: their names, replayed in
+        the order they were stored, so that writers taking turns decide as one writer would."""
         index = self._index(session)
-        cands = [self.candidate(e) for e in entities]
-        keys = set().union(*(self._keys(c) for c in cands)) if cands else set()
-        gids = {c.gazetteer_id for c in cands if c.gazetteer_id}
-        self._load(session, index, keys, gids)
-        # names other processes added to entities the index already holds
-        for entity_id, alias, key in session.execute(select(AliasRow.entity_id, AliasRow.alias, AliasRow.norm)
-                                                      .where(AliasRow.norm.in_(keys))):
-            if entity_id in index.cands and entity_id not in index.by_norm.get(key, set()):
-                cand = index.cands[entity_id]
-                index.add_norm(entity_id, cand.type, key)
-                index.cands[entity_id] = Candidate(cand.name, cand.type, (*cand.aliases, alias),
-                                                   cand.gazetteer_id, cand.state)
+        rows = session.execute(select(AliasRow.id, AliasRow.entity_id, AliasRow.alias, AliasRow.norm)
+                               .where(AliasRow.id > self.alias_water).order_by(AliasRow.id)).all()
+        fresh = {r.entity_id for r in rows if r.entity_id not in index.cands}
+        loaded = {e.id: e for e in session.scalars(select(EntityRow).where(or_(
+            EntityRow.id.in_(fresh), EntityRow.id > self.high_water)))} if rows or fresh else {}
+        for alias_id, entity_id, alias, key in rows:
+            self.alias_water = max(self.alias_water, alias_id)
+            if entity_id not in index.cands:  # its name comes first: the row written when it was made
+                e = loaded[entity_id]
+                index.add(e.id, Candidate(e.name, e.type, (), e.gazetteer_id, e.state), e.merged_into_id)
+            if entity_id in index.by_norm.get(key, set()):
+                continue  # a name this writer stored itself, or the entity's own name
+            cand = index.cands[entity_id]
+            index.add_norm(entity_id, cand.type, key)
+            index.cands[entity_id] = Candidate(cand.name, cand.type, (*cand.aliases, alias),
+                                               cand.gazetteer_id, cand.state)
+        for e in loaded.values():  # entities stored without names (none that ingest makes)
+            if e.id not in index.cands:
+                index.add(e.id, Candidate(e.name, e.type, (), e.gazetteer_id, e.state), e.merged_into_id)
+        self.high_water = max(self.high_water, *loaded, 0)
 
     def resolve(self, session: Session, ent: Entity) -> Resolution:
         index = self._index(session)
@@ -148,35 +160,23 @@ class Resolver:
     def _index(self, session: Session) -> _Index:
         if self.index is None:
             self.index = _Index()
-            self._load(session, self.index, None, set())
+            self._load(session, self.index)
             self.high_water = max(self.index.cands, default=0)
+            self.alias_water = session.scalar(select(func.max(AliasRow.id))) or 0
         return self.index
 
-    def _load(self, session: Session, index: _Index, keys: set[str] | None, gids: set[str]) -> set[int]:
-        """Read entities into the index: all of them (keys None), or those created after the index was
-        built that share a name or gazetteer id with the document's entities."""
-        q = select(EntityRow)
-        if keys is not None:
-            conds: list[ColumnElement[bool]] = [EntityRow.id.in_(
-                select(AliasRow.entity_id).where(AliasRow.norm.in_(keys)))]
-            if gids:
-                conds.append(EntityRow.gazetteer_id.in_(gids))
-            q = q.where(or_(*conds), EntityRow.id > self.high_water)
-        # only what others stored since: entities this process made are in the index already (skipped
-        # here, not in SQL: NOT IN with every id of a long run made each write slower than the last)
-        rows = {r.id: r for r in session.scalars(q) if keys is None or r.id not in index.cands}
+    @staticmethod
+    def _load(session: Session, index: _Index) -> None:
+        """Read every entity and its names into the index."""
+        rows = {r.id: r for r in session.scalars(select(EntityRow))}
         aliases: dict[int, list[str]] = {i: [] for i in rows}
-        if rows:
-            alias_q = select(AliasRow.entity_id, AliasRow.alias)
-            if keys is not None:
-                alias_q = alias_q.where(AliasRow.entity_id.in_(rows))
-            for entity_id, alias in session.execute(alias_q):
-                if entity_id in aliases:
-                    aliases[entity_id].append(alias)
+        for entity_id, alias in session.execute(select(AliasRow.entity_id, AliasRow.alias)
+                                                .order_by(AliasRow.id)):
+            if entity_id in aliases:
+                aliases[entity_id].append(alias)
         for r in rows.values():
             index.add(r.id, Candidate(r.name, r.type, tuple(a for a in aliases[r.id] if a != r.name),
                                       r.gazetteer_id, r.state), r.merged_into_id)
-        return set(rows)
 
     def _add_aliases(self, session: Session, index: _Index, entity_id: int, forms: list[str],
                      new: bool = False) -> None:
