@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
 from ..resolve.candidate import norm
-from .ingest import claim_for
+from .ingest import claims_for
 from .queries import find_entity
 from .schema import (
     REVIEW_STATES,
@@ -50,7 +50,7 @@ def _rehome(session: Session, de_ids: set[int]) -> dict[str, Any]:
         o = session.get(DocEntityRow, ev.object_de_id)
         assert s is not None and o is not None
         before = session.scalar(select(ClaimRow.id).order_by(ClaimRow.id.desc()).limit(1))
-        target = claim_for(session, s.entity_id, ev.predicate, o.entity_id, ev.tactic)
+        [target] = claims_for(session, [(s.entity_id, ev.predicate, o.entity_id, ev.tactic)])
         if target.id == ev.claim_id:
             continue
         if before is None or target.id > before:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlparse
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, SourceError
-from ..model import Document, Entity, Extraction
+from ..model import Document, Extraction
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
@@ -89,64 +89,72 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     session.flush()
     if row.lineage_id is None:
         row.lineage_id = row.id
-    local: dict[str, DocEntityRow] = {}
-    rows: list[tuple[DocEntityRow, Entity]] = []
     resolver.prefetch(session, ex.entities)
-    for ent in ex.entities:
-        res = resolver.resolve(session, ent)
-        de = DocEntityRow(document_id=row.id, entity_id=res.entity_id, local_name=ent.name,
-                          local_type=ent.type, forms=[ent.name, *ent.aliases], rule=res.rule, score=res.score)
-        session.add(de)
-        rows.append((de, ent))
-        local[ent.name] = de
+    resolved = [(ent, resolver.resolve(session, ent)) for ent in ex.entities]
+    renamed = resolver.flush(session)
+    # one statement for the document's entities, ids back in order (mentions and evidence need them)
+    returning = insert(DocEntityRow).returning(DocEntityRow.id, sort_by_parameter_order=True)
+    de_ids = list(session.scalars(returning, [
+        dict(document_id=row.id, entity_id=res.entity_id, local_name=ent.name, local_type=ent.type,
+             forms=[ent.name, *ent.aliases], rule=res.rule, score=res.score) for ent, res in resolved]
+        )) if resolved else []
+    local: dict[str, tuple[int, int]] = {}  # a name in the document -> (doc entity id, entity id)
+    for (ent, res), de_id in zip(resolved, de_ids, strict=True):
+        local[ent.name] = (de_id, res.entity_id)
         for alias in ent.aliases:
-            local.setdefault(alias, de)
-    session.flush()  # one round of inserts for the document's entities, then their mentions
-    mentions = [{"doc_entity_id": de.id, "start": m.start, "end": m.end, "text": m.text}
-                for de, ent in rows for m in ent.mentions]
+            local.setdefault(alias, (de_id, res.entity_id))
+    mentions = [{"doc_entity_id": de_id, "start": m.start, "end": m.end, "text": m.text}
+                for (ent, _), de_id in zip(resolved, de_ids, strict=True) for m in ent.mentions]
     if mentions:  # plain executemany: nothing needs the mentions' ids back
         session.execute(insert(MentionRow), mentions)
-    touched: set[int] = set()
+    usable = [c for c in ex.claims if c.subject in local and c.object in local]
+    claims = claims_for(session, [(local[c.subject][1], c.predicate, local[c.object][1], c.tactic)
+                                  for c in usable])
+    touched = {claim.id for claim in claims}
     evidence: list[dict[str, object]] = []
-    for c in ex.claims:
-        s_de, o_de = local.get(c.subject), local.get(c.object)
-        if s_de is None or o_de is None:
-            continue
-        claim = claim_for(session, s_de.entity_id, c.predicate, o_de.entity_id, c.tactic)
-        touched.add(claim.id)
+    for c, claim in zip(usable, claims, strict=True):
+        (s_de, _), (o_de, _) = local[c.subject], local[c.object]
         att = local.get(c.attributed_to) if c.attributed_to else None
         ev = c.evidence
         evidence.append(dict(
-            claim_id=claim.id, document_id=row.id, subject_de_id=s_de.id, object_de_id=o_de.id,
+            claim_id=claim.id, document_id=row.id, subject_de_id=s_de, object_de_id=o_de,
             predicate=c.predicate, sentence=ev.text if ev else "", start=ev.start if ev else None,
             end=ev.end if ev else None, stance=c.stance, attributed_to=c.attributed_to,
-            attributed_de_id=att.id if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
+            attributed_de_id=att[0] if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
             trigger=c.trigger))
     if evidence:  # one executemany: nothing needs the evidence ids back
         session.execute(insert(EvidenceRow), evidence)
     refresh_claims(session, touched)
     # full-text search stays current in the same transaction: the document, its entities, its claims
-    index_document(session, row)
-    index_entities(session, {de.entity_id for de, _ in rows})
+    index_document(session, row, new=True)
+    index_entities(session, renamed)  # the others' indexed names are what they were
     index_claims(session, touched)
     return "updated" if previous else "new"
 
 
-def claim_for(session: Session, subject_id: int, predicate: str, object_id: int, tactic: str | None
-              ) -> ClaimRow:
-    """The canonical claim (get or create); a symmetric predicate is stored in one direction."""
-    if predicate in SYMMETRIC and object_id < subject_id:
-        subject_id, object_id = object_id, subject_id
-    claim = session.scalars(select(ClaimRow).where(
-        ClaimRow.subject_id == subject_id, ClaimRow.predicate == predicate,
-        ClaimRow.object_id == object_id)).first()
-    if claim is None:
-        claim = ClaimRow(subject_id=subject_id, predicate=predicate, object_id=object_id, tactic=tactic)
-        session.add(claim)
-        session.flush()
-    elif claim.tactic is None and tactic and claim.review_status == "pending":
-        claim.tactic = tactic  # never over an analyst's decision
-    return claim
+def claims_for(session: Session, keys: list[tuple[int, str, int, str | None]]) -> list[ClaimRow]:
+    """The canonical claim of each (subject id, predicate, object id, tactic), got or created, with
+    one query for those that exist; a symmetric predicate is stored in one direction."""
+    wanted = [(o, p, s) if p in SYMMETRIC and o < s else (s, p, o) for s, p, o, _ in keys]
+    found: dict[tuple[int, str, int], ClaimRow] = {}
+    distinct = list(dict.fromkeys(wanted))
+    for i in range(0, len(distinct), 200):
+        part = distinct[i:i + 200]
+        found.update(((c.subject_id, c.predicate, c.object_id), c) for c in session.scalars(
+            select(ClaimRow).where(tuple_(ClaimRow.subject_id, ClaimRow.predicate, ClaimRow.object_id)
+                                   .in_(part))))
+    out = []
+    for key, (_, _, _, tactic) in zip(wanted, keys, strict=True):
+        claim = found.get(key)
+        if claim is None:
+            claim = found[key] = ClaimRow(subject_id=key[0], predicate=key[1], object_id=key[2],
+                                          tactic=tactic)
+            session.add(claim)
+        elif claim.tactic is None and tactic and (claim.review_status or "pending") == "pending":
+            claim.tactic = tactic  # never over an analyst's decision
+        out.append(claim)
+    session.flush()  # the new claims get their ids, in one round
+    return out
 
 
 def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int = 1,

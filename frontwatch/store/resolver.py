@@ -14,9 +14,11 @@ worker created meanwhile is found, not duplicated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import process
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..model import Entity
@@ -27,6 +29,18 @@ from .schema import AliasRow, EntityRow
 
 FUZZY_POOL = 5  # fuzzy candidates looked at per name
 FUZZY_CUTOFF = 80
+BLOCK_PREFIX = 4  # fuzzy matching looks only at names sharing a word's first letters with the query
+BLOCK_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "al", "el"})
+FULL_SCAN_SHARE = 0.5  # a block holding this share of a type's names: scan them all (no gain)
+
+# the same pairs come up again and again (a much-reported actor in every document): decide is pure
+_decide = lru_cache(maxsize=1 << 16)(decide)
+
+
+def blocks(key: str) -> set[str]:
+    """The blocking keys of a normalised name: the first letters of each significant word."""
+    words = [w for w in key.split() if w not in BLOCK_SKIP] or key.split()
+    return {w[:BLOCK_PREFIX] for w in words}
 
 
 @dataclass(slots=True)
@@ -46,6 +60,7 @@ class _Index:
     by_norm: dict[str, set[int]] = field(default_factory=dict)
     by_gid: dict[str, set[int]] = field(default_factory=dict)
     fuzzy: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)  # type -> (norms, ids)
+    blocked: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # type -> block -> positions
 
     def add(self, entity_id: int, cand: Candidate, merged_into: int | None = None) -> None:
         self.cands[entity_id] = cand
@@ -60,8 +75,30 @@ class _Index:
         if key and entity_id not in self.by_norm.setdefault(key, set()):
             self.by_norm[key].add(entity_id)
             names, ids = self.fuzzy.setdefault(typ, ([], []))
+            by_block = self.blocked.setdefault(typ, {})
+            for block in blocks(key):
+                by_block.setdefault(block, []).append(len(names))
             names.append(key)
             ids.append(entity_id)
+
+    def close_names(self, typ: str, key: str) -> list[int]:
+        """Entities of this type with a name close to `key` (at most FUZZY_POOL, best first). Only
+        names sharing a block with it are scored: a name that shares no word's first letters with
+        another scores below the cutoff all but always, and scoring every name grows with the store."""
+        names, ids = self.fuzzy.get(typ, ([], []))
+        if not names:
+            return []
+        by_block = self.blocked[typ]
+        found: set[int] = set()
+        for block in blocks(key):
+            found.update(by_block.get(block, ()))
+        if len(found) >= FULL_SCAN_SHARE * len(names):
+            return [ids[pos] for _, _, pos in process.extract(key, names, limit=FUZZY_POOL,
+                                                               score_cutoff=FUZZY_CUTOFF)]
+        positions = sorted(found)  # the order of the full list, so ties rank the same
+        choices = [names[p] for p in positions]
+        return [ids[positions[pos]] for _, _, pos in process.extract(key, choices, limit=FUZZY_POOL,
+                                                                     score_cutoff=FUZZY_CUTOFF)]
 
     def live(self, entity_id: int) -> int:
         while entity_id in self.merged_into:
@@ -76,6 +113,8 @@ class Resolver:
     index: _Index | None = None
     high_water: int = 0  # the highest entity id the index has seen
     alias_water: int = 0  # the highest alias id the index has seen
+    pending_entities: list[dict[str, Any]] = field(default_factory=list)  # resolved, not yet written
+    pending_aliases: list[dict[str, Any]] = field(default_factory=list)
 
     def candidate(self, ent: Entity) -> Candidate:
         vocab = load_vocabulary()
@@ -120,18 +159,37 @@ class Resolver:
             entity_id, rule, score = match
             self._add_aliases(session, index, entity_id, [ent.name, *ent.aliases])
             return Resolution(entity_id, rule, score)
-        row = EntityRow(name=ent.name, type=ent.type, gazetteer_id=ent.gazetteer_id, state=cand.state)
-        session.add(row)
-        session.flush()
-        index.add(row.id, Candidate(ent.name, ent.type, (), ent.gazetteer_id, cand.state))
-        self._add_aliases(session, index, row.id, [ent.name, *ent.aliases], new=True)
-        return Resolution(row.id, "new", 1.0, created=True)
+        entity_id = self._new_id(session)
+        self.pending_entities.append(dict(id=entity_id, name=ent.name, type=ent.type,
+                                          gazetteer_id=ent.gazetteer_id, state=cand.state))
+        index.add(entity_id, Candidate(ent.name, ent.type, (), ent.gazetteer_id, cand.state))
+        self._add_aliases(session, index, entity_id, [ent.name, *ent.aliases], new=True)
+        return Resolution(entity_id, "new", 1.0, created=True)
+
+    def _new_id(self, session: Session) -> int:
+        """The id the next entity gets, as the database would give it (its rows are written later,
+        together, by `flush`)."""
+        if session.get_bind().dialect.name == "postgresql":
+            return int(session.scalar(text("SELECT nextval(pg_get_serial_sequence('entities', 'id'))")))
+        stored = session.scalar(select(func.max(EntityRow.id))) or 0
+        return max([stored, *(e["id"] for e in self.pending_entities)]) + 1
+
+    def flush(self, session: Session) -> set[int]:
+        """Write the entities and names resolution has added since the last flush (two statements);
+        the entities whose names changed."""
+        renamed = {a["entity_id"] for a in self.pending_aliases}
+        if self.pending_entities:
+            session.execute(insert(EntityRow), self.pending_entities)
+        if self.pending_aliases:  # in the order they were added: other writers replay them by id
+            session.execute(insert(AliasRow), self.pending_aliases)
+        self.pending_entities, self.pending_aliases = [], []
+        return renamed
 
     @staticmethod
     def _best(index: _Index, cand: Candidate, ids: set[int]) -> tuple[int, str, float] | None:
         best: tuple[int, str, float] | None = None
         for entity_id in sorted({index.live(i) for i in ids}):
-            d = decide(cand, index.cands[entity_id])
+            d = _decide(cand, index.cands[entity_id])
             if d.match and (best is None or d.score > best[2]):
                 best = (entity_id, d.rule, d.score)
         return best
@@ -150,11 +208,8 @@ class Resolver:
         ids: set[int] = set(index.by_gid.get(cand.gazetteer_id or "", set()))
         for key in keys:
             ids |= index.by_norm.get(key, set())
-        names, name_ids = index.fuzzy.get(cand.type, ([], []))
-        if names:
-            for key in keys:
-                for _, _, pos in process.extract(key, names, limit=FUZZY_POOL, score_cutoff=FUZZY_CUTOFF):
-                    ids.add(name_ids[pos])
+        for key in keys:
+            ids.update(index.close_names(cand.type, key))
         return ids
 
     def _index(self, session: Session) -> _Index:
@@ -188,7 +243,7 @@ class Resolver:
         for form in forms:
             key = norm(form)
             if key and key not in have:
-                session.add(AliasRow(entity_id=entity_id, alias=form, norm=key))
+                self.pending_aliases.append(dict(entity_id=entity_id, alias=form, norm=key))
                 added.append(form)
                 have.add(key)
                 index.add_norm(entity_id, cand.type, key)
@@ -200,3 +255,4 @@ class Resolver:
     def forget(self) -> None:
         """Drop the index (after a rolled-back transaction or a merge)."""
         self.index = None
+        self.pending_entities, self.pending_aliases = [], []

@@ -69,9 +69,15 @@ def _drop(session: Session, kind: str, ids: Iterable[int]) -> None:
         session.execute(delete(SearchRow).where(SearchRow.kind == kind, SearchRow.ref_id.in_(ids)))
 
 
-def index_document(session: Session, doc_row: DocumentRow) -> None:
-    """(Re)index one stored document: its title (else key) and text."""
+def index_document(session: Session, doc_row: DocumentRow, new: bool = False) -> None:
+    """(Re)index one stored document: its title (else key) and text. A `new` document (one just
+    stored: every version is a row of its own) cannot be in the index yet."""
     session.flush()
+    if new:
+        title = doc_row.title or doc_row.doc_key
+        session.execute(insert(SearchRow), [{"kind": "document", "ref_id": doc_row.id, "title": title,
+                                             "body": doc_row.text}])
+        return
     _put(session, "document", doc_row.id, doc_row.title or doc_row.doc_key, doc_row.text)
     session.flush()
 
