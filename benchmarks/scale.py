@@ -8,19 +8,19 @@ documents into its own fresh database on a throwaway PostgreSQL server (as the t
 the server of FRONTWATCH_BENCH_PG_URL). The cluster is started and its workers have loaded the
 pipeline before the clock starts; startup is reported on its own.
 
-Reported: documents per second per worker count, the speed-up of 2 workers over 1 (goal >= 1.8),
-how busy the single writer was (the share of the run spent in store transactions), the writer's
-ceiling (documents per second of transaction time during the run, and of a writer alone on a
-machine whose workers are stopped) and a projection per core: docs/s on N worker cores ~
-min(N x the 1-worker extraction rate, the writer's ceiling).
+Reported: documents per second per worker count and the speed-up of 2 workers over 1 (goal >= 1.8).
+Every worker extracts and writes (see frontwatch.store.distributed): the writes take turns in input
+order, so the turns are the serial part. Reported too: how busy the turns were (the share of the run
+in which a worker was in a store transaction), their ceiling (documents per second of transaction
+time during the run, and of the writes alone with no extraction running) and a projection per core:
+docs/s on N worker cores ~ min(N x the 1-worker ingest rate, the ceiling of the turns).
 
     python benchmarks/scale.py                      # 20,000 documents (long on 2 cores)
     python benchmarks/scale.py --docs 600           # a shorter run
     python benchmarks/scale.py --db URL --workers 2 # into a store you keep: a re-run resumes, as
                                                     # documents already stored are skipped
 
-On a machine with as many cores as workers, the client (writer and scheduler) competes with the
-workers for CPU; give it a core of its own to measure worker scaling.
+On this machine PostgreSQL, the scheduler and the client share the 2 cores with the workers.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def extract_only(client: Any, docs: list[Document]) -> tuple[float, list[Extract
 
 
 def writer_alone(url: str, sample: list[Extraction]) -> float:
-    """Documents per second of the writer alone (no workers running), into an empty store."""
+    """Documents per second of the writes alone (no extraction running), into an empty store."""
     store = Store(url)
     started = time.perf_counter()
     report = store_extractions(store, sample)
@@ -250,7 +250,7 @@ def main() -> int:
             url = pg.create_database(str(server_url), prefix="fw_scale_")
             try:
                 alone = writer_alone(url, sample)
-                print(f"writer alone (workers stopped): {alone:.1f} docs/s over {len(sample)} documents")
+                print(f"writes alone (no extraction): {alone:.1f} docs/s over {len(sample)} documents")
             finally:
                 pg.drop_database(str(server_url), str(make_url(url).database))
     finally:
@@ -262,12 +262,12 @@ def main() -> int:
 
 def report(runs: list[Run], alone: float, throwaway: bool) -> None:
     print(f"\n{'workers':>7}{'extract/s':>10}{'stored':>8}{'skipped':>8}{'seconds':>9}{'ingest/s':>9}"
-          f"{'startup s':>10}{'writer busy':>12}{'writer max/s':>13}{'worker RSS MB':>14}")
+          f"{'startup s':>10}{'turns busy':>11}{'turns max/s':>12}{'worker RSS MB':>14}")
     for r in runs:
         busy = r.report.write_seconds / r.seconds if r.seconds else 0.0
         ceiling = r.stored / r.report.write_seconds if r.report.write_seconds else 0.0
         print(f"{r.workers:>7}{r.extract_rate:>10.2f}{r.stored:>8}{len(r.report.unchanged):>8}"
-              f"{r.seconds:>9.1f}{r.rate:>9.2f}{r.startup:>10.1f}{busy:>11.0%}{ceiling:>13.1f}"
+              f"{r.seconds:>9.1f}{r.rate:>9.2f}{r.startup:>10.1f}{busy:>10.0%}{ceiling:>12.1f}"
               f"{r.rss_mb:>14.0f}")
     by = {r.workers: r for r in runs}
     if 1 in by and 2 in by and by[1].rate:
@@ -278,16 +278,16 @@ def report(runs: list[Run], alone: float, throwaway: bool) -> None:
     one = by.get(1) or runs[0]
     timed = [r for r in runs if r.report.write_seconds]
     if timed:
-        per_core = one.extract_rate / one.workers
-        writer = max(r.stored / r.report.write_seconds for r in timed)
-        print(f"projection: {per_core:.1f} docs/s per worker core (extraction alone, {one.workers} "
-              f"worker(s)); one writer's ceiling ~{writer:.1f} docs/s (transaction time, this machine)")
-        if alone > writer:
-            writer = alone
-            print(f"  with the writer on a core of its own: ~{alone:.1f} docs/s (writer alone)")
+        per_core = one.rate / one.workers
+        turns = max(r.stored / r.report.write_seconds for r in timed)
+        print(f"projection: {per_core:.1f} docs/s per worker core (ingest, {one.workers} worker(s)); the "
+              f"turns at the store ~{turns:.1f} docs/s (transaction time during the runs)")
+        if alone > turns:
+            turns = alone
+            print(f"  with the database on cores of its own: ~{alone:.1f} docs/s (writes alone)")
         for cores in (1, 2, 4, 8, 16, 32, 64):
-            rate = min(cores * per_core, writer)
-            bound = "writer-bound" if cores * per_core > writer else "extraction-bound"
+            rate = min(cores * per_core, turns)
+            bound = "bound by the turns" if cores * per_core > turns else "bound by the workers"
             print(f"  {cores:>3} worker cores: ~{rate:7.1f} docs/s  ({bound})")
     if throwaway:
         print("note: the throwaway PostgreSQL server runs with fsync=off, as in the tests")

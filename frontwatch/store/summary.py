@@ -3,11 +3,10 @@ from its evidence whenever evidence is added or moved, so that graph filters run
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .schema import ClaimRow, DocumentRow, EvidenceRow
@@ -21,31 +20,33 @@ def document_date(published: str | None, ingested_at: datetime) -> str:
 
 
 def refresh_claims(session: Session, claim_ids: Iterable[int]) -> None:
-    """Recompute the summary columns of these claims from their evidence."""
+    """Recompute the summary columns of these claims from their evidence (aggregated in SQL: a
+    much-reported claim has thousands of evidence rows, and this runs for every document)."""
     ids = sorted(set(claim_ids))
     if not ids:
         return
     session.flush()
-    # only the columns the summary needs: never the documents' text
-    rows = session.execute(
-        select(EvidenceRow.claim_id, EvidenceRow.stance, DocumentRow.id, DocumentRow.lineage_id,
-               DocumentRow.publisher, DocumentRow.published, DocumentRow.ingested_at)
-        .join(DocumentRow, EvidenceRow.document_id == DocumentRow.id)
-        .where(EvidenceRow.claim_id.in_(ids))).all()
-    stances: dict[int, set[str]] = defaultdict(set)
-    lineages: dict[int, set[int]] = defaultdict(set)
-    publishers: dict[int, set[str]] = defaultdict(set)
-    dates: dict[int, list[str]] = defaultdict(list)
-    for claim_id, stance, doc_id, lineage_id, publisher, published, ingested_at in rows:
-        stances[claim_id].add(stance)
-        lineages[claim_id].add(lineage_id or doc_id)
-        if publisher:
-            publishers[claim_id].add(publisher)
-        dates[claim_id].append(document_date(published, ingested_at))
+    doc, ev = DocumentRow, EvidenceRow
+    published = func.nullif(doc.published, "")
+    undated = published.is_(None)
+    rows = {r[0]: r[1:] for r in session.execute(
+        select(ev.claim_id,
+               func.count(func.distinct(func.coalesce(doc.lineage_id, doc.id))),
+               func.count(func.distinct(func.nullif(doc.publisher, ""))),
+               func.min(case((~undated, published))), func.max(case((~undated, published))),
+               func.min(case((undated, doc.ingested_at))), func.max(case((undated, doc.ingested_at))),
+               *(func.max(case((ev.stance == s, 1), else_=0)) for s in STANCE_ORDER))
+        .join(doc, ev.document_id == doc.id).where(ev.claim_id.in_(ids)).group_by(ev.claim_id))}
     for claim in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(ids))):
-        found = stances.get(claim.id, set())
-        claim.stance = next((s for s in STANCE_ORDER if s in found), "alleged")
-        claim.n_documents = len(lineages.get(claim.id, ()))
-        claim.n_publishers = len(publishers.get(claim.id, ()))
-        seen = sorted(dates.get(claim.id, []))
-        claim.first_seen, claim.last_seen = (seen[0], seen[-1]) if seen else (None, None)
+        if claim.id not in rows:  # no evidence left (after a merge or split)
+            claim.stance, claim.n_documents, claim.n_publishers = "alleged", 0, 0
+            claim.first_seen = claim.last_seen = None
+            continue
+        n_docs, n_pubs, pub_min, pub_max, ing_min, ing_max, *stances = rows[claim.id]
+        claim.stance = next((s for s, seen in zip(STANCE_ORDER, stances, strict=True) if seen), "alleged")
+        claim.n_documents, claim.n_publishers = n_docs, n_pubs
+        # a document's date is its published date, else the day it was ingested (document_date)
+        first = [d for d in (pub_min, ing_min and document_date(None, ing_min)) if d]
+        last = [d for d in (pub_max, ing_max and document_date(None, ing_max)) if d]
+        claim.first_seen = min(first)[:10] if first else None
+        claim.last_seen = max(last)[:10] if last else None
