@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Words an acronym skips ("Royal Canadian Mounted Police" -> RCMP, "People's Republic of China" -> PRC).
 ACRONYM_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "la", "le"})
@@ -99,3 +99,55 @@ def acronym_like(word: str) -> bool:
     ("CSIS", "AfD", "BC"; not "FuQing" or "McCallum")."""
     upper = sum(ch.isupper() for ch in word)
     return word.isalpha() and upper >= 2 and 2 * upper >= len(word)
+
+
+UNKNOWN_ID_PREFIX = "ambiguous:"  # gazetteer ids of names that could be several actors
+
+
+def known_gazetteer_id(c: Candidate) -> str | None:
+    """The candidate's gazetteer id, unless it is one of an ambiguous name."""
+    gid = c.gazetteer_id
+    return None if not gid or gid.startswith(UNKNOWN_ID_PREFIX) else gid
+
+
+def abbreviates(short_raw: list[str], long_toks: list[str]) -> bool:
+    """Whether `short_raw` is `long_toks` with runs of words written as their initials:
+    "Fuzhou PSB" ~ "Fuzhou Public Security Bureau", "CSIS" ~ "Canadian Security Intelligence Service"."""
+
+    @cache
+    def go(i: int, j: int) -> bool:
+        if i == len(short_raw):
+            return j == len(long_toks)
+        if j == len(long_toks):
+            return False
+        word = short_raw[i]
+        if word.casefold() == long_toks[j] and go(i + 1, j + 1):
+            return True
+        if not acronym_like(word):
+            return False
+        letters = word.casefold()
+        for skip_stop in (True, False):
+            got = ""
+            for k in range(j, len(long_toks)):
+                tok = long_toks[k]
+                if skip_stop and tok in ACRONYM_STOP:
+                    continue
+                got += tok[0]
+                if got == letters and go(i + 1, k + 1):
+                    return True
+                if not letters.startswith(got):
+                    break
+        return False
+
+    return go(0, 0)
+
+
+def expands(short: str, raw: list[str], long_: str) -> bool:
+    """Whether `long_` (written in words) is what the acronym form `short` abbreviates."""
+    toks = norm(long_).split()
+    if len(toks) < 2 or as_acronym(long_):
+        return False
+    letters = as_acronym(short)
+    if letters and len(letters) >= 2 and letters in (acronym(long_), full_acronym(long_)):
+        return True
+    return abbreviates(raw, toks)
