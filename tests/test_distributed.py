@@ -137,6 +137,55 @@ def test_worker_killed_mid_run(tmp_path: Path, url_pair: tuple[str, str], pipeli
     assert got == expected
 
 
+def test_batch_that_kills_its_workers(tmp_path: Path, pipeline: Any) -> None:
+    """A batch that kills every worker given it is reported failed; the chain of turns is rebuilt
+    past it and the rest of the corpus is stored as a single process would store it."""
+    import dask
+    from dask_faults import MARKER, KillOnMarker
+    from distributed import Client, LocalCluster
+
+    folder = corpus(tmp_path / "docs", 24)
+    files = sorted(folder.glob("*.txt"))
+    doomed = files[8:16]  # the second batch of eight
+    doomed[2].write_text(doomed[2].read_text() + MARKER)
+    survivors = tmp_path / "survivors"
+    survivors.mkdir()
+    for path in files:
+        if path not in doomed:
+            (survivors / path.name).write_text(path.read_text())
+    expected = reference(f"sqlite:///{tmp_path / 'ref.db'}", survivors)
+    url = f"sqlite:///{tmp_path / 'dist.db'}"
+    store = Store(url)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                         host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
+        client.register_plugin(KillOnMarker())
+        report = ingest_distributed(store, iter_documents([folder]), cluster=cluster.scheduler_address)
+    store.close()
+    assert len(report.failed) == 8 and len(report.new) == 16
+    assert {Path(name).name for name, _ in report.failed} == {p.name for p in doomed}
+    assert all(reason.startswith("a Dask worker died with it") for _, reason in report.failed)
+    assert contents(url) == expected
+
+
+def test_store_unreachable_from_workers(tmp_path: Path, pg_empty_url: str) -> None:
+    """Workers that cannot connect to the store (here: their libpq insists on SSL, which the server
+    does not offer) stop the ingest before any extraction, with one line naming the store."""
+    from distributed import LocalCluster
+
+    from frontwatch.store.distributed import ClusterError
+
+    folder = corpus(tmp_path / "docs", 2)
+    store = Store(pg_empty_url)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1", env={"PGSSLMODE": "require"}) as cluster:
+        with pytest.raises(ClusterError, match="cannot open the store") as info:
+            ingest_distributed(store, iter_documents([folder]), cluster=cluster.scheduler_address)
+    assert "\n" not in str(info.value)
+    assert snapshot(pg_empty_url)["documents"] == 0
+    store.close()
+
+
 def fw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "frontwatch", *args], capture_output=True, text=True,
                           timeout=300, env={**os.environ, **(env or {})})

@@ -64,17 +64,18 @@ def ingest(
     allow_private_urls: Annotated[bool, typer.Option(
         "--allow-private-urls", help="Allow URLs on private, loopback or link-local addresses.")] = False,
     cluster: Annotated[str | None, typer.Option(
-        "--cluster", help="Extract on the Dask cluster whose scheduler is at this address "
-        "(tcp://HOST:8786); this process writes. Use a PostgreSQL store.", show_default=False)] = None,
+        "--cluster", help="Extract and write on the Dask cluster whose scheduler is at this address "
+        "(tcp://HOST:8786). Every worker must reach the store: use PostgreSQL.", show_default=False)] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Extract on a local Dask cluster of this many worker processes.",
+        "--workers", min=1, help="Extract and write on a local Dask cluster of this many worker processes.",
         show_default=False)] = None,
 ) -> None:
     """Extract documents and store them with provenance, resolving entities across documents.
 
     The same text again adds nothing; the same URL with new text is stored as a new version. Each
     document is one transaction. Exit status 0 when at least one document was stored or already known.
-    With --cluster or --workers, extraction runs on Dask workers and the store ends up the same.
+    With --cluster or --workers, Dask workers extract and write, taking turns at the store in the
+    order of the input, and the store ends up the same.
     """
     from ..sources import iter_documents
     from ..store.ingest import ingest as run_ingest

@@ -34,11 +34,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
 from ..errors import FrontwatchError, ModelNotFoundError, SourceError
 from ..model import Document, Extraction
 from .db import Store
 from .ingest import IngestReport, content_hash, known_hashes, write_extraction
 from .resolver import Resolver
+from .schema import DocumentRow
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -164,8 +168,20 @@ def connect(cluster: str | None, workers: int | None) -> Iterator[Client]:
         yield client
 
 
-def prepare(client: Client, address: str) -> int:
-    """Wait for a worker, load the pipeline on every worker there is; the number of worker threads."""
+def open_store(url: str) -> str:
+    """Open the store at `url` (the schema is current: the client opened it) and close it again."""
+    store = Store(url)
+    try:
+        with store.read() as session:
+            session.execute(select(DocumentRow.id).limit(1))
+    finally:
+        store.close()
+    return "ok"
+
+
+def prepare(client: Client, address: str, url: str | None = None) -> int:
+    """Wait for a worker, load the pipeline on every worker there is and, given the store's `url`,
+    check that every worker can open it; the number of worker threads."""
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
     except TimeoutError:
@@ -175,6 +191,14 @@ def prepare(client: Client, address: str) -> int:
         client.run(warm_worker)
     except Exception as exc:  # ModuleNotFoundError on a worker without frontwatch, a missing model, ...
         raise ClusterError(f"the Dask workers at {address} cannot run frontwatch: {_one_line(exc)}") from None
+    if url is not None:
+        try:
+            client.run(open_store, url)
+        except Exception as exc:  # StoreError: unreachable host, bad credentials, a file not there
+            shown = make_url(url).render_as_string(hide_password=True)
+            reason = _one_line(exc).removeprefix(f"cannot open store {shown}: ")
+            raise ClusterError(f"the Dask workers at {address} cannot open the store {shown}: "
+                               f"{reason}") from None
     return _threads(client)
 
 
@@ -352,16 +376,15 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
         return report
     address = cluster or "a local cluster"
     with connect(cluster, workers) as client:
-        threads = prepare(client, address)
+        url = worker_url(store)
+        threads = prepare(client, address, url)
         report.workers = threads
-        run(client, worker_url(store), _chain(first, todo), report, tick, threads)
+        run(client, url, _chain(first, todo), report, tick, threads)
     return report
 
 
 def worker_url(store: Store) -> str:
     """The store's URL as a worker process must see it: a SQLite path made absolute."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(store.url)
     if store.is_sqlite:
         if not url.database or url.database == ":memory:":
