@@ -10,6 +10,7 @@ from ..vocab import Vocabulary
 from .aliases import DocEntity
 
 PLACE_TYPES = {"place", "country"}
+INSTITUTIONS = ("country", "state_body", "organization")  # what "Canadian elections" stand for
 # groups of people who stand for the body or person they belong to when they are targeted
 PEOPLE_OF = {"member", "staff", "employee", "official", "leader", "supporter", "volunteer", "activist",
              "relative", "family", "parent", "child", "sibling", "associate", "journalist", "reporter"}
@@ -203,12 +204,12 @@ class DocIndex:
                         found += self._patient_one(cc, institutional)
         return list(dict.fromkeys(found))
 
-    def _patient_one(self, tok: Token, institutional: bool) -> list[int]:
+    def _patient_one(self, tok: Token, institutional: bool, depth: int = 0) -> list[int]:
         e = self.entity_at(tok)
         if e is not None:
-            return [e]
+            return [e] if depth == 0 or self.ents[e].type in INSTITUTIONS else []
         named = self._apposed(tok) or self._including(tok) or self._people_of(tok)
-        if named:
+        if named and depth == 0:
             return named
         if institutional:
             for c in tok.children:
@@ -216,6 +217,13 @@ class DocIndex:
                     e = self.entity_at(c)
                     if e is None and c.dep_ == "amod":
                         e = self.demonym(c)
-                    if e is not None and self.ents[e].type in ("country", "state_body", "organization"):
+                    if e is not None and self.ents[e].type in INSTITUTIONS:
                         return [e]
+            if depth < 2:  # "the elections of Moldova", "at all levels of the Canadian government"
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ in ("of", "at"):
+                        for g in c.children:
+                            found = self._patient_one(g, institutional, depth + 1) if g.dep_ == "pobj" else []
+                            if found:
+                                return found
         return []

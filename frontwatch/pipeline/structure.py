@@ -143,12 +143,22 @@ def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]
         elif first is not None and len(first) > 2 and first[1].text in ("'s", "’s"):
             sid = idx.vocab.state_by_name.get(first[0].lower_)
             owner = idx.state_entity(sid) if sid else None
+    elif (head := _apposed_to(span.root)) is not None:
+        # "Canada's two main parties, the Liberal Party and the Conservative Party"
+        owner = next((idx.entity_at(c) for c in head.children if c.dep_ == "poss"), None)
     if owner is None or owner == e or idx.ents[owner].type != "country":
         return
     if typ in ("state_body", "diplomatic_mission"):
         yield (e, "affiliated_with", owner, None)
     elif typ == "organization":
         yield (e, "located_in", owner, None)
+
+
+def _apposed_to(tok: Token) -> Token | None:
+    """The noun a name stands in apposition to, through coordination ("parties, X and Y")."""
+    while tok.dep_ == "conj":
+        tok = tok.head
+    return tok.head if tok.dep_ == "appos" else None
 
 
 def _located(idx: DocIndex, span: Span, e: int) -> Iterator[Triple]:
