@@ -33,6 +33,7 @@ class EntityTyper:
             key=lambda x: -len(x[0]))
         self.org_heads = vocab.words("types", "organization_heads")
         self.stop = vocab.words("types", "stop_entities")
+        self.roles = vocab.words("types", "role_nouns")
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -99,6 +100,8 @@ class EntityTyper:
                 return None
             if label == "FAC":
                 return "place"
+            if label == "ORG" and self._after_role(span):
+                return "person"  # "spokesperson Robin Percival": a role noun names a person next
             return "organization"
         return self.ner.get(label)
 
@@ -110,6 +113,14 @@ class EntityTyper:
             if words[-len(head):] == head:
                 return typ
         return None
+
+    def _after_role(self, span: Span) -> bool:
+        """Two or three capitalised words (no acronym) right after a lower-case role noun."""
+        if span.start == 0 or not 2 <= len(span) <= 3:
+            return False
+        prev = span.doc[span.start - 1]
+        return (prev.lower_ in self.roles and prev.text.islower()
+                and all(t.is_title and t.is_alpha for t in span))
 
     def _locative_metonym(self, span: Span) -> bool:
         """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests")."""
