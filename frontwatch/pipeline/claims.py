@@ -378,6 +378,9 @@ def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Toke
     return subj, obj, preps, passive
 
 
+TIME_PREPS = {"after", "before", "while", "since", "upon", "on", "when", "until", "during", "without"}
+
+
 def inherited_subject(v: Token) -> list[Token]:
     """The subject a verb shares with the clause it hangs from: "X is targeting and recruiting",
     "X sought to place", "after meeting with Y, X signalled", "an attempt by X to infiltrate"."""
@@ -387,7 +390,7 @@ def inherited_subject(v: Token) -> list[Token]:
             return []
         if h.dep_ == "acl" and h.tag_ == "VBN" and h.head.pos_ in ("NOUN", "PROPN"):
             return [h.head]  # "men accused of running X": the men run it, not whoever arrested them
-        dep, h = h.dep_, h.head
+        dep, prep, h = h.dep_, h.lower_, h.head
         if dep == "conj" and h.pos_ in ("PROPN", "NOUN") and h.dep_ in ("ROOT", "nsubj"):
             return [h]  # a mis-parse that coordinates the verb with its own subject
         if dep == "acl" and h.pos_ in ("NOUN", "PROPN"):
@@ -400,8 +403,9 @@ def inherited_subject(v: Token) -> list[Token]:
             if h.dep_ == "dobj":  # "X unsealed an indictment charging Y": X charges
                 return [c for c in h.head.children if c.dep_ == "nsubj"]
             return []
-        if dep == "prep":
-            # object control: "charged X with plotting", "X was accused of being"
+        if dep == "prep" and prep not in TIME_PREPS:
+            # object control: "charged X with plotting", "X was accused of being"; not "after
+            # meeting Y, X signalled its preference": the subject met Y
             controlled = [c for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
             if controlled:
                 return controlled

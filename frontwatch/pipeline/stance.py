@@ -66,6 +66,8 @@ class StanceTagger:
                 speakers = self._speakers(idx, a)
                 if reported is None or speakers:
                     reported = (a, speakers)
+        if reported is None:
+            reported = self._inverted_report(idx, anchor)
         if reported is not None:
             self._allege(c, reported[1])
             return
@@ -82,6 +84,19 @@ class StanceTagger:
         if not structural and self._hedged(anchor):
             c.stance = "alleged"
             c.attributed = self._report_source(idx, c.sent)
+
+    def _inverted_report(self, idx: DocIndex, anchor: Token) -> tuple[Token, list[int]] | None:
+        """A reporting clause the parser hung below the claim: "CSIS assessed: '... X met Y'", "X, the
+        report says, met Y" (a ccomp or parataxis of the claim's clause, with its own speaker)."""
+        scope = {t.i for t in _ancestors(anchor)}
+        for a in _ancestors(anchor):
+            for ch in a.children:
+                if (ch.dep_ in ("ccomp", "parataxis") and ch.i not in scope and ch.pos_ == "VERB"
+                        and ch.lemma_.lower() in self.reporting):
+                    speakers = self._speakers(idx, ch)
+                    if speakers or any(c.dep_ == "nsubj" for c in ch.children):
+                        return ch, speakers
+        return None
 
     def _hedged(self, anchor: Token) -> bool:
         """A hedge on the claim's own clause: on the trigger or a word that governs it ("reportedly

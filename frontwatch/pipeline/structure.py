@@ -143,9 +143,9 @@ def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]
         elif first is not None and len(first) > 2 and first[1].text in ("'s", "’s"):
             sid = idx.vocab.state_by_name.get(first[0].lower_)
             owner = idx.state_entity(sid) if sid else None
-    elif (head := _apposed_to(span.root)) is not None:
+    elif (apposed := _apposed_to(span.root)) is not None:
         # "Canada's two main parties, the Liberal Party and the Conservative Party"
-        owner = next((idx.entity_at(c) for c in head.children if c.dep_ == "poss"), None)
+        owner = next((idx.entity_at(c) for c in apposed.children if c.dep_ == "poss"), None)
     if owner is None or owner == e or idx.ents[owner].type != "country":
         return
     if typ in ("state_body", "diplomatic_mission"):
