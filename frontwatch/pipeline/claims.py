@@ -18,6 +18,7 @@ from .args import DocIndex
 from .structure import structural_claims
 
 RELATIVE = {"which", "that", "who", "whom", "whose"}
+ATTEMPT_VERBS = {"attempt", "try", "seek", "aim", "strive", "endeavour", "endeavor", "want", "plan", "hope"}
 INVOLVEMENT = {"involve", "participate", "engage", "implicate", "take", "play", "join", "collaborate"}
 VICTIM_PREPS = {"of", "against", "on"}
 LINK_VERBS = {"link", "tie", "connect", "attribute", "trace"}  # "X linked to Y": X belongs to Y
@@ -153,6 +154,8 @@ class ClaimExtractor:
                 # "targeting Canadian citizens": interference in Canada
                 objects = [e for t in obj_toks for e in idx.demonym_people(t)]
                 pred = "interferes_in" if objects else pred
+            if pred == "controls" and attempted(v):
+                pred = "interferes_in"  # "attempting to control global bodies": an attempt, not control
             claims = [FoundClaim(s, retarget(idx, pred, o), o, sent, v) for s in dict.fromkeys(subjects)
                       for o in dict.fromkeys(objects)]
             claims = [c for c in claims if self._typed(idx, c) and not idx.same_state(c.subj, c.obj)]
@@ -322,6 +325,18 @@ def _described(v: Token) -> list[Token]:
         if found:
             return found
     return inherited_subject(v)
+
+
+def attempted(v: Token) -> bool:
+    """Whether the act is only attempted or sought: "tried to take over", "seeks to control"."""
+    h = v
+    for _ in range(3):
+        if h.dep_ not in ("xcomp", "pcomp", "prep") or h.head.i == h.i:
+            return False
+        h = h.head
+        if h.lemma_.lower() in ATTEMPT_VERBS:
+            return True
+    return False
 
 
 def retarget(idx: DocIndex, pred: str, obj: int) -> str:
