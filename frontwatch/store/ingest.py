@@ -23,7 +23,7 @@ from ..model import Document, Extraction
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
-from .search import index_claims, index_document, index_entities
+from .search import MAX_EVIDENCE, index_claims, index_document, index_entities
 from .summary import refresh_claims
 
 SYMMETRIC = {"meets"}
@@ -111,6 +111,8 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     claims = claims_for(session, [(local[c.subject][1], c.predicate, local[c.object][1], c.tactic)
                                   for c in usable])
     touched = {claim.id for claim in claims}
+    # a claim's index text comes from its first MAX_EVIDENCE evidence rows: more rows change nothing
+    settled = {claim.id for claim in claims if (claim.n_documents or 0) >= MAX_EVIDENCE}
     evidence: list[dict[str, object]] = []
     for c, claim in zip(usable, claims, strict=True):
         (s_de, _), (o_de, _) = local[c.subject], local[c.object]
@@ -128,7 +130,7 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     # full-text search stays current in the same transaction: the document, its entities, its claims
     index_document(session, row, new=True)
     index_entities(session, renamed)  # the others' indexed names are what they were
-    index_claims(session, touched)
+    index_claims(session, touched - settled)
     return "updated" if previous else "new"
 
 
