@@ -143,6 +143,14 @@ def write_batch(url: str, run: str, results: list[Extraction | ExtractFailure], 
     return out
 
 
+def release_writer() -> None:
+    """Close this worker's store connections at the end of a run (a worker that holds none exits
+    promptly when a local cluster shuts down)."""
+    for store, _ in _WRITER.values():
+        store.close()
+    _WRITER.clear()
+
+
 # --- in the client -----------------------------------------------------------------------------------
 
 @contextmanager
@@ -379,7 +387,13 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
         url = worker_url(store)
         threads = prepare(client, address, url)
         report.workers = threads
-        run(client, url, _chain(first, todo), report, tick, threads)
+        try:
+            run(client, url, _chain(first, todo), report, tick, threads)
+        finally:
+            try:
+                client.run(release_writer)
+            except Exception:  # a worker that died meanwhile holds nothing any more
+                pass
     return report
 
 
