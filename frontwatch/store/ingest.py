@@ -24,7 +24,7 @@ from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
 from .search import MAX_EVIDENCE, index_claims, index_document, index_entities
-from .summary import refresh_claims
+from .summary import add_to_summaries
 
 SYMMETRIC = {"meets"}
 
@@ -126,7 +126,10 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
             trigger=c.trigger))
     if evidence:  # one executemany: nothing needs the evidence ids back
         session.execute(insert(EvidenceRow), evidence)
-    refresh_claims(session, touched)
+    stances: dict[int, set[str]] = {}
+    for c, claim in zip(usable, claims, strict=True):
+        stances.setdefault(claim.id, set()).add(c.stance)
+    add_to_summaries(session, claims, row, stances)
     # full-text search stays current in the same transaction: the document, its entities, its claims
     index_document(session, row, new=True)
     index_entities(session, renamed)  # the others' indexed names are what they were
