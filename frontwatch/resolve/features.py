@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -180,17 +181,25 @@ def exact_name(a: Candidate, b: Candidate) -> float:
     return 1.0 if any(norm(f) in keys_b for f in _match_forms(a)) else 0.0
 
 
+@lru_cache(maxsize=8192)
+def _acronyms(c: Candidate) -> tuple[tuple[str, list[str], list[str]], ...]:
+    """Each acronym-like form of a candidate, its words, and the other forms it expands to: the
+    document that used the acronym may already say what it stands for, and then it stands for that,
+    not for whatever else has the same initials (MPS: Ministry of Public Security, not Metropolitan
+    Police Service). Cached: a much-named actor has hundreds of forms and is compared again and again."""
+    out = []
+    for short in _match_forms(c):
+        raw = clean(short, fold=False).split()
+        if any(acronym_like(w) for w in raw):
+            own = [norm(f) for f in _match_forms(c) if f != short and expands(short, raw, f)]
+            out.append((short, raw, own))
+    return tuple(out)
+
+
 def acronym_match(a: Candidate, b: Candidate) -> float:
     """1 if a form of one is the acronym of a form of the other: CSIS, PRC, Fuzhou PSB, B.C. NDP."""
     for x, y in ((a, b), (b, a)):
-        for short in _match_forms(x):
-            raw = clean(short, fold=False).split()
-            if not any(acronym_like(w) for w in raw):
-                continue
-            # The document that used the acronym may already say what it stands for: then it stands
-            # for that, not for whatever else has the same initials (MPS: Ministry of Public
-            # Security, not Metropolitan Police Service).
-            own = [norm(f) for f in _match_forms(x) if f != short and expands(short, raw, f)]
+        for short, raw, own in _acronyms(x):
             for long_ in _match_forms(y):
                 if not expands(short, raw, long_):
                     continue

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import process
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..model import Entity
@@ -133,8 +133,10 @@ class Resolver:
         rows = session.execute(select(AliasRow.id, AliasRow.entity_id, AliasRow.alias, AliasRow.norm)
                                .where(AliasRow.id > self.alias_water).order_by(AliasRow.id)).all()
         fresh = {r.entity_id for r in rows if r.entity_id not in index.cands}
-        loaded = {e.id: e for e in session.scalars(select(EntityRow).where(or_(
-            EntityRow.id.in_(fresh), EntityRow.id > self.high_water)))} if rows or fresh else {}
+        # entities made since the index last looked have higher ids (writers take turns); one range
+        # scan of the primary key, where "id IN (...) OR id > n" made PostgreSQL read the whole table
+        loaded = {e.id: e for e in session.scalars(select(EntityRow).where(
+            EntityRow.id > self.high_water))} if rows or fresh else {}
         for alias_id, entity_id, alias, key in rows:
             self.alias_water = max(self.alias_water, alias_id)
             if entity_id not in index.cands:  # its name comes first: the row written when it was made
