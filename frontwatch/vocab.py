@@ -93,10 +93,13 @@ def _check_strings(value: Any, name: str) -> None:
             _check_strings(v, name)
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses the gazetteer ~5x faster
+
+
 def _read(name: str) -> Any:
     try:
         text = resources.files("frontwatch").joinpath("data", name).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
         _check_strings(data, name)
         return data
     except FileNotFoundError as exc:
