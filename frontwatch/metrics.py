@@ -4,19 +4,27 @@ from __future__ import annotations
 
 
 class Confusion:
-    """Scores from the counts a subclass provides as `tp`, `fp` and `fn`."""
+    """Counts and scores of a yes/no decision; a subclass says, through `_count`, how many outcomes
+    were decided yes or no (`predicted`) and labelled yes or no (`actual`)."""
+
+    def _count(self, predicted: bool, actual: bool) -> int:
+        raise NotImplementedError
 
     @property
     def tp(self) -> int:
-        raise NotImplementedError
+        return self._count(True, True)
 
     @property
     def fp(self) -> int:
-        raise NotImplementedError
+        return self._count(True, False)
 
     @property
     def fn(self) -> int:
-        raise NotImplementedError
+        return self._count(False, True)
+
+    @property
+    def tn(self) -> int:
+        return self._count(False, False)
 
     @property
     def precision(self) -> float:

@@ -45,25 +45,8 @@ class Report(Confusion):
 
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def _count(self, match: bool, same: bool) -> int:
-        return sum(1 for o in self.outcomes if o.decision.match == match and o.pair.same == same)
-
-    @property
-    def tp(self) -> int:
-        return self._count(True, True)
-
-    @property
-    def fp(self) -> int:
-        return self._count(True, False)
-
-    @property
-    def fn(self) -> int:
-        return self._count(False, True)
-
-    @property
-    def tn(self) -> int:
-        return self._count(False, False)
-
+    def _count(self, predicted: bool, actual: bool) -> int:
+        return sum(1 for o in self.outcomes if o.decision.match == predicted and o.pair.same == actual)
 
     @property
     def errors(self) -> list[Outcome]:

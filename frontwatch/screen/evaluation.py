@@ -44,25 +44,8 @@ class Report(Confusion):
 
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def _count(self, expected: bool, alerting: bool) -> int:
-        return sum(1 for o in self.outcomes if o.expected == expected and o.alerting == alerting)
-
-    @property
-    def tp(self) -> int:
-        return self._count(True, True)
-
-    @property
-    def fp(self) -> int:
-        return self._count(False, True)
-
-    @property
-    def fn(self) -> int:
-        return self._count(True, False)
-
-    @property
-    def tn(self) -> int:
-        return self._count(False, False)
-
+    def _count(self, predicted: bool, actual: bool) -> int:
+        return sum(1 for o in self.outcomes if o.alerting == predicted and o.expected == actual)
 
     @property
     def errors(self) -> list[Outcome]:
