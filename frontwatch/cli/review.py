@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import FrontwatchError
-from .store import By, Db, Json, actor, fail, open_store, out, read_store
+from .store import By, Db, Json, actor, out, read_store, write_store
 
 
 def review(
@@ -30,10 +29,7 @@ def review(
         raise typer.Exit(2)
     edits = {k: v for k, v in (("predicate", predicate), ("tactic", tactic), ("name", name),
                                ("type", type_)) if v}
-    try:
-        entry = open_store(db).retry(lambda s: do_review(s, kind, ident, status, actor(by), edits).id)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    entry = write_store(db, lambda s: do_review(s, kind, ident, status, actor(by), edits).id)
     out.print(f"{kind} {ident}: {'edited' if edits else status}; audit entry {entry}", markup=False)
 
 
@@ -60,8 +56,5 @@ def undo(entry: Annotated[int, typer.Argument(help="Audit entry id (see `frontwa
     """Reverse a merge, split or review recorded in the audit log."""
     from ..store.curation import undo as do_undo
 
-    try:
-        done = open_store(db).retry(lambda s: do_undo(s, entry, actor(by)).id)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    done = write_store(db, lambda s: do_undo(s, entry, actor(by)).id)
     out.print(f"undone entry {entry}; audit entry {done}", markup=False)

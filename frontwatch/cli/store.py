@@ -57,6 +57,15 @@ def read_store(db: str | None, work: Callable[[Any], T]) -> T:
         raise fail(exc) from None
 
 
+def write_store(db: str | None, work: Callable[[Any], T]) -> T:
+    """Run `work` in a write transaction of the store (retried when busy); a store error ends the
+    command with one line."""
+    try:
+        return open_store(db).retry(work)
+    except FrontwatchError as exc:
+        raise fail(exc) from None
+
+
 def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.")],
     db: Db = None,
@@ -187,10 +196,7 @@ def entity_merge(keep: Annotated[str, typer.Argument(help="The entity that stays
     """Merge GONE into KEEP (one real-world actor). Reversible with `frontwatch undo ID`."""
     from ..store.curation import merge
 
-    try:
-        entry = open_store(db).retry(lambda s: merge(s, keep, gone, actor(by)).id)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    entry = write_store(db, lambda s: merge(s, keep, gone, actor(by)).id)
     out.print(f"merged; audit entry {entry} (undo with: frontwatch undo {entry})", markup=False)
 
 
@@ -209,11 +215,8 @@ def entity_split(
     if not doc and not form:
         err.print("frontwatch: give --doc or --form to say which mentions move", markup=False)
         raise typer.Exit(2)
-    try:
-        entry = open_store(db).retry(lambda s: split(s, name, documents=doc or [], forms=form or [],
-                                                     new_name=new_name, actor=actor(by)).id)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    entry = write_store(db, lambda s: split(s, name, documents=doc or [], forms=form or [],
+                                            new_name=new_name, actor=actor(by)).id)
     out.print(f"split; audit entry {entry} (undo with: frontwatch undo {entry})", markup=False)
 
 

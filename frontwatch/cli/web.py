@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import FrontwatchError
-from .store import Db, Json, err, fail, open_store, out, read_store
+from .store import Db, Json, err, fail, open_store, out, read_store, write_store
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -80,10 +80,7 @@ def users_add(
     except FrontwatchError as exc:
         err.print(f"frontwatch: {exc}", markup=False)
         raise typer.Exit(2) from None
-    try:
-        open_store(db).retry(lambda s: add_user(s, name, password, role).id)
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    write_store(db, lambda s: add_user(s, name, password, role).id)
     out.print(f"frontwatch: added {name} ({role})", markup=False)
 
 
@@ -109,10 +106,7 @@ def users_remove(name: Annotated[str, typer.Argument(help="User name.")], db: Db
     """Remove a user and end their sessions."""
     from ..web.security import remove_user
 
-    try:
-        open_store(db).retry(lambda s: remove_user(s, name))
-    except FrontwatchError as exc:
-        raise fail(exc) from None
+    write_store(db, lambda s: remove_user(s, name))
     out.print(f"frontwatch: removed {name}", markup=False)
 
 
