@@ -89,7 +89,7 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     session.flush()
     if row.lineage_id is None:
         row.lineage_id = row.id
-    resolver.prefetch(session, ex.entities)
+    resolver.prefetch(session)
     resolved = [(ent, resolver.resolve(session, ent)) for ent in ex.entities]
     renamed = resolver.flush(session)
     # one statement for the document's entities, ids back in order (mentions and evidence need them)

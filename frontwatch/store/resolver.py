@@ -125,18 +125,17 @@ class Resolver:
             state = vocab.entry_by_id[ent.gazetteer_id].state
         return Candidate(ent.name, ent.type, tuple(ent.aliases), ent.gazetteer_id, state)
 
-    def prefetch(self, session: Session, entities: list[Entity]) -> None:
+    def prefetch(self, session: Session) -> None:
         """Before a document's entities are resolved (the write lock is held from here on), bring the
         index up to date with what other writers stored since it was read: their names, replayed in
         the order they were stored, so that writers taking turns decide as one writer would."""
         index = self._index(session)
         rows = session.execute(select(AliasRow.id, AliasRow.entity_id, AliasRow.alias, AliasRow.norm)
                                .where(AliasRow.id > self.alias_water).order_by(AliasRow.id)).all()
-        fresh = {r.entity_id for r in rows if r.entity_id not in index.cands}
         # entities made since the index last looked have higher ids (writers take turns); one range
         # scan of the primary key, where "id IN (...) OR id > n" made PostgreSQL read the whole table
         loaded = {e.id: e for e in session.scalars(select(EntityRow).where(
-            EntityRow.id > self.high_water))} if rows or fresh else {}
+            EntityRow.id > self.high_water))} if rows else {}
         for alias_id, entity_id, alias, key in rows:
             self.alias_water = max(self.alias_water, alias_id)
             if entity_id not in index.cands:  # its name comes first: the row written when it was made
