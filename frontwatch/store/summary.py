@@ -74,10 +74,9 @@ def add_to_summaries(session: Session, claims: Iterable[ClaimRow], doc: Document
             claim.first_seen = claim.last_seen = day
             continue
         claim.stance = next((s for s in STANCE_ORDER if s in found or s == claim.stance), "alleged")
-        if lineage != doc.id and not _cited(session, claim.id, doc.id, DocumentRow.lineage_id == lineage):
-            claim.n_documents += 1  # a new version counts only if no earlier version backs the claim
-        elif lineage == doc.id:
-            claim.n_documents += 1  # a first version: its lineage is new
+        # a first version brings a new lineage; a new version counts only if no earlier one backs it
+        if lineage == doc.id or not _cited(session, claim.id, doc.id, DocumentRow.lineage_id == lineage):
+            claim.n_documents += 1
         if publisher and not _cited(session, claim.id, doc.id, DocumentRow.publisher == publisher):
             claim.n_publishers += 1
         claim.first_seen = min(claim.first_seen or day, day)
