@@ -108,6 +108,14 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
      ("David Vigneault", "affiliated_with", "Canadian Security Intelligence Service")),
     ("Lu Jianwang acted on behalf of the Ministry of Public Security, prosecutors said.",
      ("Ministry of Public Security", "controls", "Lu Jianwang")),
+    ("Iran's role in the kidnapping of Jamila Haddad was described by the FBI.",
+     ("Iran", "targets", "Jamila Haddad")),
+    ("Investigators alleged the involvement of the FSB in the poisoning of Marek Novak.",
+     ("FSB", "targets", "Marek Novak")),
+    ("Iran's main intelligence agency, the Ministry of Intelligence, recruited Tariq Rahimi.",
+     ("Ministry of Intelligence", "recruits", "Tariq Rahimi")),
+    ("Russia's military intelligence agency, the GRU, hacked the Democratic National Committee.",
+     ("GRU", "targets", "Democratic National Committee")),
 ])
 
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:
@@ -143,11 +151,21 @@ def test_stance_and_attribution(text: str, stance: str, attributed: str | None) 
     assert (claim.stance, claim.attributed_to) == (stance, attributed)
 
 
-def test_denied_involvement() -> None:
-    result = run("New Delhi denied that Indian agents were involved in the killing of Hardeep Singh Nijjar.")
-    (claim,) = [c for c in result.claims if c.predicate == "targets"]
+@pytest.mark.parametrize("text", [
+    "New Delhi denied that Indian agents were involved in the killing of Hardeep Singh Nijjar.",
+    "New Delhi denied any involvement in the killing of Hardeep Singh Nijjar.",
+    "New Delhi has rejected a role in the killing of Hardeep Singh Nijjar.",
+])
+def test_denied_involvement(text: str) -> None:
+    (claim,) = [c for c in run(text).claims if c.predicate == "targets"]
     assert (claim.subject, claim.object, claim.stance, claim.attributed_to) == (
         "India", "Hardeep Singh Nijjar", "denied", "India")
+
+
+def test_denying_any_wrongdoing_is_not_a_denial_of_the_claim() -> None:
+    result = run("Olek Brandt, who the FSB recruited in 2019, denied any wrongdoing.")
+    (claim,) = [c for c in result.claims if c.predicate == "recruits"]
+    assert claim.stance != "denied"
 
 
 def test_anaphoric_denial_by_the_accused() -> None:

@@ -82,6 +82,10 @@ class AliasLinker:
             if typ == "country" and state:
                 gid = gid or state
             target = self._find(span, typ, gid, by_key, ents, persons)
+            described = self._described(span, typ, tok2ent, ents) if target is None else None
+            if described is not None:  # "Russia's military intelligence agency, the GRU": the name wins
+                described.name, described.gid = self._canonical(span, gid, typ), gid or described.gid
+                target = described
             if target is None:
                 name = self._canonical(span, gid, typ)
                 target = DocEntity(len(ents), name, typ, gid, state)
@@ -157,6 +161,18 @@ class AliasLinker:
             if len(missions) == 1:
                 return missions[0]
         return None
+
+    @staticmethod
+    def _described(span: Span, typ: str, tok2ent: list[int], ents: list[DocEntity]) -> DocEntity | None:
+        """The unnamed body a name stands in apposition to ("China's spy agency, the MSS"), if any."""
+        head = span.root.head
+        if span.root.dep_ != "appos" or typ not in BODY_TYPES or tok2ent[head.i] < 0:
+            return None
+        ent = ents[tok2ent[head.i]]
+        if ent.type not in BODY_TYPES or ent.gid or len(ent.mentions) != 1:
+            return None
+        described = ent.mentions[0]
+        return ent if described.end <= span.start and described[-1].is_lower else None
 
     def _pronouns(self, doc: Doc, tok2ent: list[int], ents: list[DocEntity]) -> None:
         """he/she/his/her -> the person mentioned last, within the two sentences before (not an alias)."""

@@ -77,6 +77,10 @@ class DocIndex:
             e = self.entity_at(tok.head)
             if e is not None:
                 return [e]
+        # "China's main spy agency, the MSS, recruited ...": the name, not the owner of the description
+        named = [e for e in self._apposed(tok) if self.ents[e].type != "place"]
+        if named:
+            return named
         if tok.lemma_.lower() not in self.agent_nouns and tok.lower_ not in self.agent_nouns or depth > 1:
             return []
         found: list[int] = []

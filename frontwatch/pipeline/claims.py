@@ -20,6 +20,7 @@ from .structure import structural_claims
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 ATTEMPT_VERBS = {"attempt", "try", "seek", "aim", "strive", "endeavour", "endeavor", "want", "plan", "hope"}
 INVOLVEMENT = {"involve", "participate", "engage", "implicate", "take", "play", "join", "collaborate"}
+INVOLVEMENT_NOUNS = {"involvement", "participation", "role", "complicity", "hand"}
 VICTIM_PREPS = {"of", "against", "on"}
 LINK_VERBS = {"link", "tie", "connect", "attribute", "trace"}  # "X linked to Y": X belongs to Y
 # which entity types may fill each role (the rest are parser noise)
@@ -86,7 +87,8 @@ class ClaimExtractor:
             self.obj_preps[pred] = set(spec.get("object_preps", []))
             self.subj_preps[pred] = set(spec.get("subject_preps", []))
         self.money = vocab.words("predicates", "money_nouns")
-        self.speech = vocab.words("stance", "reporting_verbs") | vocab.words("stance", "denial_verbs")
+        self.denials = vocab.words("stance", "denial_verbs")
+        self.speech = vocab.words("stance", "reporting_verbs") | self.denials
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)
@@ -268,6 +270,9 @@ class ClaimExtractor:
             # "agents were involved in the killing of X", "took part in a plot against X"
             verb = head.head
             subjects = [e for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for e in idx.actor(c)]
+        if not subjects and n.dep_ == "pobj" and head.lower_ == "in" \
+                and head.head.lemma_.lower() in INVOLVEMENT_NOUNS:  # "X's role in the attack on Y"
+            subjects = self._involved(idx, head.head)
         if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() not in self.speech:
             subj_toks, _, _, passive = verb_roles(head)
             if not passive:
@@ -280,6 +285,20 @@ class ClaimExtractor:
         for s in dict.fromkeys(subjects):
             for o in dict.fromkeys(objects):
                 yield FoundClaim(s, retarget(idx, pred, o), o, sent, n)
+
+    def _involved(self, idx: DocIndex, noun: Token) -> list[int]:
+        """Whose "involvement in / role in" it is: "India's involvement", "the involvement of X",
+        "Moscow denied any involvement" (the subject of the verb that has it, which may deny it)."""
+        found = [e for c in noun.children if c.dep_ == "poss" for e in idx.actor(c)]
+        found += [e for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "by")
+                  for g in c.children if g.dep_ == "pobj" for e in idx.actor(g)]
+        verb = noun.head
+        if not found and noun.dep_ in ("dobj", "attr") and (verb.lemma_.lower() not in self.speech
+                                                             or verb.lemma_.lower() in self.denials):
+            subj_toks, _, _, passive = verb_roles(verb)
+            if not passive:
+                found = [e for t in subj_toks for e in idx.actor(t)]
+        return found
 
     def _membership(self, idx: DocIndex, n: Token, sent: Span) -> Iterable[FoundClaim]:
         """"X, an agent of Y" / "X was an agent for Y" / "Y's agent X" -> affiliated_with(X, Y)."""

@@ -57,7 +57,9 @@ class StanceTagger:
             if lemma in self.denials:
                 objs = [t for ch in a.children if ch.dep_ in ("dobj", "ccomp", "xcomp", "pcomp")
                         for t in ch.subtree]
-                if not any(t.lower_ in self.generic for t in objs):
+                # "denied any wrongdoing" is generic, "denied any involvement in the attack on X" is not:
+                # the claim sits inside what is denied
+                if anchor in objs or not any(t.lower_ in self.generic for t in objs):
                     c.stance, c.attributed = "denied", self._speaker(idx, a)
                     return
             if lemma in self.reporting and a.i != anchor.i and not (structural and a.i == anchor.head.i
