@@ -46,6 +46,9 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "police station in Budapest", "overseas_station"),
     ("Maria Lopez travelled to Lisbon in March.", "Maria Lopez", "Maria Lopez", "person"),
     ("The Uyghur Advocacy League held a vigil in Oslo.", "Oslo", "Oslo", "place"),
+    ("Ilan Shor, a fugitive oligarch, paid voters in Moldova.", "Ilan Shor", "Ilan Shor", "person"),
+    ("Ankara's intelligence agency MIT abducted six teachers.", "MIT", "National Intelligence Organization",
+     "state_body"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)
@@ -116,6 +119,9 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
      ("Ministry of Intelligence", "recruits", "Tariq Rahimi")),
     ("Russia's military intelligence agency, the GRU, hacked the Democratic National Committee.",
      ("GRU", "targets", "Democratic National Committee")),
+    ("Iranian state media harassed Radio Farda journalists in Prague.", ("Iran", "targets", "Radio Farda")),
+    ("Prosecutors in Austria charged Egon Weber with spying for Russia.",
+     ("Austria", "investigates", "Egon Weber")),
 ])
 
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:
@@ -136,6 +142,12 @@ def test_arresting_people_accused_of_running_a_station_is_not_running_it() -> No
 
 def test_no_claim_without_two_named_ends() -> None:
     assert not run("The agency recruited several people last year.").claims
+
+
+def test_an_ethnic_adjective_is_not_an_entity() -> None:
+    result = run("Chinese police threatened the relatives of Uyghur activist Rahima Tursun.")
+    assert [e.name for e in result.entities if "Uyghur" in e.name] == []
+    assert ("Chinese police", "targets", "Rahima Tursun") in claims(result)
 
 
 @pytest.mark.parametrize(("text", "stance", "attributed"), [

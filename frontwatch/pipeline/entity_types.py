@@ -34,6 +34,7 @@ class EntityTyper:
         self.org_heads = vocab.words("types", "organization_heads")
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
+        self.person_nouns = self.roles | vocab.words("types", "person_nouns")
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -88,7 +89,7 @@ class EntityTyper:
                 return "country"
             if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
                 return "country"
-            return "place"
+            return "person" if self._described_as_person(span) else "place"
         if label == "PERSON":
             head = self._head_type(span)
             return head if head in ("state_body", "diplomatic_mission") else "person"
@@ -100,7 +101,7 @@ class EntityTyper:
                 return None
             if label == "FAC":
                 return "place"
-            if label == "ORG" and self._after_role(span):
+            if label == "ORG" and (self._after_role(span) or self._described_as_person(span)):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
             return "organization"
         return self.ner.get(label)
@@ -121,6 +122,15 @@ class EntityTyper:
         prev = span.doc[span.start - 1]
         return (prev.lower_ in self.roles and prev.text.islower()
                 and all(t.is_title and t.is_alpha for t in span))
+
+    def _described_as_person(self, span: Span) -> bool:
+        """A two- or three-word name in apposition with a person noun: "Ilan Shor, a fugitive oligarch"."""
+        if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+            return False
+        root = span.root
+        nouns = [c for c in root.children if c.dep_ == "appos"]
+        nouns += [root.head] if root.dep_ == "appos" else []
+        return any(n.lemma_.lower() in self.person_nouns or n.lower_ in self.person_nouns for n in nouns)
 
     def _locative_metonym(self, span: Span) -> bool:
         """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests")."""

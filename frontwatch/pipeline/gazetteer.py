@@ -142,7 +142,7 @@ class GazetteerRuler:
                         # "Chinese Police Office" is a name
                         nxt = doc[k + len(organ)] if k + len(organ) < n else None
                         if nxt is not None and (nxt.lower_ in NOT_ORGAN_AFTER
-                                                or nxt.is_title and nxt.pos_ == "PROPN"):
+                                                or (nxt.is_title or nxt.is_upper) and nxt.pos_ == "PROPN"):
                             break
                         yield Span(doc, i, k + len(organ), label="STATE_BODY")
                         break
