@@ -122,6 +122,13 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
     ("Iranian state media harassed Radio Farda journalists in Prague.", ("Iran", "targets", "Radio Farda")),
     ("Prosecutors in Austria charged Egon Weber with spying for Russia.",
      ("Austria", "investigates", "Egon Weber")),
+    ("Prosecutors in Austria charged Egon Weber with spying for Russia.",
+     ("Egon Weber", "affiliated_with", "Russia")),
+    ("Lena Vogel spied for the FSB for six years.", ("Lena Vogel", "affiliated_with", "FSB")),
+    ("The Hong Kong police placed bounties on five activists abroad, including Ted Hui.",
+     ("Hong Kong Police Force", "targets", "Ted Hui")),
+    ("Ted Hui was followed by men working for the Hong Kong government.",
+     ("Hong Kong government", "targets", "Ted Hui")),
 ])
 
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:

@@ -12,6 +12,7 @@ from .aliases import DocEntity
 PLACE_TYPES = {"place", "country"}
 INSTITUTIONS = ("country", "state_body", "organization")  # what "Canadian elections" stand for
 # groups of people who stand for the body or person they belong to when they are targeted
+WORKING_FOR = {"work", "act", "spy", "operate"}
 PEOPLE_OF = {"member", "staff", "employee", "official", "leader", "supporter", "volunteer", "activist",
              "relative", "family", "parent", "child", "sibling", "associate", "journalist", "reporter"}
 
@@ -81,6 +82,12 @@ class DocIndex:
         named = [e for e in self._apposed(tok) if self.ents[e].type != "place"]
         if named:
             return named
+        # "men working for the Hong Kong government": whom they work for
+        employers = [g for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() in WORKING_FOR
+                     for p in c.children if p.dep_ == "prep" and p.lower_ == "for"
+                     for g in p.children if g.dep_ == "pobj"]
+        if employers and depth <= 1:
+            return [e for g in employers for e in self.actor(g, depth + 1) if self.ents[e].type != "place"]
         if tok.lemma_.lower() not in self.agent_nouns and tok.lower_ not in self.agent_nouns or depth > 1:
             return []
         found: list[int] = []

@@ -266,6 +266,11 @@ class ClaimExtractor:
                 elif c.lower_ in self.obj_preps[pred]:
                     objects += [e for g in pobjs for e in idx.patient(g, institutional)]
         head = n.head
+        if not objects and n.dep_ == "dobj" and head.pos_ == "VERB":
+            # "placed bounties on X", "launched attacks against X": the object hangs from the verb
+            objects += [e for c in head.children if c.dep_ == "prep" and c.lower_ in self.obj_preps[pred]
+                        and c.lower_ != "of" for g in c.children if g.dep_ == "pobj"
+                        for e in idx.patient(g, institutional)]
         if not subjects and n.dep_ == "pobj" and head.head.lemma_.lower() in INVOLVEMENT:
             # "agents were involved in the killing of X", "took part in a plot against X"
             verb = head.head
@@ -420,7 +425,8 @@ def inherited_subject(v: Token) -> list[Token]:
     "X sought to place", "after meeting with Y, X signalled", "an attempt by X to infiltrate"."""
     h = v
     for _ in range(4):
-        if h.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") or h.head.i == h.i:
+        gerund = h.dep_ == "pobj" and h.pos_ == "VERB"  # "charged with spying for", parsed as a noun
+        if h.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and not gerund or h.head.i == h.i:
             return []
         if h.dep_ == "acl" and h.tag_ == "VBN" and h.head.pos_ in ("NOUN", "PROPN"):
             return [h.head]  # "men accused of running X": the men run it, not whoever arrested them
