@@ -163,6 +163,9 @@ def test_an_ethnic_adjective_is_not_an_entity() -> None:
     ("Reuters reported that the IRGC funded Hezbollah.", "alleged", "Reuters"),
     ("According to Amnesty International, the IRGC funded Hezbollah.", "alleged", "Amnesty International"),
     ("Iran denied that the IRGC funded Hezbollah.", "denied", "Iran"),
+    ("The IRGC did not fund Hezbollah.", "denied", None),
+    ("Mossad found no evidence that the IRGC funded Hezbollah.", "denied", "Mossad"),
+    ("Experts doubt that the IRGC funded Hezbollah.", "alleged", None),
     ("In May 2024 the IRGC funded Hezbollah.", "asserted", None),
 ])
 def test_stance_and_attribution(text: str, stance: str, attributed: str | None) -> None:

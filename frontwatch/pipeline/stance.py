@@ -30,14 +30,36 @@ class StanceTagger:
         self.denials = vocab.words("stance", "denial_verbs")
         self.denial_objects = vocab.words("stance", "denial_objects")
         self.generic = vocab.words("stance", "generic_denial_words")
+        self.evidence = vocab.words("stance", "evidence_nouns")
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)
         claims: list[FoundClaim] = doc._.fw_claims or []
         for c in claims:
             self._tag(idx, c)
+            if c.trigger is not None and c.stance != "denied":
+                negated = self._negated(c.trigger)
+                if negated is not None:  # "X did not fund Y", "no evidence that X funded Y"
+                    c.stance = "denied"
+                    if negated.i != c.trigger.i and c.attributed is None:  # who has no evidence, if named
+                        c.attributed = self._speaker(idx, negated.head)
         self._anaphoric_denials(idx, doc, claims)
         return doc
+
+    def _negated(self, trigger: Token) -> Token | None:
+        """What negates the claim in its own words: the trigger for "did not fund", "never met", "no
+        funding from"; the evidence noun for "there is no evidence that X funded". None when a
+        negation elsewhere in the sentence is not the claim's."""
+        words = [trigger]
+        if trigger.dep_ in ("dobj", "attr", "pobj") and trigger.pos_ == "NOUN":  # "did not provide funding"
+            words.append(trigger.head if trigger.dep_ != "pobj" else trigger.head.head)
+        if any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no" for w in words for c in w.children):
+            return trigger
+        for a in _ancestors(trigger)[1:]:
+            none = [c for c in a.children if c.dep_ in ("det", "neg", "amod") and c.lower_ in NONE_WORDS]
+            if a.lemma_.lower() in self.evidence and none:
+                return a
+        return None
 
     def _tag(self, idx: DocIndex, c: FoundClaim) -> None:
         anchor = c.head
@@ -54,6 +76,8 @@ class StanceTagger:
             lemma = a.lemma_.lower()
             if a.pos_ not in ("VERB", "AUX") and lemma not in ("according",):
                 continue
+            if lemma in self.denials and any(ch.dep_ == "neg" for ch in a.children):
+                continue  # "did not deny that X funded Y" denies nothing
             if lemma in self.denials:
                 objs = [t for ch in a.children if ch.dep_ in ("dobj", "ccomp", "xcomp", "pcomp")
                         for t in ch.subtree]
@@ -246,6 +270,9 @@ class StanceTagger:
 def _existential(tok: Token) -> bool:
     """"there is a station in Prato": the mention's existence is what is stated."""
     return tok.dep_ in ("attr", "nsubj") and any(c.dep_ == "expl" for c in tok.head.children)
+
+
+NONE_WORDS = {"no", "little", "not"}
 
 
 def _ancestors(tok: Token) -> list[Token]:
