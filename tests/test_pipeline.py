@@ -129,6 +129,10 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
      ("Hong Kong Police Force", "targets", "Ted Hui")),
     ("Ted Hui was followed by men working for the Hong Kong government.",
      ("Hong Kong government", "targets", "Ted Hui")),
+    ("Dalia Haddad, a target of the Iranian government, spoke in Paris.",
+     ("Iran", "targets", "Dalia Haddad")),
+    ("Olek Brandt was a victim of the FSB.", ("FSB", "targets", "Olek Brandt")),
+    ("Tehran's targets included Dalia Haddad.", ("Iran", "targets", "Dalia Haddad")),
 ])
 
 def test_claims(text: str, expected: tuple[str, str, str]) -> None:

@@ -69,6 +69,7 @@ class ClaimExtractor:
         self.verbs: dict[str, list[str]] = {}
         self.nouns: dict[str, list[str]] = {}
         self.inverse: dict[str, list[str]] = {}
+        self.patient_nouns: dict[str, str] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.obj_preps: dict[str, set[str]] = {}
         self.subj_preps: dict[str, set[str]] = {}
@@ -82,6 +83,8 @@ class ClaimExtractor:
                     self.phrases.setdefault(lemma.split()[-1], []).append((tuple(lemma.split()[:-1]), pred))
                 else:
                     self.nouns.setdefault(lemma, []).append(pred)
+            for lemma in spec.get("patient_nouns", []):
+                self.patient_nouns[lemma] = pred
             for lemma in spec.get("inverse_verbs", []):
                 self.inverse.setdefault(lemma, []).append(pred)
             self.obj_preps[pred] = set(spec.get("object_preps", []))
@@ -110,6 +113,8 @@ class ClaimExtractor:
                         found += self._inverse(idx, tok, sent, money)
                 elif tok.lower_ == "behind" and tok.dep_ == "prep" and tok.head.lemma_ == "be":
                     found += self._behind(idx, tok, sent)
+                elif tok.pos_ == "NOUN" and lemma in self.patient_nouns:
+                    found += self._patient_noun(idx, tok, sent)
                 elif tok.pos_ in ("NOUN", "PROPN") and (lemma in self.nouns or tok.lower_ in self.nouns
                                                         or lemma in self.phrases):
                     found += self._noun(idx, tok, sent)
@@ -290,6 +295,23 @@ class ClaimExtractor:
         for s in dict.fromkeys(subjects):
             for o in dict.fromkeys(objects):
                 yield FoundClaim(s, retarget(idx, pred, o), o, sent, n)
+
+    def _patient_noun(self, idx: DocIndex, n: Token, sent: Span) -> list[FoundClaim]:
+        """"X, a target of Beijing", "X was a victim of the FSB", "Beijing's targets, X and Y"."""
+        pred = self.patient_nouns[n.lemma_.lower()]
+        actors = [e for c in n.children if c.dep_ == "poss" for e in idx.actor(c)]
+        actors += [e for c in n.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "by")
+                   for g in c.children if g.dep_ == "pobj" for e in idx.actor(g)]
+        patients = idx.patient(n.head) if n.dep_ == "appos" else []
+        patients += [e for c in n.children if c.dep_ == "appos" for e in idx.patient(c)]
+        if n.dep_ == "attr":  # "X was a victim of the FSB"
+            patients += [e for c in n.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                         for e in idx.patient(c)]
+        if n.dep_ == "nsubj" and n.head.lemma_ in ("be", "include"):  # "Beijing's targets included X"
+            patients += [e for c in n.head.children if c.dep_ in ("attr", "dobj") for e in idx.patient(c)]
+        claims = [FoundClaim(a, retarget(idx, pred, p), p, sent, n) for a in dict.fromkeys(actors)
+                  for p in dict.fromkeys(patients)]
+        return [c for c in claims if self._typed(idx, c)]
 
     def _involved(self, idx: DocIndex, noun: Token) -> list[int]:
         """Whose "involvement in / role in" it is: "India's involvement", "the involvement of X",
