@@ -136,7 +136,8 @@ class DocIndex:
         owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                   for g in c.children if g.dep_ == "pobj"]
         owners += [c for c in tok.children if c.dep_ == "poss"]  # "Michael Chong's family"
-        owners += [c for c in tok.children if c.dep_ == "compound"]  # "BBC Persian journalists"
+        # "BBC Persian journalists", "Iran International journalists"
+        owners += [c for c in tok.children if c.dep_ in ("compound", "nmod", "amod")]
         return [e for g in owners for e in [self.entity_at(g)]
                 if e is not None and self.ents[e].type in ("organization", "state_body", "person")]
 
