@@ -49,6 +49,10 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     ("Ilan Shor, a fugitive oligarch, paid voters in Moldova.", "Ilan Shor", "Ilan Shor", "person"),
     ("Ankara's intelligence agency MIT abducted six teachers.", "MIT", "National Intelligence Organization",
      "state_body"),
+    ("The Calgary Wenzhou Friendship Association hosted the consul.",
+     "Calgary Wenzhou Friendship Association", "Calgary Wenzhou Friendship Association", "organization"),
+    ("Officials praised the Ottawa HuaYang Merchants Society last year.", "Ottawa HuaYang Merchants Society",
+     "Ottawa HuaYang Merchants Society", "organization"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)
@@ -132,6 +136,8 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
     ("Dalia Haddad, a target of the Iranian government, spoke in Paris.",
      ("Iran", "targets", "Dalia Haddad")),
     ("Olek Brandt was a victim of the FSB.", ("FSB", "targets", "Olek Brandt")),
+    ("Leaders of the Halifax Chinese Benevolent Association met officials of the Chinese embassy.",
+     ("Chinese embassy", "meets", "Halifax Chinese Benevolent Association")),
     ("Tehran's targets included Dalia Haddad.", ("Iran", "targets", "Dalia Haddad")),
 ])
 

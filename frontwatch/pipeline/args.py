@@ -12,6 +12,7 @@ from .aliases import DocEntity
 PLACE_TYPES = {"place", "country"}
 INSTITUTIONS = ("country", "state_body", "organization")  # what "Canadian elections" stand for
 # groups of people who stand for the body or person they belong to when they are targeted
+OWNERS = {"organization", "state_body", "person", "diplomatic_mission"}  # whose members, staff, family
 WORKING_FOR = {"work", "act", "spy", "operate"}
 PEOPLE_OF = {"member", "staff", "employee", "official", "leader", "supporter", "volunteer", "activist",
              "relative", "family", "parent", "child", "sibling", "associate", "journalist", "reporter"}
@@ -138,8 +139,8 @@ class DocIndex:
         owners += [c for c in tok.children if c.dep_ == "poss"]  # "Michael Chong's family"
         # "BBC Persian journalists", "Iran International journalists"
         owners += [c for c in tok.children if c.dep_ in ("compound", "nmod", "amod")]
-        return [e for g in owners for e in [self.entity_at(g)]
-                if e is not None and self.ents[e].type in ("organization", "state_body", "person")]
+        found = [self.entity_at(g) for g in owners]
+        return [e for e in found if e is not None and self.ents[e].type in OWNERS]
 
     def _including(self, tok: Token, depth: int = 0) -> list[int]:
         """"members of Parliament, including Justin Trudeau and Pierre Poilievre": the named ones."""

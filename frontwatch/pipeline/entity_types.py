@@ -22,6 +22,14 @@ TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'
 TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
 
 
+NAME_JOINERS = {"of", "and", "for", "&"}
+
+
+def _camel(text: str) -> bool:
+    """"FuQing", "McGill": capitalised with inner capitals."""
+    return text[:1].isupper() and text.isalpha() and any(c.isupper() for c in text[1:])
+
+
 class EntityTyper:
     """Maps NER labels and head nouns to SCHEMA types; trims and filters spans."""
 
@@ -34,6 +42,7 @@ class EntityTyper:
         self.org_heads = vocab.words("types", "organization_heads")
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
+        self.name_heads = vocab.words("types", "name_heads")
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -42,7 +51,7 @@ class EntityTyper:
         doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"
                                      and SPECIFIC_DATE.search(e.text)]  # not "years", "last week"
         doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
-        for ent in doc.ents:
+        for ent in self._with_named_bodies(doc):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -56,6 +65,36 @@ class EntityTyper:
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
+
+    def _with_named_bodies(self, doc: Doc) -> list[Span]:
+        """The entity spans, where a run of capitalised words ending in a body noun ("Canada Toronto
+        FuQing Business Association") replaces the places and pieces the NER made of it; gazetteer
+        names are kept."""
+        ents = list(doc.ents)
+        for head in doc:
+            if head.lower_ not in self.name_heads or not head.is_title or head.i == 0:
+                continue
+            start = head.i
+            while start > 0:
+                prev = doc[start - 1]
+                if prev.is_title or prev.is_upper and prev.is_alpha or _camel(prev.text):
+                    if prev.lower_ in ("the", "a", "an") or prev.is_sent_start and prev.pos_ == "DET":
+                        break
+                    start -= 1
+                elif prev.lower_ in NAME_JOINERS and start > 1 and doc[start - 2].is_title:
+                    start -= 1
+                else:
+                    break
+            while start < head.i and doc[start].lower_ in NAME_JOINERS:
+                start += 1
+            if head.i - start < 1 or "\n" in doc[start:head.i + 1].text:
+                continue
+            inside = [e for e in ents if e.start < head.i + 1 and e.end > start]
+            if any(e.start <= start and e.end >= head.i + 1 or e.start < start or e.end > head.i + 1
+                   or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") for e in inside):
+                continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
+            ents = [e for e in ents if e not in inside] + [Span(doc, start, head.i + 1, label="ORG")]
+        return sorted(ents, key=lambda e: e.start)
 
     def _given_name(self, span: Span, label: str) -> Span:
         """"Amrit Singh" read as a place "Singh": an unknown one-word place after a capitalised word
