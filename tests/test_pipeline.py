@@ -136,6 +136,8 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
     ("Dalia Haddad, a target of the Iranian government, spoke in Paris.",
      ("Iran", "targets", "Dalia Haddad")),
     ("Olek Brandt was a victim of the FSB.", ("FSB", "targets", "Olek Brandt")),
+    ("The Kremlin sought to sway the vote in favour of Olek Brandt.", ("Kremlin", "supports", "Olek Brandt")),
+    ("Chinese officials lobbied in support of Dalia Haddad.", ("China", "supports", "Dalia Haddad")),
     ("Leaders of the Halifax Chinese Benevolent Association met officials of the Chinese embassy.",
      ("Chinese embassy", "meets", "Halifax Chinese Benevolent Association")),
     ("Tehran's targets included Dalia Haddad.", ("Iran", "targets", "Dalia Haddad")),
@@ -176,6 +178,7 @@ def test_an_ethnic_adjective_is_not_an_entity() -> None:
     ("The IRGC did not fund Hezbollah.", "denied", None),
     ("Mossad found no evidence that the IRGC funded Hezbollah.", "denied", "Mossad"),
     ("Experts doubt that the IRGC funded Hezbollah.", "alleged", None),
+    ("The IRGC funded Hezbollah, according to intelligence sources.", "alleged", None),
     ("In May 2024 the IRGC funded Hezbollah.", "asserted", None),
 ])
 def test_stance_and_attribution(text: str, stance: str, attributed: str | None) -> None:

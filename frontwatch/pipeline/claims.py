@@ -20,6 +20,7 @@ from .structure import structural_claims
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 ATTEMPT_VERBS = {"attempt", "try", "seek", "aim", "strive", "endeavour", "endeavor", "want", "plan", "hope"}
 INVOLVEMENT = {"involve", "participate", "engage", "implicate", "take", "play", "join", "collaborate"}
+FAVOUR = {"favour", "favor", "support"}  # "in favour of X": the verb's subject supports X
 INVOLVEMENT_NOUNS = {"involvement", "participation", "role", "complicity", "hand"}
 VICTIM_PREPS = {"of", "against", "on"}
 LINK_VERBS = {"link", "tie", "connect", "attribute", "trace"}  # "X linked to Y": X belongs to Y
@@ -251,6 +252,9 @@ class ClaimExtractor:
         return []
 
     def _nominal(self, idx: DocIndex, n: Token, sent: Span, pred: str) -> Iterable[FoundClaim]:
+        if n.lemma_.lower() in FAVOUR and n.dep_ == "pobj" and n.head.lower_ == "in":
+            yield from self._in_favour(idx, n, sent, pred)
+            return
         subjects: list[int] = []
         objects: list[int] = []
         institutional = pred == "interferes_in"
@@ -295,6 +299,22 @@ class ClaimExtractor:
         for s in dict.fromkeys(subjects):
             for o in dict.fromkeys(objects):
                 yield FoundClaim(s, retarget(idx, pred, o), o, sent, n)
+
+    def _in_favour(self, idx: DocIndex, n: Token, sent: Span, pred: str) -> Iterable[FoundClaim]:
+        """"sought to sway the election in favour of X", "lobbied in support of X": whoever acts
+        supports X."""
+        verb = n.head.head
+        if verb.pos_ != "VERB" and verb.dep_ in ("dobj", "pobj") and verb.head.pos_ == "VERB":
+            verb = verb.head  # "sway the election in favour of X"
+        if verb.pos_ != "VERB":
+            return
+        subj_toks, _, _, passive = verb_roles(verb)
+        subjects = [] if passive else [e for t in subj_toks for e in idx.actor(t)]
+        objects = [e for c in n.children if c.dep_ == "prep" and c.lower_ == "of"
+                   for g in c.children if g.dep_ == "pobj" for e in idx.patient(g)]
+        for s in dict.fromkeys(subjects):
+            for o in dict.fromkeys(objects):
+                yield FoundClaim(s, pred, o, sent, n)
 
     def _patient_noun(self, idx: DocIndex, n: Token, sent: Span) -> list[FoundClaim]:
         """"X, a target of Beijing", "X was a victim of the FSB", "Beijing's targets, X and Y"."""
