@@ -163,6 +163,17 @@ def test_no_claim_without_two_named_ends() -> None:
     assert not run("The agency recruited several people last year.").claims
 
 
+def test_a_long_state_name_with_a_curly_possessive_names_the_organ() -> None:
+    result = run("Proxies of the People’s Republic of China’s intelligence services approached students.")
+    (organ,) = result.entities
+    assert organ.type == "state_body" and organ.name.startswith("People’s Republic")
+
+
+def test_document_markings_are_not_entities() -> None:
+    result = run("A Top Secret CSIS Intelligence Assessment describes the network.")
+    assert [e.name for e in result.entities] == ["Canadian Security Intelligence Service"]
+
+
 def test_an_ethnic_adjective_is_not_an_entity() -> None:
     result = run("Chinese police threatened the relatives of Uyghur activist Rahima Tursun.")
     assert [e.name for e in result.entities if "Uyghur" in e.name] == []

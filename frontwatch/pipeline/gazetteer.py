@@ -91,12 +91,12 @@ class GazetteerRuler:
         tok = doc[i]
         if tok.text in self.vocab.demonym_state:
             return self.vocab.demonym_state[tok.text], i + 1
-        for n in (3, 2, 1):  # "People's Republic of China's", "China's"
+        for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
             if i + n < len(doc) and doc[i + n].text in ("'s", "’s"):
                 sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower())
                 if sid:
                     return sid, i + n + 1
-        for n in (3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
+        for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
             sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) if i + n < len(doc) else None
             if sid and (doc[i + n].lower_ in MISSION_NOUNS or doc[i + n].lower_ in self.organ_first):
                 return sid, i + n
