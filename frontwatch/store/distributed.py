@@ -26,6 +26,7 @@ a cluster (its writers serialise on an advisory lock); a SQLite file only for a 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import sys
 import time
 import uuid
@@ -408,7 +409,7 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
         threads = prepare(client, address, url)
         report.workers = threads
         try:
-            run(client, url, _chain(first, todo), report, tick, threads)
+            run(client, url, itertools.chain([first], todo), report, tick, threads)
         finally:
             try:
                 client.run(release_writer)
@@ -427,7 +428,3 @@ def worker_url(store: Store) -> str:
         url = url.set(database=str(Path(url.database).resolve()))
     return url.render_as_string(hide_password=False)
 
-
-def _chain(first: list[Document], rest: Iterator[list[Document]]) -> Iterator[list[Document]]:
-    yield first
-    yield from rest
