@@ -427,4 +427,3 @@ def worker_url(store: Store) -> str:
                                "or a PostgreSQL URL")
         url = url.set(database=str(Path(url.database).resolve()))
     return url.render_as_string(hide_password=False)
-
