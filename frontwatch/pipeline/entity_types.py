@@ -78,8 +78,9 @@ class EntityTyper:
             while start > 0:
                 prev = doc[start - 1]
                 if prev.is_title or prev.is_upper and prev.is_alpha or _camel(prev.text):
-                    if prev.lower_ in ("the", "a", "an") or prev.is_sent_start and prev.pos_ == "DET":
-                        break
+                    if prev.pos_ in ("DET", "ADP", "ADV", "PRON", "VERB", "AUX", "SCONJ", "CCONJ") or (
+                            prev.is_sent_start and prev.pos_ != "PROPN"):
+                        break  # "The", "In", "Yesterday" starting a sentence are not part of the name
                     start -= 1
                 elif prev.lower_ in NAME_JOINERS and start > 1 and doc[start - 2].is_title:
                     start -= 1
