@@ -190,6 +190,8 @@ def test_an_ethnic_adjective_is_not_an_entity() -> None:
     ("Mossad found no evidence that the IRGC funded Hezbollah.", "denied", "Mossad"),
     ("Experts doubt that the IRGC funded Hezbollah.", "alleged", None),
     ("The IRGC funded Hezbollah, according to intelligence sources.", "alleged", None),
+    ("Did the IRGC fund Hezbollah?", "alleged", None),
+    ("Investigators are examining whether the IRGC funded Hezbollah.", "alleged", None),
     ("In May 2024 the IRGC funded Hezbollah.", "asserted", None),
 ])
 def test_stance_and_attribution(text: str, stance: str, attributed: str | None) -> None:

@@ -37,6 +37,8 @@ class StanceTagger:
         claims: list[FoundClaim] = doc._.fw_claims or []
         for c in claims:
             self._tag(idx, c)
+            if c.stance == "asserted" and c.trigger is not None and c.sent.text.rstrip().endswith("?"):
+                c.stance = "alleged"  # "Did the FSB recruit her?" asks, it does not state
             if c.trigger is not None and c.stance != "denied":
                 negated = self._negated(c.trigger)
                 if negated is not None:  # "X did not fund Y", "no evidence that X funded Y"
