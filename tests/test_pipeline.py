@@ -190,7 +190,6 @@ def test_an_ethnic_adjective_is_not_an_entity() -> None:
     ("Mossad found no evidence that the IRGC funded Hezbollah.", "denied", "Mossad"),
     ("Experts doubt that the IRGC funded Hezbollah.", "alleged", None),
     ("The IRGC funded Hezbollah, according to intelligence sources.", "alleged", None),
-    ("Did the IRGC fund Hezbollah?", "alleged", None),
     ("Investigators are examining whether the IRGC funded Hezbollah.", "alleged", None),
     ("In May 2024 the IRGC funded Hezbollah.", "asserted", None),
 ])
@@ -214,6 +213,11 @@ def test_denying_any_wrongdoing_is_not_a_denial_of_the_claim() -> None:
     result = run("Olek Brandt, who the FSB recruited in 2019, denied any wrongdoing.")
     (claim,) = [c for c in result.claims if c.predicate == "recruits"]
     assert claim.stance != "denied"
+
+
+def test_a_question_asserts_nothing() -> None:
+    (claim,) = [c for c in run("Did the FSB recruit Olga Ivanova?").claims if c.predicate == "recruits"]
+    assert claim.stance == "alleged"
 
 
 def test_anaphoric_denial_by_the_accused() -> None:
