@@ -91,7 +91,8 @@ def test_corroboration_counts_sources_stances_and_deniers(store: Store) -> None:
     assert (view["subject"], view["object"]) == ("Chinese Consulate in Toronto", "Wen Bo")
     assert view["documents"] == 3 and view["publishers"] == 3
     assert "Canadian Security Intelligence Service" in view["alleged_by"]
-    assert view["alleged_only_in"] == ["post-2"]  # globe-1 also carries Beijing's denial
+    # "according to court filings" alleges; globe-1 also carries Beijing's denial
+    assert view["alleged_only_in"] == ["blog-3", "post-2"]
     assert view["denied_by"] == ["China"]
     assert all(src["evidence"] for src in view["sources"])
 
