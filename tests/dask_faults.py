@@ -20,11 +20,17 @@ class KillOnMarker(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         import frontwatch.extract as extract
 
-        original = extract.extract_one
+        one, chunk = extract.extract_one, extract.extract_chunk
 
         def extract_one(doc: Any, *args: Any, **kwargs: Any) -> Any:
             if MARKER in doc.text:
                 os._exit(1)
-            return original(doc, *args, **kwargs)
+            return one(doc, *args, **kwargs)
+
+        def extract_chunk(docs: Any, *args: Any, **kwargs: Any) -> Any:
+            if any(MARKER in doc.text for doc in docs):
+                os._exit(1)
+            return chunk(docs, *args, **kwargs)
 
         extract.extract_one = extract_one  # type: ignore[assignment]
+        extract.extract_chunk = extract_chunk  # type: ignore[assignment]

@@ -120,8 +120,14 @@ def _unfreeze_mmap_threshold() -> None:
 def extract_batch(documents: list[Document]) -> list[Extraction | ExtractFailure]:
     """Extract a batch in order. A document that breaks the pipeline is sent back as a failure; a
     missing model is an error of the whole task (every document would fail the same way)."""
-    from ..extract import extract_one
+    from ..extract import extract_chunk, extract_one
 
+    try:
+        return list(extract_chunk(documents))
+    except ModelNotFoundError:
+        raise
+    except Exception:  # one bad document must not cost the batch: again one by one, to find it
+        pass
     out: list[Extraction | ExtractFailure] = []
     for doc in documents:
         try:
