@@ -109,10 +109,8 @@ def extract_documents(documents: Iterable[Document], jobs: int = 1, batch_size: 
     `background`, even one job runs in its own process, so the caller's work on each result (such as
     writing it to the store) overlaps with the extraction of the next documents."""
     if jobs <= 1 and not background:
-        nlp = load_pipeline()
-        pending = ((d.text[:MAX_CHARS], d) for d in documents)
-        for doc, document in nlp.pipe(pending, as_tuples=True, batch_size=batch_size):
-            yield to_extraction(document, doc)
+        for chunk in _chunks(documents, batch_size):
+            yield from extract_chunk(chunk)
         return
     # Load in the parent first: a missing model is then one ModelNotFoundError here (an initializer
     # that raises makes the pool respawn workers forever), and forked workers inherit the loaded

@@ -288,9 +288,7 @@ class ClaimExtractor:
                 and head.head.lemma_.lower() in INVOLVEMENT_NOUNS:  # "X's role in the attack on Y"
             subjects = self._involved(idx, head.head)
         if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() not in self.speech:
-            subj_toks, _, _, passive = verb_roles(head)
-            if not passive:
-                subjects = [e for t in subj_toks for e in idx.actor(t)]
+            subjects = active_subjects(idx, head)
         if pred == "controls" and n.dep_ == "pobj" and head.dep_ == "prep":
             # "established under the guidance of X": X controls what was established
             verb = head.head
@@ -308,8 +306,7 @@ class ClaimExtractor:
             verb = verb.head  # "sway the election in favour of X"
         if verb.pos_ != "VERB":
             return
-        subj_toks, _, _, passive = verb_roles(verb)
-        subjects = [] if passive else [e for t in subj_toks for e in idx.actor(t)]
+        subjects = active_subjects(idx, verb)
         objects = [e for c in n.children if c.dep_ == "prep" and c.lower_ == "of"
                    for g in c.children if g.dep_ == "pobj" for e in idx.patient(g)]
         for s in dict.fromkeys(subjects):
@@ -342,9 +339,7 @@ class ClaimExtractor:
         verb = noun.head
         if not found and noun.dep_ in ("dobj", "attr") and (verb.lemma_.lower() not in self.speech
                                                              or verb.lemma_.lower() in self.denials):
-            subj_toks, _, _, passive = verb_roles(verb)
-            if not passive:
-                found = [e for t in subj_toks for e in idx.actor(t)]
+            found = active_subjects(idx, verb)
         return found
 
     def _membership(self, idx: DocIndex, n: Token, sent: Span) -> Iterable[FoundClaim]:
@@ -418,6 +413,12 @@ def person_roles(idx: DocIndex, c: FoundClaim) -> FoundClaim:
             "organization", "state_body", "diplomatic_mission", "overseas_station"):
         c.pred = "affiliated_with"
     return c
+
+
+def active_subjects(idx: DocIndex, verb: Token) -> list[int]:
+    """The entities acting as the subject of an active verb (none for a passive one)."""
+    subj_toks, _, _, passive = verb_roles(verb)
+    return [] if passive else [e for t in subj_toks for e in idx.actor(t)]
 
 
 def verb_roles(v: Token) -> tuple[list[Token], list[Token], list[tuple[str, Token]], bool]:
