@@ -52,8 +52,10 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
                 date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
                 if c.pred in ("funds", "supports") else None,
                 trigger=c.trigger.text if c.trigger is not None else None,
+                confidence=c.confidence,
             )
             continue
+        claim.confidence = max(claim.confidence, c.confidence)
         if c.stance == "denied" or (c.stance == "asserted" and claim.stance == "alleged"):
             claim.stance = c.stance
             claim.attributed_to = ents[c.attributed].name if c.attributed is not None else None

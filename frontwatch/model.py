@@ -86,6 +86,7 @@ class Claim:
     date: str | None = None
     amount: str | None = None
     trigger: str | None = None
+    confidence: float = 1.0  # the claim model's probability in [0, 1]; 1.0 for rule-only extractors
 
     def key(self) -> tuple[str, str, str]:
         return (self.subject, self.predicate, self.object)
@@ -105,6 +106,7 @@ class Claim:
             "date": self.date,
             "amount": self.amount,
             "trigger": self.trigger,
+            "confidence": round(self.confidence, 4),
         }
 
 

@@ -54,6 +54,8 @@ class FoundClaim:
     attributed: int | None = None
     tactic: str | None = None
     anchor: Token | None = None  # where a structural claim sits in the parse
+    confidence: float = 1.0  # the claim model's probability (v2); rules alone give 1.0
+    features: list[str] | None = None  # what the claim model weighed (v2, for --explain)
 
     @property
     def head(self) -> Token:
