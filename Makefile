@@ -7,7 +7,7 @@ NPM ?= npm
 # Browser libraries for the web pages (cytoscape, d3-geo, world-atlas...): npm ci from the lock file.
 ASSETS := node_modules/.installed
 
-.PHONY: demo test install lint bench bench-graph clean
+.PHONY: demo test install lint bench bench-graph clean train
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP) $(ASSETS)
 	$(BIN)/ruff check frontwatch tests benchmarks
 	$(BIN)/mypy frontwatch
 	$(BIN)/python -m pytest -q
+
+## Retrain the claim model (frontwatch.claims.v2) on training/dev-train; deterministic, a few minutes on 2 cores.
+train: $(STAMP)
+	$(BIN)/python -m frontwatch.training training/dev-train training/dev-train.jsonl \
+		--out frontwatch/data/claim_model.json.gz --cv 5
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_throughput.py

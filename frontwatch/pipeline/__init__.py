@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 
 from ..errors import ModelNotFoundError
-from . import aliases, claims, entity_types, gazetteer, newlines, stance, tactics  # noqa: F401  (registers factories)
+from . import aliases, claim_model, claims, entity_types, gazetteer, newlines, stance, tactics  # noqa: F401  (registers factories)
 
 # An installed official model is preferred; the PyPI re-publication is the declared dependency.
 # spaCy forbids dots in factory names, so "frontwatch.claims.v1" is registered as "frontwatch_claims_v1".
@@ -20,6 +21,7 @@ COMPONENTS: tuple[tuple[str, dict[str, str]], ...] = (
     ("frontwatch_entity_types_v1", {}),
     ("frontwatch_aliases_v1", {}),
     ("frontwatch_claims_v1", {}),
+    ("frontwatch_claims_v2", {}),
     ("frontwatch_stance_v1", {}),
     ("frontwatch_tactics_v1", {}),
 )
@@ -39,10 +41,30 @@ def load_base(model: str | None = None) -> Language:
     return spacy.load(model or find_model(), exclude=["senter"])
 
 
+CLAIM_EXTRACTORS = ("v1", "v2")  # v1: the rules alone; v2: the trained model over all pairs (default)
+
+
+def claims_version() -> str:
+    """The claim extractor in use: FRONTWATCH_CLAIMS (v1 or v2), else v2."""
+    version = os.environ.get("FRONTWATCH_CLAIMS", "v2") or "v2"
+    if version not in CLAIM_EXTRACTORS:
+        raise ModelNotFoundError(f"FRONTWATCH_CLAIMS={version!r}: choose one of {', '.join(CLAIM_EXTRACTORS)}")
+    return version
+
+
+def load_pipeline(model: str | None = None, claims: str | None = None) -> Language:
+    """The English model with frontwatch's components added (cached per process). `claims` picks the
+    claim extractor: "v1" (rules) or "v2" (rules, then the trained model; the default)."""
+    return _load_pipeline(model, claims or claims_version())
+
+
 @lru_cache(maxsize=2)
-def load_pipeline(model: str | None = None) -> Language:
-    """The English model with frontwatch's components added (cached per process)."""
+def _load_pipeline(model: str | None, claims: str) -> Language:
     nlp = load_base(model)
     for factory, where in COMPONENTS:
-        nlp.add_pipe(factory, name=factory.removeprefix("frontwatch_").removesuffix("_v1"), **where)  # type: ignore[arg-type]
+        if factory == "frontwatch_claims_v2" and claims != "v2":
+            continue
+        name = "claim_model" if factory == "frontwatch_claims_v2" else \
+            factory.removeprefix("frontwatch_").removesuffix("_v1")
+        nlp.add_pipe(factory, name=name, **where)  # type: ignore[arg-type]
     return nlp

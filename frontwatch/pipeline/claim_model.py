@@ -1,0 +1,173 @@
+"""frontwatch.claims.v2: a trained model decides the predicate and direction of every candidate pair.
+
+The v1 rules run first; their claims become features ("rule votes"), as do the parse around each pair
+(pair_features.py). A multinomial logistic regression trained by `make train` (frontwatch/training.py)
+scores the classes "none", "<predicate>>" (first mention is the subject), "<predicate><" (the second
+is) and "meets"; a class above the threshold becomes a claim whose confidence is its probability.
+The model is a small JSON file shipped in the package (data/claim_model.json.gz).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..errors import ModelNotFoundError
+from ..vocab import Vocabulary, load_vocabulary
+from .args import DocIndex
+from .candidates import Candidate, candidates, sentence_mentions
+from .claims import OBJECT_TYPES, SUBJECT_TYPES, FoundClaim
+from .pair_features import dependency_path, pair_features, triggers
+
+MODEL_FILE = "claim_model.json.gz"
+FORMAT = "frontwatch-claim-model"
+
+
+@dataclass(slots=True)
+class ClaimModel:
+    """Weights of the trained claim model: class scores are sums of feature weights, then softmax."""
+
+    classes: list[str]
+    intercept: list[float]
+    weights: dict[str, dict[int, float]]
+    threshold: float
+    meta: dict[str, object]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ClaimModel:
+        if data.get("format") != FORMAT:
+            raise ModelNotFoundError("claim model file: not a frontwatch claim model")
+        weights = {f: {int(k): float(v) for k, v in ws.items()}
+                   for f, ws in dict(data["weights"]).items()}  # type: ignore[call-overload]
+        return cls(list(data["classes"]), [float(x) for x in data["intercept"]],  # type: ignore[call-overload]
+                   weights, float(data["threshold"]), dict(data.get("meta") or {}))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"format": FORMAT, "classes": self.classes, "intercept": self.intercept,
+                "threshold": self.threshold, "meta": self.meta,
+                "weights": {f: {str(k): v for k, v in sorted(ws.items())}
+                            for f, ws in sorted(self.weights.items())}}
+
+    def save(self, path: Path) -> None:
+        raw = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()
+        path.write_bytes(gzip.compress(raw, mtime=0))  # mtime 0: same weights, same bytes
+
+    def probabilities(self, features: list[str]) -> list[float]:
+        logits = list(self.intercept)
+        for f in set(features):
+            for k, w in self.weights.get(f, {}).items():
+                logits[k] += w
+        top = max(logits)
+        exp = [math.exp(x - top) for x in logits]
+        total = sum(exp)
+        return [x / total for x in exp]
+
+    def explain(self, features: list[str], k: int, n: int = 5) -> list[str]:
+        """The n features that pushed class k up the most, with their weights."""
+        contrib = sorted(((self.weights.get(f, {}).get(k, 0.0), f) for f in set(features)), reverse=True)
+        return [f"{f} {w:+.2f}" for w, f in contrib[:n] if w > 0]
+
+
+@lru_cache(maxsize=4)
+def load_claim_model(path: str | None = None) -> ClaimModel:
+    """The shipped model (or one at `path`), loaded once per process."""
+    try:
+        if path:
+            raw = Path(path).read_bytes()
+        else:
+            raw = resources.files("frontwatch").joinpath("data", MODEL_FILE).read_bytes()
+        return ClaimModel.from_dict(json.loads(gzip.decompress(raw)))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelNotFoundError(f"claim model {path or MODEL_FILE}: cannot be read ({exc}); "
+                                 "run `make train` or select frontwatch_claims_v1") from exc
+
+
+def rule_votes(found: list[FoundClaim]) -> dict[int, dict[tuple[int, int], set[str]]]:
+    """The v1 rules' claims of each sentence: sentence start -> (subject, object) -> predicates."""
+    votes: dict[int, dict[tuple[int, int], set[str]]] = {}
+    for c in found:
+        votes.setdefault(c.sent.start, {}).setdefault((c.subj, c.obj), set()).add(c.pred)
+    return votes
+
+
+def document_candidates(idx: DocIndex, found: list[FoundClaim]) -> list[tuple[Candidate, list[str]]]:
+    """Every candidate of a document with its features (the model's input, at training and run time)."""
+    votes = rule_votes(found)
+    return [(c, pair_features(idx, c, votes.get(c.sent.start, {})))
+            for c in candidates(idx, sentence_mentions(idx))]
+
+
+class ModelClaimExtractor:
+    """Replaces the rules' claims with the model's decisions over all candidate pairs."""
+
+    def __init__(self, vocab: Vocabulary, model: ClaimModel, threshold: float | None) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.threshold = model.threshold if threshold is None else threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        idx = DocIndex.of(doc, self.vocab)
+        rules: list[FoundClaim] = doc._.fw_claims or []
+        by_key = {(c.sent.start, c.subj, c.pred, c.obj): c for c in rules}
+        out: list[FoundClaim] = []
+        for cand, feats in document_candidates(idx, rules):
+            probs = self.model.probabilities(feats)
+            for k, p in enumerate(probs):
+                label = self.model.classes[k]
+                if label == "none" or p < self.threshold:
+                    continue
+                claim = self._claim(idx, cand, label, p, by_key)
+                if claim is not None:
+                    claim.features = self.model.explain(feats, k)
+                    out.append(claim)
+        doc._.fw_entities = idx.ents
+        doc._.fw_claims = out
+        return doc
+
+    def _claim(self, idx: DocIndex, cand: Candidate, label: str, p: float,
+               by_key: dict[tuple[int, int, str, int], FoundClaim]) -> FoundClaim | None:
+        pred, direction = label.rstrip("<>"), label[-1]
+        s, o = (cand.b, cand.a) if direction == "<" else (cand.a, cand.b)
+        if not typed(idx, s.ent, pred, o.ent):
+            return None
+        rule = by_key.get((cand.sent.start, s.ent, pred, o.ent))
+        if rule is not None:  # the rules found it too: their trigger or anchor places it in the parse
+            return FoundClaim(s.ent, pred, o.ent, cand.sent, rule.trigger, anchor=rule.anchor, confidence=p)
+        trigger, anchor = self._trigger(idx, cand, pred)
+        return FoundClaim(s.ent, pred, o.ent, cand.sent, trigger, anchor=anchor, confidence=p)
+
+    def _trigger(self, idx: DocIndex, cand: Candidate, pred: str) -> tuple[Token | None, Token | None]:
+        """A word of the predicate's vocabulary on the path between the mentions, else the path's top."""
+        doc = idx.doc
+        up, down = dependency_path(cand.a.root(doc), cand.b.root(doc))
+        lex = triggers(self.vocab)
+        for t in up[1:] + down[1:]:
+            if any(p.endswith(pred) for p in lex.get(t.lemma_.lower(), ())):
+                return t, None
+        lca = up[-1] if up else cand.b.root(doc)
+        return None, lca
+
+
+def typed(idx: DocIndex, s: int, pred: str, o: int) -> bool:
+    """SCHEMA's argument types: a place acts only by being somewhere; places hold, and so on."""
+    st, ot = idx.ents[s].type, idx.ents[o].type
+    if s == o or (pred != "located_in" and st == "place"):
+        return False
+    return st in SUBJECT_TYPES.get(pred, {st}) and ot in OBJECT_TYPES.get(pred, {ot})
+
+
+@Language.factory("frontwatch_claims_v2", default_config={"model_path": None, "threshold": None})
+def make_model_claim_extractor(nlp: Language, name: str, model_path: str | None,
+                               threshold: float | None) -> ModelClaimExtractor:
+    """Decides the claims of every candidate pair with the trained model (after the v1 rules)."""
+    if not Doc.has_extension("fw_claims"):
+        Doc.set_extension("fw_claims", default=None)
+    return ModelClaimExtractor(load_vocabulary(), load_claim_model(model_path), threshold)

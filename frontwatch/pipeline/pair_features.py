@@ -1,0 +1,118 @@
+"""Features of a claim candidate, read off the parse: what the trained claim model weighs.
+
+Each feature is a string (present or absent). They describe the dependency path between the two
+mentions (lemmas and labels), trigger words of the predicate vocabulary on or near the path, the entity
+types, the words between, negation and hedge cues, and the votes of the v1 rules for this pair.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from ..vocab import Vocabulary
+from .args import DocIndex
+from .candidates import Candidate
+
+MAX_PATH = 7
+MAX_BETWEEN = 10
+NEGATIONS = {"not", "never", "no", "n't", "deny", "reject", "dismiss", "refute"}
+
+
+_TRIGGERS: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def triggers(vocab: Vocabulary) -> dict[str, frozenset[str]]:
+    """Lemma -> the predicates whose trigger vocabulary names it ("inv_funds" for "received")."""
+    found = _TRIGGERS.get(id(vocab))
+    if found is None:
+        found = _TRIGGERS[id(vocab)] = _trigger_lexicon(vocab)
+    return found
+
+
+def _trigger_lexicon(vocab: Vocabulary) -> dict[str, frozenset[str]]:
+    lex: dict[str, set[str]] = {}
+    for pred, spec in vocab.predicates["predicates"].items():
+        for key, tag in (("verbs", ""), ("nouns", ""), ("inverse_verbs", "inv_"), ("patient_nouns", "pat_")):
+            for lemma in spec.get(key, []) or []:
+                lex.setdefault(str(lemma).split()[-1].lower(), set()).add(tag + pred)
+    return {k: frozenset(v) for k, v in lex.items()}
+
+
+def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
+    """Tokens from a up to the lowest common ancestor, and from b up to it (the ancestor is the last
+    of the first list); ([], []) when they are in different trees."""
+    up_a = [a, *a.ancestors]
+    index = {t.i: n for n, t in enumerate(up_a)}
+    up_b: list[Token] = []
+    for t in [b, *b.ancestors]:
+        if t.i in index:
+            return up_a[:index[t.i] + 1], up_b
+        up_b.append(t)
+    return [], []
+
+
+def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int], set[str]]) -> list[str]:
+    """The feature strings of one candidate."""
+    doc: Doc = idx.doc
+    lex = triggers(idx.vocab)
+    ta, tb = idx.ents[c.a.ent].type, idx.ents[c.b.ent].type
+    types = f"{ta}|{tb}"
+    ra, rb = c.a.root(doc), c.b.root(doc)
+    f = [f"t:{types}", f"ta:{ta}", f"tb:{tb}", f"k:{c.a.kind}|{c.b.kind}",
+         f"da:{ra.dep_}", f"db:{rb.dep_}", f"dab:{ra.dep_}|{rb.dep_}",
+         f"ha:{ra.head.lemma_.lower()}", f"hb:{rb.head.lemma_.lower()}"]
+    up, down = dependency_path(ra, rb)
+    if up:
+        lca = up[-1]
+        labels = "^".join(t.dep_ for t in up[:-1]) + ">" + "v".join(t.dep_ for t in reversed(down))
+        plen = len(up) + len(down) - 1
+        f += [f"plen:{min(plen, MAX_PATH)}", f"lca:{lca.lemma_.lower()}", f"lcapos:{lca.pos_}",
+              f"lca_t:{lca.lemma_.lower()}|{types}"]
+        if plen <= MAX_PATH:
+            f += [f"path:{labels}", f"path_t:{labels}|{types}"]
+            words = [t.lemma_.lower() for t in up[1:-1]] + [lca.lemma_.lower()] + \
+                [t.lemma_.lower() for t in down[1:]]
+            f.append("pathw:" + "_".join(words))
+        inner = up[1:] + down[1:]
+        for t in inner:
+            lemma = t.lemma_.lower()
+            f.append(f"pl:{lemma}")
+            f.append(f"pld:{lemma}:{t.dep_}")
+            for p in lex.get(lemma, ()):
+                f += [f"trig:{p}", f"trig_t:{p}|{types}", f"trig_d:{p}|{ra.dep_}|{rb.dep_}"]
+            if any(ch.dep_ == "neg" for ch in t.children) or lemma in NEGATIONS:
+                f.append("neg_path")
+            if any(ch.dep_ == "auxpass" for ch in t.children):
+                f.append("passive_path")
+        # a noun trigger hanging from a path word ("provided funding to X")
+        for t in inner:
+            for ch in t.children:
+                for p in lex.get(ch.lemma_.lower(), ()):
+                    if ch.dep_ in ("dobj", "attr", "nsubj", "nsubjpass"):
+                        f += [f"trig_near:{p}", f"trig_near_t:{p}|{types}"]
+    else:
+        f.append("nopath")
+    between = doc[c.a.end:c.b.start]
+    gap = len(between)
+    f.append(f"gap:{min(gap, 12) if gap < 6 else (6 if gap < 10 else 10)}")
+    if gap <= MAX_BETWEEN:
+        for t in between:
+            f.append(f"bw:{t.lemma_.lower()}")
+            for p in lex.get(t.lemma_.lower(), ()):
+                f.append(f"trig_bw:{p}")
+        if gap <= 3:
+            f.append("bws:" + "_".join(t.lower_ for t in between))
+    f += [f"prev_b:{doc[c.b.start - 1].lower_}" if c.b.start > 0 else "prev_b:^",
+          f"prev_a:{doc[c.a.start - 1].lower_}" if c.a.start > c.sent.start else "prev_a:^",
+          f"next_b:{doc[c.b.end].lower_}" if c.b.end < c.sent.end else "next_b:$"]
+    n_other = sum(1 for t in between if idx.entity_at(t) not in (None, c.a.ent, c.b.ent))
+    f.append(f"nb_ents:{min(n_other, 3)}")
+    if any(t.text == ";" for t in between):
+        f.append("semicolon_between")
+    if c.sent.text.rstrip().endswith("?"):
+        f.append("question")
+    for pred in rule_votes.get((c.a.ent, c.b.ent), ()):
+        f += [f"rule:{pred}:fwd", "rule:any"]
+    for pred in rule_votes.get((c.b.ent, c.a.ent), ()):
+        f += [f"rule:{pred}:rev", "rule:any"]
+    return f

@@ -1,0 +1,277 @@
+"""Training the claim model (frontwatch.claims.v2) from documents with gold claims (`make train`).
+
+Labels come from the gold records by distant supervision: a candidate pair whose two entities match
+the subject and object of a gold claim of its document is labelled with that claim's predicate and
+direction; every other pair is "none". Deterministic: documents in sorted order, a convex objective
+solved by L-BFGS, weights rounded; same data, same file.
+
+    python -m frontwatch.training TEXTS GOLD.jsonl --out frontwatch/data/claim_model.json.gz [--cv 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .model import Document
+from .pipeline import load_pipeline
+from .pipeline.args import DocIndex
+from .pipeline.candidates import Candidate
+from .pipeline.claim_model import ClaimModel, ModelClaimExtractor, document_candidates
+from .vocab import load_vocabulary
+
+EQUIVALENT = {"affiliated_with": "controls"}  # affiliated_with(B, A) is controls(A, B) (SCHEMA)
+MIN_COUNT = 2  # features seen fewer times are dropped
+C = 0.5  # inverse L2 strength
+THRESHOLDS = [x / 100 for x in range(10, 65, 5)]
+
+
+def norm(text: str | None) -> str:
+    """SCHEMA's name normalisation: case, accents, punctuation and a leading "the" ignored."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[.']", "", text)
+    text = re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@dataclass
+class Example:
+    """One parsed training document: its gold record, the rules' claims and its candidates."""
+
+    document: Document
+    doc: Doc
+    gold: dict
+    ent2gold: dict[int, int]
+    rules: list
+    cands: list[tuple[Candidate, list[str]]]
+    labels: list[set[str]]
+
+
+def load_corpus(texts: Path, gold_path: Path) -> list[tuple[Document, dict]]:
+    """(document, gold record) for every gold record whose text is in `texts`, sorted by id."""
+    gold = {}
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            gold[str(rec["doc_id"])] = rec
+    out = []
+    for doc_id in sorted(gold):
+        path = texts / f"{doc_id}.txt"
+        if path.exists():
+            out.append((Document(id=doc_id, text=path.read_text(encoding="utf-8"), source=str(path)), gold[doc_id]))
+    return out
+
+
+def rules_pipeline() -> Language:
+    """The v1 pipeline: its components up to the rules are what claims.v2 sees."""
+    return load_pipeline(claims="v1")
+
+
+def align(doc: Doc, gold: dict) -> dict[int, int]:
+    """Predicted entity -> gold entity sharing a normalised name or alias (first gold entity wins)."""
+    by_key: dict[str, int] = {}
+    for g, e in enumerate(gold.get("entities", [])):
+        for n in [e["name"], *(e.get("aliases") or [])]:
+            by_key.setdefault(norm(n), g)
+    out = {}
+    for ent in doc._.fw_entities or []:
+        for n in [ent.name, *ent.forms]:
+            g = by_key.get(norm(n))
+            if g is not None:
+                out[ent.idx] = g
+                break
+    return out
+
+
+def gold_pairs(gold: dict) -> dict[tuple[int, int], set[str]]:
+    """(subject, object) gold entity indexes -> predicates, both spellings of controls/affiliated_with."""
+    by_key: dict[str, int] = {}
+    for g, e in enumerate(gold.get("entities", [])):
+        for n in [e["name"], *(e.get("aliases") or [])]:
+            by_key.setdefault(norm(n), g)
+    pairs: dict[tuple[int, int], set[str]] = {}
+    for c in gold.get("claims", []):
+        s, o = by_key.get(norm(c["subject"])), by_key.get(norm(c["object"]))
+        if s is None or o is None:
+            continue
+        pairs.setdefault((s, o), set()).add(c["predicate"])
+    return pairs
+
+
+def label(cand: Candidate, ent2gold: dict[int, int], pairs: dict[tuple[int, int], set[str]]) -> set[str]:
+    """The classes of a candidate: "<pred>>" when the first mention is the subject, "<pred><" else."""
+    ga, gb = ent2gold.get(cand.a.ent), ent2gold.get(cand.b.ent)
+    if ga is None or gb is None or ga == gb:
+        return set()
+    out = set()
+    for p in pairs.get((ga, gb), ()):
+        out.add("meets" if p == "meets" else f"{p}>")
+    for p in pairs.get((gb, ga), ()):
+        out.add("meets" if p == "meets" else f"{p}<")
+    return out
+
+
+def prepare(corpus: list[tuple[Document, dict]], nlp: Language) -> list[Example]:
+    vocab = load_vocabulary()
+    out = []
+    texts = [d.text for d, _ in corpus]
+    with nlp.select_pipes(disable=["stance", "tactics"]):
+        docs = list(nlp.pipe(texts, batch_size=8))
+    for (document, gold), doc in zip(corpus, docs, strict=True):
+        idx = DocIndex.of(doc, vocab)
+        rules = list(doc._.fw_claims or [])
+        cands = document_candidates(idx, rules)
+        doc._.fw_entities = idx.ents
+        ent2gold = align(doc, gold)
+        pairs = gold_pairs(gold)
+        out.append(Example(document, doc, gold, ent2gold, rules, cands,
+                           [label(c, ent2gold, pairs) for c, _ in cands]))
+    return out
+
+
+def fit(examples: list[Example], threshold: float = 0.5) -> ClaimModel:
+    """Multinomial logistic regression over the candidates of `examples` (a pair with two gold
+    claims is one row per claim)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts: Counter[str] = Counter(f for ex in examples for _, fs in ex.cands for f in set(fs))
+    feats = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
+    index = {f: i for i, f in enumerate(feats)}
+    classes = ["none"] + sorted({lab for ex in examples for labs in ex.labels for lab in labs})
+    cindex = {c: i for i, c in enumerate(classes)}
+    rows, cols, y = [], [], []
+    for ex in examples:
+        for (_, fs), labs in zip(ex.cands, ex.labels, strict=True):
+            cols_row = sorted({index[f] for f in fs if f in index})
+            for lab in sorted(labs) or ["none"]:
+                rows.append(cols_row)
+                y.append(cindex[lab])
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    x = csr_matrix((np.ones(int(indptr[-1])), np.concatenate([np.array(r, dtype=np.int64) for r in rows]),
+                    indptr), shape=(len(rows), len(feats)))
+    clf = LogisticRegression(C=C, max_iter=2000, tol=1e-6)
+    clf.fit(x, np.array(y))
+    coef = clf.coef_
+    if len(classes) == 2:  # binary: sklearn keeps one row
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+    order = [list(clf.classes_).index(k) for k in range(len(classes))]
+    weights: dict[str, dict[int, float]] = {}
+    for f, i in index.items():
+        ws = {k: round(float(coef[order[k], i]), 4) for k in range(len(classes))}
+        ws = {k: w for k, w in ws.items() if abs(w) >= 1e-3}
+        if ws:
+            weights[f] = ws
+    intercept = [round(float(clf.intercept_[order[k]]), 4) for k in range(len(classes))]
+    meta = {"documents": len(examples), "candidates": len(y), "features": len(weights), "C": C}
+    return ClaimModel(classes, intercept, weights, threshold, meta)
+
+
+def predict(model: ClaimModel, ex: Example, threshold: float | None = None) -> dict:
+    """The extraction record (SCHEMA output) of one example with `model`."""
+    from .extract import to_extraction
+
+    nlp = rules_pipeline()
+    ex.doc._.fw_claims = list(ex.rules)
+    doc = ModelClaimExtractor(load_vocabulary(), model, threshold)(ex.doc)
+    doc = nlp.get_pipe("stance")(doc)
+    doc = nlp.get_pipe("tactics")(doc)
+    return to_extraction(ex.document, doc).to_dict()
+
+
+def claim_counts(ex: Example, record: dict) -> tuple[int, int, int]:
+    """(true positives, predicted, gold) claims of one document under SCHEMA's matching."""
+    by_key: dict[str, int] = {}
+    for g, e in enumerate(ex.gold.get("entities", [])):
+        for n in [e["name"], *(e.get("aliases") or [])]:
+            by_key.setdefault(norm(n), g)
+    for e in record["entities"]:
+        g = next((by_key[norm(n)] for n in [e["name"], *e["aliases"]] if norm(n) in by_key), None)
+        if g is not None:
+            for n in [e["name"], *e["aliases"]]:
+                by_key.setdefault(norm(n), g)
+
+    def canon(c: dict) -> tuple | None:
+        s, o, p = by_key.get(norm(c["subject"])), by_key.get(norm(c["object"])), c["predicate"]
+        if s is None or o is None:
+            return None
+        if p in EQUIVALENT:
+            p, s, o = EQUIVALENT[p], o, s
+        if p == "meets":
+            s, o = min(s, o), max(s, o)
+        return (p, s, o)
+
+    gold = {canon(c) for c in ex.gold.get("claims", [])} - {None}
+    pred = [canon(c) for c in record["claims"]]
+    return len(gold & set(pred)), len(set(pred) - {None}) + pred.count(None), len(gold)
+
+
+def f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def cross_validate(examples: list[Example], folds: int) -> tuple[float, dict[float, tuple], list[dict]]:
+    """Claim P/R/F1 per threshold over `folds` document folds; the best threshold and its records."""
+    totals = {t: [0, 0, 0] for t in THRESHOLDS}
+    records: dict[float, list[dict]] = {t: [] for t in THRESHOLDS}
+    for k in range(folds):
+        test = [ex for i, ex in enumerate(examples) if i % folds == k]
+        model = fit([ex for i, ex in enumerate(examples) if i % folds != k])
+        for ex in test:
+            for t in THRESHOLDS:
+                rec = predict(model, ex, t)
+                records[t].append(rec)
+                for i, n in enumerate(claim_counts(ex, rec)):
+                    totals[t][i] += n
+    scores = {t: f1(*totals[t]) for t in THRESHOLDS}
+    best = max(THRESHOLDS, key=lambda t: (round(scores[t][2], 4), -t))
+    return best, scores, records[best]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m frontwatch.training", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("texts", type=Path, help="folder of DOC_ID.txt files")
+    ap.add_argument("gold", type=Path, help="gold records (SCHEMA), one JSON object a line")
+    ap.add_argument("--out", type=Path, required=True, help="model file to write (.json.gz)")
+    ap.add_argument("--cv", type=int, default=5, help="folds of cross-validation to pick the threshold")
+    ap.add_argument("--cv-out", type=Path, help="write the cross-validated records (JSONL) here")
+    args = ap.parse_args(argv)
+    corpus = load_corpus(args.texts, args.gold)
+    if not corpus:
+        print(f"frontwatch.training: no document of {args.gold} found in {args.texts}", file=sys.stderr)
+        return 2
+    examples = prepare(corpus, rules_pipeline())
+    n_pos = sum(1 for ex in examples for labs in ex.labels if labs)
+    print(f"{len(examples)} documents, {sum(len(ex.cands) for ex in examples)} candidates, {n_pos} positive")
+    threshold = 0.5
+    if args.cv > 1:
+        threshold, scores, records = cross_validate(examples, args.cv)
+        for t, (p, r, f) in scores.items():
+            print(f"threshold {t:.2f}: claim P {p:.3f} R {r:.3f} F1 {f:.3f}{'  <- chosen' if t == threshold else ''}")
+        if args.cv_out:
+            args.cv_out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    model = fit(examples, threshold)
+    model.save(args.out)
+    print(f"wrote {args.out}: {len(model.weights)} features, {len(model.classes)} classes, "
+          f"threshold {threshold:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
