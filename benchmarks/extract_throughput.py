@@ -6,9 +6,17 @@ timed with time.perf_counter; the model is loaded before timing starts.
 
     python benchmarks/extract_throughput.py            # 200,000 words (a few minutes on 2 cores)
     python benchmarks/extract_throughput.py --quick    # 20,000 words, a smoke run
+    python benchmarks/extract_throughput.py --long-only  # just the one-long-text line (about a minute)
 
 Goals: the full pipeline keeps >= 0.75 of the bare model's words per second, and --jobs 2 is
 >= 1.7x as fast as --jobs 1.  This is a script, not a test: nothing runs it automatically.
+
+Long text: the distinct documents are also joined (blank line between them, repeated) into one text of
+--long-kb KB (default 300; 0 leaves it out), extracted as one document.  Its words per second over the
+pipeline's words per second on the distinct documents one by one is printed: near 1 means extraction
+time grows linearly with the length of a text (goal >= 0.6; it was 0.2-0.3 when the claims component
+read the document's entity list once per sentence).  The bare model's own ratio is printed beside it,
+and the process's peak memory after the long text.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ DEFAULT_WORDS = 200_000
 QUICK_WORDS = 20_000
 RATIO_GOAL = 0.75
 SPEEDUP_GOAL = 1.7
+LONG_KB = 300
+LONG_GOAL = 0.6  # long text's words/s over short documents' words/s
 
 
 @dataclass
@@ -54,6 +64,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes to compare with 1")
     ap.add_argument("--repeat", type=int, default=1, metavar="R",
                     help="time each measurement R times and keep the fastest (less noise on a busy machine)")
+    ap.add_argument("--long-kb", type=int, default=LONG_KB, metavar="KB",
+                    help=f"also extract one text of KB kilobytes made of the documents (default {LONG_KB}; "
+                    "0: no)")
+    ap.add_argument("--long-only", action="store_true", help="only the long-text measurement")
     args = ap.parse_args(argv)
     if args.quick:
         args.words = QUICK_WORDS
@@ -63,6 +77,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--jobs must be at least 2")
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if args.long_kb < 0:
+        ap.error("--long-kb must be 0 or more")
+    if args.long_only and args.long_kb == 0:
+        ap.error("--long-only needs --long-kb above 0")
     return args
 
 
@@ -94,6 +112,27 @@ def repeat_to(docs: list, min_words: int) -> list:
                 break
         k += 1
     return out
+
+
+def long_text(docs: list, kb: int) -> str:
+    """The documents' texts joined by blank lines, over and over, until the text has kb * 1000 characters."""
+    parts: list[str] = []
+    size = 0
+    while size < kb * 1000:
+        for d in docs:
+            parts.append(d.text.strip())
+            size += len(parts[-1]) + 2
+            if size >= kb * 1000:
+                break
+    return "\n\n".join(parts)
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (Linux reports KB, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def n_words(text: str) -> int:
@@ -147,8 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     def run_jobs(batch: list, jobs: int) -> int:
         return sum(1 for _ in extract_documents(batch, jobs=jobs))
 
-    print("timing...", file=sys.stderr, flush=True)
     r = args.repeat
+    if args.long_only:
+        return run_long(args.long_kb, distinct, base, nlp, run_base, run_full, r)
+    print("timing...", file=sys.stderr, flush=True)
     t_base = timed("spaCy model, nlp.pipe", words, lambda: run_base(texts), lambda: run_base(warm_texts), r)
     t_full = timed("frontwatch pipeline + to_extraction", words, lambda: run_full(docs),
                    lambda: run_full(distinct), r)
@@ -168,6 +209,53 @@ def main(argv: list[str] | None = None) -> int:
           f"{'met' if ratio >= RATIO_GOAL else 'MISSED'})")
     print(f"jobs={args.jobs} / jobs=1 speed-up          {speedup:6.3f}x  (goal >= {SPEEDUP_GOAL:.1f}x: "
           f"{'met' if speedup >= SPEEDUP_GOAL else 'MISSED'})")
+    if args.long_kb:
+        print()
+        return run_long(args.long_kb, distinct, base, nlp, run_base, run_full, r)
+    return 0
+
+
+def run_long(kb: int, distinct: list, base, nlp, run_base: Callable[[list[str]], int],
+             run_full: Callable[[list], int], repeat: int) -> int:
+    """One long text against the same documents one by one: words per second of each, and their ratio."""
+    from frontwatch.extract import MAX_CHARS, to_extraction
+
+    text = long_text(distinct, kb)[:MAX_CHARS]
+    document = replace(distinct[0], id="long", text=text)
+    short_words = sum(n_words(d.text[:MAX_CHARS]) for d in distinct)
+    long_words = n_words(text)
+    print(f"long     one text of {len(text):,} characters ({long_words:,} words) made of the "
+          f"{len(distinct)} documents")
+    print("timing the long text...", file=sys.stderr, flush=True)
+
+    def full_long() -> int:
+        to_extraction(document, nlp(text))
+        return 1
+
+    def base_long() -> int:
+        base(text)
+        return 1
+
+    short_texts = [d.text[:MAX_CHARS] for d in distinct]
+    t_short = timed("pipeline, the documents one by one", short_words, lambda: run_full(distinct),
+                    lambda: run_full(distinct), repeat)
+    t_long = timed(f"pipeline, one {kb} KB text", long_words, full_long, lambda: run_full(distinct), repeat)
+    peak = peak_rss_mb()
+    t_bshort = timed("spaCy model, the documents one by one", short_words, lambda: run_base(short_texts),
+                     lambda: run_base(short_texts), repeat)
+    t_blong = timed(f"spaCy model, one {kb} KB text", long_words, base_long, lambda: run_base(short_texts),
+                    repeat)
+    print()
+    best = f" (best of {repeat})" if repeat > 1 else ""
+    print(f"{'measurement' + best:<38}{'seconds':>9}{'words/s':>11}")
+    for t in (t_short, t_long, t_bshort, t_blong):
+        print(f"{t.label:<38}{t.seconds:9.2f}{t.rate:11,.0f}")
+    ratio = t_long.rate / t_short.rate
+    print()
+    print(f"{kb} KB text / short documents, words/s {ratio:6.3f}   (goal >= {LONG_GOAL:.2f}: "
+          f"{'met' if ratio >= LONG_GOAL else 'MISSED'}; spaCy model alone "
+          f"{t_blong.rate / t_bshort.rate:.3f})")
+    print(f"peak memory after the pipeline's long text   {peak:,.0f} MB")
     return 0
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary
 from .aliases import DocEntity
@@ -29,6 +30,10 @@ class DocIndex:
     pron2ent: dict[int, int]
     agent_nouns: frozenset[str]
     extra: dict[str, int] = field(default_factory=dict)  # state id -> entity made for a demonym
+    # doc.ents read once, with their start tokens: Doc.ents walks every token of the document, so
+    # reading it (or Span.ents, which reads it) once per sentence made long texts quadratic
+    _ent_spans: list[Span] | None = None
+    _ent_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Doc, vocab: Vocabulary) -> DocIndex:
@@ -40,6 +45,20 @@ class DocIndex:
         if e >= 0:
             return e
         return self.pron2ent.get(tok.i)
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """The named-entity spans wholly inside `span`, as `span.ents` gives them, in time proportional
+        to their number (doc.ents is read once per DocIndex: the components do not change it)."""
+        if self._ent_spans is None:
+            self._ent_spans = list(self.doc.ents)
+            self._ent_starts = [e.start for e in self._ent_spans]
+        spans = self._ent_spans
+        out = []
+        for i in range(bisect_left(self._ent_starts, span.start), len(spans)):
+            if spans[i].end > span.end:
+                break
+            out.append(spans[i])
+        return out
 
     def state_entity(self, sid: str) -> int:
         """The entity of a state named only by its adjective ("Chinese interference")."""

@@ -69,7 +69,7 @@ def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
 
 def _mentions(idx: DocIndex, sent: Span) -> list[tuple[Span, int]]:
     out = []
-    for ent in sent.ents:
+    for ent in idx.ents_in(sent):
         e = idx.entity_at(ent[0])
         if e is not None:
             out.append((ent, e))
