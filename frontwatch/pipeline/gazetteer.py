@@ -33,6 +33,19 @@ def _inside_name(doc: Doc, start: int) -> bool:
         doc[start - 2].lower_ not in MISSION_NOUNS
 
 
+def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
+    """The match is one part of a hyphenated name ("Hydro-Québec"): not a name on its own, unless the
+    other part is a known name too ("Quebec-Ontario border")."""
+    before = start >= 2 and doc[start - 1].text in HYPHENS and not doc[start - 2].whitespace_ \
+        and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha and start - 1 not in ends
+    after = end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end - 1].whitespace_ \
+        and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper() and end + 1 not in starts
+    return before or after
+
+
+HYPHENS = {"-", "‑", "–"}
+
+
 def _is_prop(tok: object) -> bool:
     return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
 
@@ -73,9 +86,12 @@ class GazetteerRuler:
     def __call__(self, doc: Doc) -> Doc:
         best: dict[tuple[int, int], tuple[int, str, str]] = {}
         strings = doc.vocab.strings
-        for match_id, start, end in [*self.exact(doc), *self.lower(doc)]:
+        matches = [*self.exact(doc), *self.lower(doc)]
+        starts, ends = {m[1] for m in matches}, {m[2] for m in matches}
+        for match_id, start, end in matches:
             label, gid = self.labels[strings[match_id]]
-            if label in ("PLACE", "COUNTRY") and _inside_name(doc, start):
+            if label in ("PLACE", "COUNTRY") and (
+                    _inside_name(doc, start) or _hyphenated(doc, start, end, starts, ends)):
                 continue  # "University of Toronto": the statistical NER gets the whole name
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:

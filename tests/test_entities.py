@@ -1,0 +1,117 @@
+"""Entity recognition on sentences written for these tests: titles, abbreviations, hyphenated names,
+capitals, surnames, places, generic words (the real spaCy model, as in test_pipeline.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontwatch.extract import extract_one
+from frontwatch.model import Document, Entity, Extraction
+from frontwatch.pipeline import load_pipeline
+
+
+def run(text: str) -> Extraction:
+    return extract_one(Document(id="t", text=text))
+
+
+def find(result: Extraction, form: str) -> Entity | None:
+    for e in result.entities:
+        if form == e.name or form in e.aliases:
+            return e
+    return None
+
+
+def names(result: Extraction) -> set[str]:
+    return {n for e in result.entities for n in (e.name, *e.aliases)}
+
+
+def test_a_title_abbreviation_neither_ends_a_sentence_nor_joins_a_name() -> None:
+    text = "Supt. Orla Benning of the harbour unit said the boats were seized. Insp. Teodor Vasq agreed."
+    sents = [s.text for s in load_pipeline()(text).sents]
+    assert sents[0].startswith("Supt. Orla Benning") and len(sents) == 2
+    result = run(text)
+    assert find(result, "Orla Benning") is not None and find(result, "Teodor Vasq") is not None
+    assert not any(n.startswith(("Supt", "Insp")) for n in names(result))
+
+
+@pytest.mark.parametrize("title", ["Det. Supt.", "Lt. Col.", "Gov.", "Sen.", "Rep.", "Insp."])
+def test_titles_are_not_entities(title: str) -> None:
+    result = run(f"{title} Hallam Croft told reporters that the inquiry would continue.")
+    person = find(result, "Hallam Croft")
+    assert person is not None and person.type == "person"
+    assert all(e.name == "Hallam Croft" for e in result.entities)
+
+
+def test_a_province_abbreviation_is_the_province() -> None:
+    place = find(run("The meeting took place in Sherbrooke, Que., last spring."), "Que.")
+    assert place is not None and (place.name, place.type) == ("Quebec", "place")
+
+
+def test_a_hyphenated_name_stays_whole() -> None:
+    result = run("Hydro-Québec said the contract with the supplier was cancelled.")
+    assert find(result, "Hydro-Québec") is not None
+    assert find(result, "Quebec") is None
+
+
+def test_two_places_joined_by_a_hyphen_are_both_places() -> None:
+    result = run("Trucks waited at the Quebec-Ontario border for hours.")
+    assert {"Quebec", "Ontario"} <= names(result)
+
+
+def test_a_known_city_is_a_place_not_a_person() -> None:
+    e = find(run("Officers from Longueuil searched the house on Friday."), "Longueuil")
+    assert e is not None and e.type == "place"
+
+
+def test_a_city_and_its_police_are_one_state_body() -> None:
+    e = find(run("The Longueuil police arrested two men on Friday."), "Longueuil police")
+    assert e is not None and e.type == "state_body"
+
+
+def test_an_age_is_not_an_entity_and_marks_a_person() -> None:
+    result = run("A court jailed Radko Vesselin, 61, for eight years after a long trial.")
+    e = find(result, "Radko Vesselin")
+    assert e is not None and e.type == "person"
+    assert "61" not in names(result)
+
+
+def test_a_surname_used_alone_is_the_person() -> None:
+    result = run("Investigators questioned Dmitar Oslov in March. Oslov denied everything, "
+                 "and Mr Oslov's lawyer said he would appeal.")
+    e = find(result, "Dmitar Oslov")
+    assert e is not None and e.type == "person" and "Oslov" in e.aliases
+    assert sum(1 for x in result.entities if "Oslov" in (x.name, *x.aliases)) == 1
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("Moldovan and Tajik workers were hired through a broker.", "Moldovan"),
+    ("The videos were dubbed into Farsi before they were posted.", "Farsi"),
+    ("EXPLAINER\nHow the network recruited couriers", "EXPLAINER"),
+    ("Media reported that the Group met twice in Vienna.", "Media"),
+])
+def test_adjectives_headings_and_generic_words_are_not_entities(text: str, form: str) -> None:
+    assert find(run(text), form) is None
+
+
+@pytest.mark.parametrize(("text", "form", "typ"), [
+    ("Reporters at the Daegu Ilsan newspaper published the list.", "Daegu Ilsan", "organization"),
+    ("Investigators opened the Gmail accounts of three aides.", "Gmail", "organization"),
+    ("The Department of Maritime Transport suspended the licence.", "Department of Maritime Transport",
+     "state_body"),
+    ("The Standing Committee on Public Accounts summoned the minister.",
+     "Standing Committee on Public Accounts", "state_body"),
+])
+def test_types_from_the_words_around_a_name(text: str, form: str, typ: str) -> None:
+    e = find(run(text), form)
+    assert e is not None and e.type == typ
+
+
+@pytest.mark.parametrize(("text", "form", "typ"), [
+    ("Tehran denied the charges and said Tehran would retaliate.", "Tehran", "country"),
+    ("The delegation flew to Tehran and stayed in Tehran for a week.", "Tehran", "place"),
+    ("Lawyers gathered outside Berlin's highest court on Monday.", "Berlin", "place"),
+    ("Analysts said Hanoi's envoy was recalled after talks with Hanoi broke down.", "Hanoi", "country"),
+])
+def test_a_capital_is_its_government_or_a_place_once_a_document(text: str, form: str, typ: str) -> None:
+    e = find(run(text), form)
+    assert e is not None and e.type == typ
