@@ -115,3 +115,27 @@ def test_types_from_the_words_around_a_name(text: str, form: str, typ: str) -> N
 def test_a_capital_is_its_government_or_a_place_once_a_document(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)
     assert e is not None and e.type == typ
+
+
+def test_a_name_written_in_both_orders_is_one_person() -> None:
+    result = run("Prosecutors charged Zhou Minghe in May. The complaint says Minghe Zhou met an officer.")
+    e = find(result, "Zhou Minghe")
+    assert e is not None and "Minghe Zhou" in e.aliases
+
+
+@pytest.mark.parametrize(("text", "name", "description"), [
+    ("Investigators named the SVR, Russia's foreign intelligence service, as the author.", "SVR",
+     "Russia's foreign intelligence service"),
+    ("The head of Canada's spy agency, CSIS, spoke to the committee.", "CSIS", "Canada's spy agency"),
+])
+def test_a_description_in_apposition_is_an_alias_of_the_name(text: str, name: str, description: str) -> None:
+    result = run(text)
+    e = find(result, name)
+    assert e is not None and description in (e.name, *e.aliases)
+    assert sum(1 for x in result.entities if description in (x.name, *x.aliases)) == 1
+
+
+def test_a_capital_possessive_names_the_state_organ() -> None:
+    result = run("A spokesman for Tehran's foreign ministry rejected the report.")
+    e = find(result, "Tehran's foreign ministry")
+    assert e is not None and e.type == "state_body"

@@ -96,6 +96,7 @@ class AliasLinker:
                 target.name = span.text
             attach(span, target)
             self._parenthetical_acronym(doc, span, target, by_key)
+        ents = self._merge_descriptions(doc, ents, tok2ent)
         self._pronouns(doc, tok2ent, ents)
         doc._.fw_entities = ents
         doc.user_data["fw_tok2ent"] = tok2ent
@@ -146,9 +147,13 @@ class AliasLinker:
         if key in by_key:
             return ents[by_key[key]]
         text = span.text
+        words = text.split()
+        if typ == "person" and len(words) == 2:  # "Wang Shujun" and "Shujun Wang": one person
+            other = by_key.get(f"n:{norm(words[1] + ' ' + words[0])}")
+            if other is not None and ents[other].type == "person":
+                return ents[other]
         if text.isupper() and 2 <= len(text) <= 8 and f"a:{text}" in by_key:
             return ents[by_key[f"a:{text}"]]
-        words = text.split()
         # a surname or given name alone ("Lijian", "CG Tong"), never another full name ("Kamalpreet Singh")
         short = len(words) == 1 or (len(words) == 2 and (words[0] in HONORIFICS or words[0].isupper()))
         if short and (typ == "person" or span[0].pos_ == "PROPN"):
@@ -173,6 +178,46 @@ class AliasLinker:
             return None
         described = ent.mentions[0]
         return ent if described.end <= span.start and described[-1].is_lower else None
+
+    @staticmethod
+    def _merge_descriptions(doc: Doc, ents: list[DocEntity], tok2ent: list[int]) -> list[DocEntity]:
+        """A description in apposition with a named body is one of its names: "the GRU, Russia's
+        military intelligence service" and "Australia's domestic intelligence agency, ASIO"."""
+        into: dict[int, int] = {}
+        for ent in ents:
+            if len(ent.mentions) != 1 or ent.gid or ent.type not in BODY_TYPES:
+                continue
+            desc = ent.mentions[0]
+            if not desc[-1].is_lower:
+                continue
+            root = desc.root
+            others = [root.head] if root.dep_ == "appos" else []
+            others += [c for c in root.children if c.dep_ == "appos"]
+            for o in others:
+                e = tok2ent[o.i]
+                named = e >= 0 and e != ent.idx and not ents[e].mentions[0][-1].is_lower
+                if named and ents[e].type in BODY_TYPES:
+                    into[ent.idx] = e
+                    break
+        if not into:
+            return ents
+        for src, dst in into.items():
+            while dst in into:
+                dst = into[dst]
+            ents[dst].mentions.extend(ents[src].mentions)
+            ents[dst].mentions.sort(key=lambda m: m.start)
+        kept = [x for x in ents if x.idx not in into]
+        new_idx = {x.idx: i for i, x in enumerate(kept)}
+        for src, dst in into.items():
+            while dst in into:
+                dst = into[dst]
+            new_idx[src] = new_idx[dst]
+        for t, old in enumerate(tok2ent):
+            if old >= 0:
+                tok2ent[t] = new_idx[old]
+        for i, x in enumerate(kept):
+            x.idx = i
+        return kept
 
     def _pronouns(self, doc: Doc, tok2ent: list[int], ents: list[DocEntity]) -> None:
         """he/she/his/her -> the person mentioned last, within the two sentences before (not an alias)."""

@@ -109,7 +109,8 @@ class GazetteerRuler:
             return self.vocab.demonym_state[tok.text], i + 1
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
             if i + n < len(doc) and doc[i + n].text in ("'s", "’s"):
-                sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower())
+                sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) or (
+                    self.vocab.metonym_state.get(doc[i:i + n].text))  # "Tehran's foreign ministry"
                 if sid:
                     return sid, i + n + 1
         for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
@@ -151,6 +152,9 @@ class GazetteerRuler:
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
                 and not prev.is_sent_start)
+            if k > j and doc[j].lower_ in self.organ_first and any(
+                    tuple(t.lower_ for t in doc[j:j + len(o)]) == o for o in self.organs):
+                k = j  # "foreign ministry" is an organ, not "foreign" + "ministry"
             if k < n and doc[k].lower_ in self.organ_first and not inside_name:
                 for organ in self.organs:
                     if tuple(t.lower_ for t in doc[k:k + len(organ)]) == organ:
