@@ -139,3 +139,13 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
     result = run("A spokesman for Tehran's foreign ministry rejected the report.")
     e = find(result, "Tehran's foreign ministry")
     assert e is not None and e.type == "state_body"
+
+
+@pytest.mark.parametrize(("text", "form", "typ"), [
+    ("US authorities said the server was seized.", "US authorities", "country"),
+    ("He was stopped at Jorge Chávez International Airport on Sunday.", "Jorge Chávez International Airport",
+     "place"),
+])
+def test_state_short_names_and_place_heads(text: str, form: str, typ: str) -> None:
+    e = find(run(text), form)
+    assert e is not None and e.type == typ

@@ -71,6 +71,7 @@ class EntityTyper:
         self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
                                    reverse=True)
         self._surnames: set[str] = set()
+        self.leader_nouns = vocab.words("types", "state_itself") | vocab.words("types", "nouns_after_a_leader")
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -156,7 +157,7 @@ class EntityTyper:
     def _type(self, span: Span, label: str) -> str | None:
         if label == "PERSON":
             head = self._head_type(span)
-            if head in ("state_body", "diplomatic_mission"):
+            if head in ("state_body", "diplomatic_mission", "place") and len(span) > 1:
                 return head
             if self._city(span):
                 return "place"
@@ -225,6 +226,9 @@ class EntityTyper:
             elif not prev.is_title and nxt is not None and not nxt.is_title and nxt.lemma_ in SPEECH \
                     and tok.pos_ == "PROPN" and tok.dep_ == "nsubj":
                 alone.add(tok.text)  # "..., Krasikov said"
+            elif tok.text in last_words and tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON") \
+                    and not prev.is_title and (nxt is None or not nxt.is_title) and not tok.is_sent_start:
+                alone.add(tok.text)  # "the court heard that Asmena had ..."
         return alone
 
     def _person_name(self, span: Span) -> bool:
@@ -248,7 +252,7 @@ class EntityTyper:
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
         if prev is not None and prev.lower_ in ("the", "a", "an") and (
-                nxt is None or nxt.text not in ("'s", "’s")):
+                nxt is None or nxt.text not in ("'s", "’s") and nxt.lower_ not in self.leader_nouns):
             return True
         if prev is not None and prev.lower_ in self.medium_nouns and prev.is_lower:
             return True

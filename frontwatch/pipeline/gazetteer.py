@@ -62,6 +62,8 @@ class GazetteerRuler:
             self._add(nlp, f"state:{st.id}", "COUNTRY", st.id, (st.name, *st.aliases, *st.metonyms))
             forms = [f"{d} {w}" for d in st.demonyms for w in self._itself()]
             forms += [f"{st.name}'s {w}" for w in self._itself()]
+            # "US authorities", "PRC government": a short name used as a modifier
+            forms += [f"{a} {w}" for a in st.aliases if a.replace(".", "").isupper() for w in self._itself()]
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
         for e in vocab.entries:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
