@@ -130,3 +130,13 @@ class Extraction:
             "entities": [e.to_dict() for e in self.entities],
             "claims": [c.to_dict() for c in self.claims],
         }
+
+
+def drop_unconfident(extraction: Extraction, min_confidence: float) -> Extraction:
+    """The extraction without the claims whose confidence is below `min_confidence` (0 keeps all)."""
+    if min_confidence <= 0:
+        return extraction
+    kept = [c for c in extraction.claims if c.confidence >= min_confidence]
+    if len(kept) == len(extraction.claims):
+        return extraction
+    return Extraction(extraction.document, extraction.entities, kept)

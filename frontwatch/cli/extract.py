@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import FrontwatchError, SourceError
-from ..model import Document, Extraction
+from ..model import Document, Extraction, drop_unconfident
 from ..sources import iter_documents
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
@@ -25,6 +25,23 @@ def _say(message: str) -> None:
     err.print(message, markup=False, emoji=False, soft_wrap=True)
 
 
+MinConfidence = Annotated[str, typer.Option(
+    "--min-confidence", metavar="X", show_default=False,
+    help="Drop claims whose confidence is below X, a number from 0 to 1 (default 0: keep every claim).")]
+
+
+def check_min_confidence(value: str) -> float:
+    """--min-confidence as a number in [0, 1]; anything else is a one-line usage error (exit status 2)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.0 <= number <= 1.0:  # also refuses nan
+        _say(f"frontwatch: --min-confidence must be a number from 0 to 1, not {value!r}")
+        raise typer.Exit(2)
+    return number
+
+
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .pdf .jsonl).")],
     out: Annotated[
@@ -34,12 +51,17 @@ def extract(
     summary: Annotated[
         bool, typer.Option("--summary", help="Print a table of what was found (stderr).")
     ] = False,
+    min_confidence: MinConfidence = "0",
 ) -> None:
-    """Extract entities and claims (with stance, attribution, tactic and evidence) from documents.
+    """Extract entities and claims (with stance, attribution, tactic, evidence and confidence) from
+    documents.
 
-    Writes one JSON object per document (see docs/extract.md). Unreadable files get one line on stderr
-    and the rest are still processed; exit status 0 when at least one document was processed, 1 when none.
+    Writes one JSON object per document (see docs/extract.md). Each claim has a confidence from 0 to 1
+    (1.0 for claims the rules find); --min-confidence X leaves out those below X. Unreadable files get
+    one line on stderr and the rest are still processed; exit status 0 when at least one document was
+    processed, 1 when none, 2 for a usage error.
     """
+    threshold = check_min_confidence(min_confidence)
     from ..extract import extract_documents  # spaCy loads only when there is work to do
 
     failures: list[SourceError] = []
@@ -59,7 +81,8 @@ def extract(
         err.print(f"frontwatch: cannot write {out}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
     try:
-        for result in extract_documents(documents(), jobs=jobs):
+        for extracted in extract_documents(documents(), jobs=jobs):
+            result = drop_unconfident(extracted, threshold)
             handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             results.append(result) if summary else results.append(_light(result))
     except FrontwatchError as exc:

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from ..errors import FrontwatchError, SourceError
 from ..model import PREDICATES, STANCES, Document
+from .extract import MinConfidence, check_min_confidence
 
 if TYPE_CHECKING:
     from ..store.ingest import IngestReport
@@ -78,14 +79,18 @@ def ingest(
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, help="Extract and write on a local Dask cluster of this many worker processes.",
         show_default=False)] = None,
+    min_confidence: MinConfidence = "0",
 ) -> None:
     """Extract documents and store them with provenance, resolving entities across documents.
 
     The same text again adds nothing; the same URL with new text is stored as a new version. Each
     document is one transaction. Exit status 0 when at least one document was stored or already known.
     With --cluster or --workers, Dask workers extract and write, taking turns at the store in the
-    order of the input, and the store ends up the same.
+    order of the input, and the store ends up the same. --min-confidence X stores only the claims
+    whose confidence (0 to 1; 1.0 for claims the rules find) is at least X; a document already in the
+    store is not read again.
     """
+    threshold = check_min_confidence(min_confidence)
     from ..sources import iter_documents
     from ..store.ingest import ingest as run_ingest
 
@@ -124,9 +129,10 @@ def ingest(
             if cluster is not None or workers is not None:
                 from ..store.distributed import ingest_distributed
 
-                report = ingest_distributed(store, items, cluster=cluster, workers=workers, on_progress=tick)
+                report = ingest_distributed(store, items, cluster=cluster, workers=workers, on_progress=tick,
+                                            min_confidence=threshold)
             else:
-                report = run_ingest(store, items, jobs=jobs, on_progress=tick)
+                report = run_ingest(store, items, jobs=jobs, on_progress=tick, min_confidence=threshold)
         except FrontwatchError as exc:
             raise fail(exc) from None
     for name, reason in report.failed:

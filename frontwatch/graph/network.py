@@ -36,6 +36,7 @@ class Evidence:
     amount: str | None
     start: int | None = None
     end: int | None = None
+    confidence: float = 1.0  # the extractor's confidence in this sentence's claim
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Edge:
     alleged_by: list[str] = field(default_factory=list)
     denied_by: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 1.0  # the extractor's: the highest of its evidence (1.0 from rules alone)
 
 
 @dataclass
@@ -120,5 +122,6 @@ def load_network(session: Session, filters: Filters | None = None, entity_ids: s
             alleged_by=sorted({e.attributed_to for e, _ in evs if e.stance == "alleged" and e.attributed_to}),
             denied_by=sorted({e.attributed_to or "?" for e, _ in evs if e.stance == "denied"}),
             evidence=[Evidence(d.doc_key, e.sentence, e.stance, e.attributed_to, e.date, e.amount, e.start,
-                               e.end) for e, d in evs]))
+                               e.end, 1.0 if e.confidence is None else e.confidence) for e, d in evs],
+            confidence=1.0 if c.confidence is None else c.confidence))
     return Network(nodes, edges, documents, filters.describe())

@@ -50,14 +50,16 @@ def _claims(session: Session, ids: Iterable[int], with_evidence: bool = False) -
                          "object_id": c.object_id, "stance": c.stance, "tactic": c.tactic,
                          "documents": c.n_documents, "publishers": c.n_publishers,
                          "first_seen": c.first_seen, "last_seen": c.last_seen,
-                         "review_status": c.review_status}
+                         "review_status": c.review_status,
+                         "confidence": 1.0 if c.confidence is None else round(c.confidence, 4)}
     if with_evidence and out:
         for ev, doc in session.execute(
                 select(EvidenceRow, DocumentRow).join(DocumentRow, EvidenceRow.document_id == DocumentRow.id)
                 .where(EvidenceRow.claim_id.in_(list(out))).order_by(EvidenceRow.id)):
             out[ev.claim_id].setdefault("evidence", []).append({
                 "document": doc.doc_key, "title": doc.title, "url": doc.url, "publisher": doc.publisher,
-                "sentence": ev.sentence, "stance": ev.stance, "attributed_to": ev.attributed_to})
+                "sentence": ev.sentence, "stance": ev.stance, "attributed_to": ev.attributed_to,
+                "confidence": 1.0 if ev.confidence is None else round(ev.confidence, 4)})
     return out
 
 

@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from ..errors import FrontwatchError, ModelNotFoundError, SourceError
-from ..model import Document, Extraction
+from ..model import Document, Extraction, drop_unconfident
 from .db import Store
 from .ingest import IngestReport, content_hash, known_hashes, write_extraction
 from .resolver import Resolver
@@ -142,11 +142,12 @@ def extract_batch(documents: list[Document]) -> list[Extraction | ExtractFailure
 _WRITER: dict[str, tuple[Store, Resolver]] = {}  # per worker process: the current run's writer
 
 
-def write_batch(url: str, run: str, results: list[Extraction | ExtractFailure], after: object = None
-                ) -> list[Outcome]:
+def write_batch(url: str, run: str, results: list[Extraction | ExtractFailure], after: object = None,
+                min_confidence: float = 0.0) -> list[Outcome]:
     """Write a batch's extractions to the store at `url`, one transaction per document. `after` is
     the previous batch's outcome: depending on it is what makes the writes take turns in order.
-    A worker keeps its store connection and resolver index for the rest of the run `run`."""
+    A worker keeps its store connection and resolver index for the rest of the run `run`. Claims
+    whose confidence is below `min_confidence` are left out."""
     if run not in _WRITER:
         for old, _ in _WRITER.values():  # a worker of a long-lived cluster: an earlier run's writer
             old.close()
@@ -160,8 +161,8 @@ def write_batch(url: str, run: str, results: list[Extraction | ExtractFailure], 
             continue
         started = time.perf_counter()
         try:
-            status: str = store.retry(partial(write_extraction, ex=result, resolver=resolver),
-                                      on_rollback=resolver.forget)
+            status: str = store.retry(partial(write_extraction, ex=drop_unconfident(result, min_confidence),
+                                              resolver=resolver), on_rollback=resolver.forget)
         except FrontwatchError as exc:
             resolver.forget()
             out.append(Outcome(result.document.source or result.document.id, "failed", str(exc)))
@@ -296,8 +297,8 @@ class _Slot:
 class _Chain:
     """Submits batches as extract + write task pairs whose writes form a chain in input order."""
 
-    def __init__(self, client: Client, url: str) -> None:
-        self.client, self.url = client, url
+    def __init__(self, client: Client, url: str, min_confidence: float = 0.0) -> None:
+        self.client, self.url, self.min_confidence = client, url, min_confidence
         self.run = uuid.uuid4().hex
         self.slots: list[_Slot] = []  # in input order; slots[0] is the next to be written
 
@@ -308,8 +309,9 @@ class _Chain:
         self.slots.append(slot)
 
     def _link(self, slot: _Slot, after: Future[Any] | None) -> None:
-        slot.write = self.client.submit(write_batch, self.url, self.run, slot.extract, after, retries=2,
-                                        pure=False, priority=1)  # a free worker writes before it extracts
+        slot.write = self.client.submit(write_batch, self.url, self.run, slot.extract, after,
+                                        self.min_confidence, retries=2, pure=False,
+                                        priority=1)  # a free worker writes before it extracts
 
     def relink(self) -> None:
         """After the head batch failed for good, rebuild the chain of the batches behind it (their
@@ -324,11 +326,11 @@ class _Chain:
 
 
 def run(client: Client, url: str, todo: Iterator[list[Document]], report: DistributedReport,
-        tick: Callable[[str, str], None], threads: int) -> None:
+        tick: Callable[[str, str], None], threads: int, min_confidence: float = 0.0) -> None:
     """Keep up to AHEAD x threads batches in flight; report each batch's outcomes in input order."""
     from distributed import KilledWorker
 
-    chain = _Chain(client, url)
+    chain = _Chain(client, url, min_confidence)
     window = AHEAD * threads
     exhausted = False
     checked = time.monotonic()
@@ -389,11 +391,13 @@ def record(report: DistributedReport, outcomes: list[Outcome], tick: Callable[[s
 
 def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *, cluster: str | None = None,
                        workers: int | None = None,
-                       on_progress: Callable[[str, str], None] | None = None) -> DistributedReport:
+                       on_progress: Callable[[str, str], None] | None = None,
+                       min_confidence: float = 0.0) -> DistributedReport:
     """Extract and write on a Dask cluster (`cluster`: a scheduler address such as
     ``tcp://host:8786``) or on a new local cluster of `workers` processes; the store ends up as
     `ingest` would leave it. Unreadable documents and failed writes are reported, never fatal; a
-    scheduler that cannot be reached, or workers that cannot run frontwatch, raise `ClusterError`."""
+    scheduler that cannot be reached, or workers that cannot run frontwatch, raise `ClusterError`.
+    Claims whose confidence is below `min_confidence` are not stored."""
 
     if (cluster is None) == (workers is None):
         raise ValueError("give either cluster (a scheduler address) or workers (a number), not both")
@@ -415,7 +419,7 @@ def ingest_distributed(store: Store, items: Iterable[Document | SourceError], *,
         threads = prepare(client, address, url)
         report.workers = threads
         try:
-            run(client, url, itertools.chain([first], todo), report, tick, threads)
+            run(client, url, itertools.chain([first], todo), report, tick, threads, min_confidence)
         finally:
             try:
                 client.run(release_writer)

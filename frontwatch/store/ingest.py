@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, SourceError
-from ..model import Document, Extraction
+from ..model import Document, Extraction, drop_unconfident
 from .db import Store
 from .resolver import Resolver
 from .schema import ClaimRow, DocEntityRow, DocumentRow, EvidenceRow, MentionRow
@@ -57,6 +57,13 @@ def publisher_of(doc: Document) -> str | None:
         host = urlparse(doc.url).hostname or ""
         return host.removeprefix("www.") or None
     return None
+
+
+def clamp_confidence(value: float | None) -> float:
+    """A claim's confidence as stored: in [0, 1], 1.0 when unknown."""
+    if value is None or value != value:  # None or NaN
+        return 1.0
+    return min(max(float(value), 0.0), 1.0)
 
 
 def known_hashes(store: Store, hashes: list[str]) -> set[str]:
@@ -123,13 +130,15 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
             predicate=c.predicate, sentence=ev.text if ev else "", start=ev.start if ev else None,
             end=ev.end if ev else None, stance=c.stance, attributed_to=c.attributed_to,
             attributed_de_id=att[0] if att else None, tactic=c.tactic, date=c.date, amount=c.amount,
-            trigger=c.trigger))
+            trigger=c.trigger, confidence=clamp_confidence(c.confidence)))
     if evidence:  # one executemany: nothing needs the evidence ids back
         session.execute(insert(EvidenceRow), evidence)
     stances: dict[int, set[str]] = {}
+    confidences: dict[int, float] = {}  # several of the document's claims can land on one stored claim
     for c, claim in zip(usable, claims, strict=True):
         stances.setdefault(claim.id, set()).add(c.stance)
-    add_to_summaries(session, claims, row, stances)
+        confidences[claim.id] = max(confidences.get(claim.id, 0.0), clamp_confidence(c.confidence))
+    add_to_summaries(session, claims, row, stances, confidences)
     # full-text search stays current in the same transaction: the document, its entities, its claims
     index_document(session, row, new=True)
     index_entities(session, renamed)  # the others' indexed names are what they were
@@ -163,8 +172,10 @@ def claims_for(session: Session, keys: list[tuple[int, str, int, str | None]]) -
 
 
 def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int = 1,
-           on_progress: Callable[[str, str], None] | None = None) -> IngestReport:
-    """Extract and store documents; unreadable ones and failed writes are reported, never fatal."""
+           on_progress: Callable[[str, str], None] | None = None,
+           min_confidence: float = 0.0) -> IngestReport:
+    """Extract and store documents; unreadable ones and failed writes are reported, never fatal.
+    Claims whose confidence is below `min_confidence` are not stored."""
     from ..extract import extract_documents  # spaCy loads only when there is work to do
 
     report = IngestReport()
@@ -193,7 +204,8 @@ def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int =
     for ex in extract_documents(pending, jobs=jobs, background=True):
         name = ex.document.source or ex.document.id
         try:
-            status: str = store.retry(partial(write_extraction, ex=ex, resolver=resolver),
+            status: str = store.retry(partial(write_extraction, ex=drop_unconfident(ex, min_confidence),
+                                              resolver=resolver),
                                       on_rollback=resolver.forget)
         except FrontwatchError as exc:
             resolver.forget()

@@ -29,6 +29,7 @@ class Source:
     document_id: int | None = None  # for links to the document view (keys need not be unique)
     start: int | None = None  # the evidence sentence's offsets in the document text
     end: int | None = None
+    confidence: float = 1.0  # the extractor's confidence in this sentence's claim
 
 
 @dataclass
@@ -50,6 +51,7 @@ class ClaimView:
     reviewed_by: str | None = None
     sources: list[Source] = field(default_factory=list)
     first_seen: str | None = None
+    confidence: float = 1.0  # the extractor's: the highest of its sources' (1.0 from rules alone)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,14 +153,19 @@ def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
             denied_by=sorted({ev.attributed_to or "?" for ev, _ in evs if ev.stance == "denied"}),
             review_status=c.review_status, reviewed_by=c.reviewed_by,
             sources=[Source(d.doc_key, d.title, d.url, d.publisher, ev.stance, ev.attributed_to, ev.sentence,
-                            ev.date, d.id, ev.start, ev.end) for ev, d in evs],
+                            ev.date, d.id, ev.start, ev.end, _confidence(ev.confidence)) for ev, d in evs],
             first_seen=min((_when(d) for _, d in evs), default=None),
+            confidence=max((_confidence(ev.confidence) for ev, _ in evs), default=_confidence(c.confidence)),
         )
         if c.edits:
             view.predicate = c.edits.get("predicate", view.predicate)
             view.tactic = c.edits.get("tactic", view.tactic)
         views.append(view)
     return views
+
+
+def _confidence(value: float | None) -> float:
+    return 1.0 if value is None else round(float(value), 4)
 
 
 def _when(doc: DocumentRow) -> str:

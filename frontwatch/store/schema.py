@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -120,6 +121,8 @@ class ClaimRow(Reviewed, Base):
     n_publishers: Mapped[int] = mapped_column(Integer, default=0)
     first_seen: Mapped[str | None] = mapped_column(String(40), index=True)
     last_seen: Mapped[str | None] = mapped_column(String(40), index=True)
+    # the extractor's confidence in [0, 1]: the highest of the claim's evidence (1.0 from rules alone)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
 
 
 class EvidenceRow(Base):
@@ -141,6 +144,7 @@ class EvidenceRow(Base):
     date: Mapped[str | None] = mapped_column(String(80))
     amount: Mapped[str | None] = mapped_column(String(80))
     trigger: Mapped[str | None] = mapped_column(String(80))
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)  # the extractor's, for this sentence
 
 
 class AuditRow(Base):
