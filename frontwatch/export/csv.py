@@ -12,7 +12,7 @@ NODE_COLUMNS = ("id", "name", "type", "aliases", "gazetteer_id", "review_status"
 EDGE_COLUMNS = (
     "id", "source", "source_name", "target", "target_name", "predicate", "stance", "alleged_by",
     "denied_by", "tactic", "sources", "publishers", "first_seen", "last_seen", "review_status", "evidence",
-    "documents", "urls",
+    "documents", "urls", "confidence",
 )
 
 
@@ -42,4 +42,5 @@ def write(network: Network, out: Path) -> None:
                 e.stance, "; ".join(e.alleged_by), "; ".join(e.denied_by), e.tactic or "", e.documents,
                 e.publishers, e.first_seen or "", e.last_seen or "", e.review_status,
                 e.evidence[0].sentence if e.evidence else "", "; ".join(docs), "; ".join(urls),
+                round(e.confidence, 4),
             ])

@@ -37,7 +37,7 @@ NODE_ATTRIBUTES: dict[str, str] = {
 EDGE_ATTRIBUTES: dict[str, str] = {
     "predicate": "string", "stance": "string", "tactic": "string", "sources": "integer",
     "publishers": "integer", "alleged_by": "string", "denied_by": "string", "evidence": "string",
-    "review_status": "string",
+    "review_status": "string", "confidence": "double",
 }
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,14 +66,14 @@ def node_attributes(node: Node) -> dict[str, str]:
             "gazetteer_id": clean(node.gazetteer_id), "review_status": node.review_status}
 
 
-def edge_attributes(edge: Edge) -> dict[str, str | int]:
+def edge_attributes(edge: Edge) -> dict[str, str | int | float]:
     """The claim's attributes; the first evidence sentence shows what the claim rests on."""
     return {
         "predicate": edge.predicate, "stance": edge.stance, "tactic": edge.tactic or "",
         "sources": edge.documents, "publishers": edge.publishers,
         "alleged_by": clean("; ".join(edge.alleged_by)), "denied_by": clean("; ".join(edge.denied_by)),
         "evidence": clean(edge.evidence[0].sentence) if edge.evidence else "",
-        "review_status": edge.review_status,
+        "review_status": edge.review_status, "confidence": round(edge.confidence, 4),
     }
 
 
@@ -106,7 +106,7 @@ def _attribute_declarations(graph: ET.Element, cls: str, attrs: dict[str, str]) 
         ET.SubElement(block, f"{{{GEXF_NS}}}attribute", {"id": name, "title": name, "type": typ})
 
 
-def _attvalues(parent: ET.Element, values: dict[str, str] | dict[str, str | int]) -> None:
+def _attvalues(parent: ET.Element, values: dict[str, str] | dict[str, str | int | float]) -> None:
     block = ET.SubElement(parent, f"{{{GEXF_NS}}}attvalues")
     for name, value in values.items():
         ET.SubElement(block, f"{{{GEXF_NS}}}attvalue", {"for": name, "value": str(value)})

@@ -138,15 +138,27 @@ def _claims(path: Path, rel: dict[str, Any], entities: dict[str, Entity], doc_ke
         stance, attributed = ("denied", denials[rel["id"]][0]) if denials.get(rel["id"]) else (
             "alleged", author[0] if author else None)
     tactic = rel.get("x_frontwatch_tactic")
+    # a third party's confidence (0-100) is its own assessment; frontwatch's is recomputed from the
+    # extractor's, which its evidence entries carry
+    theirs = rel.get("confidence") if rel.get("x_frontwatch_stance") is None else None
+    default = _unit(theirs / 100) if isinstance(theirs, int | float) and not isinstance(theirs, bool) else 1.0
     items = []
     for ev in _sentences(rel, doc_key):
         own = "stance" in ev and ev["stance"] in STANCES
+        given = ev.get("confidence")
         items.append(_Item(Claim(
             src.name, predicate, dst.name, stance=ev["stance"] if own else stance,
             attributed_to=ev.get("attributed_to") if own else attributed,
-            tactic=str(tactic) if tactic else None, date=ev.get("date"), amount=ev.get("amount")),
+            tactic=str(tactic) if tactic else None, date=ev.get("date"), amount=ev.get("amount"),
+            confidence=_unit(given) if isinstance(given, int | float) and not isinstance(given, bool)
+            else default),
             str(ev["sentence"])))
     return items
+
+
+def _unit(value: float) -> float:
+    """A confidence in [0, 1]."""
+    return min(max(float(value), 0.0), 1.0) if value == value else 1.0
 
 
 def _mentions(text: str, entity: Entity) -> list[Mention]:
