@@ -63,6 +63,7 @@ class SourceOut(BaseModel):
     document_id: int | None = None  # the pages link /documents/{document_id}#claim-{id}
     start: int | None = None
     end: int | None = None
+    confidence: float = 1.0  # the extractor's, 0 to 1, for this sentence
 
 
 class ClaimOut(BaseModel):
@@ -83,6 +84,7 @@ class ClaimOut(BaseModel):
     reviewed_by: str | None
     sources: list[SourceOut]
     first_seen: str | None
+    confidence: float = 1.0  # the extractor's, 0 to 1: the highest of its sources' (1.0 from the rules)
 
 
 class ClaimDetail(ClaimOut):
@@ -181,6 +183,7 @@ class EvidenceOut(BaseModel):
     stance: str
     attributed_to: str | None
     sentence: str
+    confidence: float = 1.0  # the extractor's, 0 to 1
 
 
 class DocumentOut(BaseModel):
@@ -221,6 +224,7 @@ class GraphEdge(BaseModel):
     review_status: str
     alleged_by: list[str]
     denied_by: list[str]
+    confidence: float = 1.0  # the extractor's, 0 to 1
 
 
 class Neighborhood(BaseModel):
@@ -240,6 +244,7 @@ class HopEvidence(BaseModel):
     sentence: str
     stance: str
     attributed_to: str | None
+    confidence: float = 1.0
 
 
 class Hop(GraphEdge):

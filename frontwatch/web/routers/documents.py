@@ -34,7 +34,7 @@ def get_document(document_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: Se
     evidence = [EvidenceOut(claim_id=c.id, start=ev.start, end=ev.end,
                             predicate=(c.edits or {}).get("predicate", c.predicate), subject=s.name,
                             object=o.name, stance=ev.stance, attributed_to=ev.attributed_to,
-                            sentence=ev.sentence)
+                            sentence=ev.sentence, confidence=round(ev.confidence, 4))
                 for ev, c, s, o in session.execute(
                     select(EvidenceRow, ClaimRow, subject, obj)
                     .join(ClaimRow, ClaimRow.id == EvidenceRow.claim_id)

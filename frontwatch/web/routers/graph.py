@@ -87,6 +87,7 @@ def graph_network(session: SessionDep, _: ViewerDep, filters: FiltersDep,
                        stance=c.stance, tactic=(c.edits or {}).get("tactic", c.tactic),
                        documents=c.n_documents,
                        publishers=c.n_publishers, first_seen=c.first_seen, last_seen=c.last_seen,
-                       review_status=c.review_status, alleged_by=who[c.id][0], denied_by=who[c.id][1])
+                       review_status=c.review_status, alleged_by=who[c.id][0], denied_by=who[c.id][1],
+                       confidence=round(c.confidence, 4))
              for c in claims]
     return NetworkOut(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=edges, truncated=truncated)

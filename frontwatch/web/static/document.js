@@ -2,7 +2,8 @@
 // anchor `claim-{id}`; beside it the claims with stance and attribution.
 import { getJSON } from './api.js';
 import {
-  $, ENTITY_TYPES, append, clear, el, entityHref, errorText, human, initPage, message, sourceLink, stanceBadge,
+  $, ENTITY_TYPES, append, clear, confidenceText, el, entityHref, errorText, human, initPage, message, sourceLink,
+  stanceBadge,
 } from './ui.js';
 
 const root = $('#document');
@@ -113,7 +114,8 @@ function claimList(list, evidence) {
         el('span', { class: 'subj' }, e.subject), ' ', el('span', { class: 'pred' }, human(e.predicate)), ' ',
         el('span', { class: 'obj' }, e.object)));
     li.append(el('div', { class: 'small muted' },
-      e.attributed_to ? `attributed to ${e.attributed_to}` : 'no attribution (the document’s own voice)'));
+      e.attributed_to ? `attributed to ${e.attributed_to}` : 'no attribution (the document’s own voice)',
+      e.confidence !== undefined ? ` · ${confidenceText(e.confidence)}` : ''));
     list.append(li);
   }
   if (!seen.size) list.append(el('li', { class: 'muted' }, 'No claim was read from this document.'));

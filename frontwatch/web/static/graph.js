@@ -3,7 +3,7 @@
 import { getJSON } from './api.js';
 import {
   $, ENTITY_TYPES, append, claimBlock, clear, el, entityHref, entityPicker, errorText, exportLinks,
-  filterControls, human, initPage, stanceBadge, typeBadge,
+  confidenceBadge, filterControls, human, initPage, stanceBadge, typeBadge,
 } from './ui.js';
 import { radialForceLayout } from './layout.js';
 
@@ -326,7 +326,7 @@ async function findPath() {
     const list = el('ol', { class: 'path-steps' });
     for (const h of r.paths[0].hops) {
       list.append(el('li', {}, `${h.subject} `, el('span', { class: 'pred' }, human(h.predicate)), ` ${h.object} `,
-        stanceBadge(h.stance)));
+        stanceBadge(h.stance), ' ', confidenceBadge(h.confidence)));
     }
     out.append(list);
     setStatus();

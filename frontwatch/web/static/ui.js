@@ -80,6 +80,19 @@ export function stanceBadge(stance) {
   return el('span', { class: `badge stance stance-${s}`, title: STANCE_HELP[s] || 'stance unknown' }, stance || '?');
 }
 
+// The extractor's confidence (0 to 1) in a claim or one of its sentences; claims the rules find have 1.
+export function confidenceText(value) {
+  const n = Number(value);
+  return Number.isFinite(n) ? `confidence ${n.toFixed(2)}` : '';
+}
+
+export function confidenceBadge(value) {
+  const text = confidenceText(value);
+  if (!text) return null;
+  return el('span', { class: 'badge confidence', title: 'how sure the extractor is that the sentence makes '
+    + 'this claim (0 to 1; not whether the claim is true)' }, text);
+}
+
 export function typeBadge(type) {
   const t = ENTITY_TYPES.includes(type) ? type : 'unknown';
   return el('span', { class: `badge etype type-${t}` }, (type || 'unknown').replace(/_/g, ' '));
@@ -124,6 +137,7 @@ export function sourceItem(src, claimId, docId) {
   if (docId) link.setAttribute('href', documentHref(docId, claimId));
   append(li,
     stanceBadge(src.stance), ' ', link,
+    src.confidence !== undefined ? el('span', { class: 'muted' }, ` · ${confidenceText(src.confidence)}`) : null,
     src.publisher ? el('span', { class: 'muted' }, ` · ${src.publisher}`) : null,
     /^\d{4}/.test(src.date || '') ? el('span', { class: 'muted' }, ` · ${src.date}`) : null,
     src.attributed_to ? el('span', { class: 'attr' }, ` · attributed to ${src.attributed_to}`) : null);
@@ -176,6 +190,7 @@ export function claimBlock(claim, opts = {}) {
   const who = attribution(claim);
   if (who) meta.push(who);
   if (claim.first_seen) meta.push(`first seen ${claim.first_seen}`);
+  if (claim.confidence !== undefined) meta.push(confidenceText(claim.confidence));
   box.append(el('p', { class: 'claim-meta muted' }, meta.join(' · ')));
   const sources = claim.sources || [];
   if (sources.length) {
