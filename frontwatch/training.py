@@ -31,7 +31,10 @@ from .vocab import load_vocabulary
 
 EQUIVALENT = {"affiliated_with": "controls"}  # affiliated_with(B, A) is controls(A, B) (SCHEMA)
 MIN_COUNT = 2  # features seen fewer times are dropped
-C = 0.5  # inverse L2 strength
+C = 0.25  # inverse L2 strength
+POS_WEIGHT = 1.0  # weight of a labelled pair against a "none" pair
+RULES_FLOOR = 0.3  # a v1 rule's claim counts with at least this probability
+AGGREGATE = "noisy_or"  # how a document's sentences combine: "max" or "noisy_or"
 THRESHOLDS = [x / 100 for x in range(10, 65, 5)]
 
 
@@ -154,7 +157,7 @@ def fit(examples: list[Example], threshold: float = 0.5) -> ClaimModel:
     index = {f: i for i, f in enumerate(feats)}
     classes = ["none"] + sorted({lab for ex in examples for labs in ex.labels for lab in labs})
     cindex = {c: i for i, c in enumerate(classes)}
-    rows, cols, y = [], [], []
+    rows, y = [], []
     for ex in examples:
         for (_, fs), labs in zip(ex.cands, ex.labels, strict=True):
             cols_row = sorted({index[f] for f in fs if f in index})
@@ -165,7 +168,8 @@ def fit(examples: list[Example], threshold: float = 0.5) -> ClaimModel:
     x = csr_matrix((np.ones(int(indptr[-1])), np.concatenate([np.array(r, dtype=np.int64) for r in rows]),
                     indptr), shape=(len(rows), len(feats)))
     clf = LogisticRegression(C=C, max_iter=2000, tol=1e-6)
-    clf.fit(x, np.array(y))
+    weight = np.where(np.array(y) == 0, 1.0, POS_WEIGHT)
+    clf.fit(x, np.array(y), sample_weight=weight)
     coef = clf.coef_
     if len(classes) == 2:  # binary: sklearn keeps one row
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
@@ -177,7 +181,8 @@ def fit(examples: list[Example], threshold: float = 0.5) -> ClaimModel:
         if ws:
             weights[f] = ws
     intercept = [round(float(clf.intercept_[order[k]]), 4) for k in range(len(classes))]
-    meta = {"documents": len(examples), "candidates": len(y), "features": len(weights), "C": C}
+    meta = {"documents": len(examples), "candidates": len(y), "features": len(weights), "C": C, "pos_weight": POS_WEIGHT,
+            "aggregate": AGGREGATE, "rules_floor": RULES_FLOOR}
     return ClaimModel(classes, intercept, weights, threshold, meta)
 
 
@@ -187,7 +192,7 @@ def predict(model: ClaimModel, ex: Example, threshold: float | None = None) -> d
 
     nlp = rules_pipeline()
     ex.doc._.fw_claims = list(ex.rules)
-    doc = ModelClaimExtractor(load_vocabulary(), model, threshold)(ex.doc)
+    doc = ModelClaimExtractor(load_vocabulary(), model, threshold, AGGREGATE)(ex.doc)
     doc = nlp.get_pipe("stance")(doc)
     doc = nlp.get_pipe("tactics")(doc)
     return to_extraction(ex.document, doc).to_dict()

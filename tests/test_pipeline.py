@@ -1,4 +1,8 @@
-"""Unit tests of the pipeline components on short sentences written for these tests."""
+"""Unit tests of the pipeline components on short sentences written for these tests.
+
+The claim tests pin the v1 rules (FRONTWATCH_CLAIMS=v1): they are what the trained v2 model reads as
+features, and their behaviour must not change silently. The model has its own tests
+(test_claim_model.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,11 @@ from frontwatch.model import Document, Extraction
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTWATCH_CLAIMS", "v1")
 
 
 def run(text: str) -> Extraction:
@@ -30,8 +39,9 @@ def claims(result: Extraction) -> set[tuple[str, str, str]]:
 
 def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     names = set(pipeline.pipe_names)
-    assert {"gazetteer", "entity_types", "aliases", "claims", "stance", "tactics"} <= names
+    assert {"gazetteer", "entity_types", "aliases", "claims", "claim_model", "stance", "tactics"} <= names
     assert pipeline.get_pipe_meta("claims").factory == "frontwatch_claims_v1"
+    assert pipeline.get_pipe_meta("claim_model").factory == "frontwatch_claims_v2"
 
 
 @pytest.mark.parametrize(("text", "form", "name", "typ"), [

@@ -108,29 +108,59 @@ def document_candidates(idx: DocIndex, found: list[FoundClaim]) -> list[tuple[Ca
 class ModelClaimExtractor:
     """Replaces the rules' claims with the model's decisions over all candidate pairs."""
 
-    def __init__(self, vocab: Vocabulary, model: ClaimModel, threshold: float | None) -> None:
+    def __init__(self, vocab: Vocabulary, model: ClaimModel, threshold: float | None,
+                 aggregate: str | None = None) -> None:
         self.vocab = vocab
         self.model = model
         self.threshold = model.threshold if threshold is None else threshold
+        self.aggregate = aggregate or str(model.meta.get("aggregate", "max"))
+        # a claim the v1 rules found counts with at least this probability (0: the model alone decides)
+        self.rules_floor = float(model.meta.get("rules_floor", 0.0))  # type: ignore[arg-type]
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)
         rules: list[FoundClaim] = doc._.fw_claims or []
         by_key = {(c.sent.start, c.subj, c.pred, c.obj): c for c in rules}
-        out: list[FoundClaim] = []
+        floor = self.threshold / 2 if self.aggregate == "noisy_or" else self.threshold
+        found: list[FoundClaim] = []
         for cand, feats in document_candidates(idx, rules):
             probs = self.model.probabilities(feats)
             for k, p in enumerate(probs):
                 label = self.model.classes[k]
-                if label == "none" or p < self.threshold:
+                if label == "none" or p < floor:
                     continue
                 claim = self._claim(idx, cand, label, p, by_key)
                 if claim is not None:
                     claim.features = self.model.explain(feats, k)
-                    out.append(claim)
+                    found.append(claim)
+        if self.rules_floor > 0:
+            found += [FoundClaim(r.subj, r.pred, r.obj, r.sent, r.trigger, anchor=r.anchor,
+                                 confidence=self.rules_floor, features=["rule"]) for r in rules]
         doc._.fw_entities = idx.ents
-        doc._.fw_claims = out
+        doc._.fw_claims = self._decide(found)
         return doc
+
+    def _decide(self, found: list[FoundClaim]) -> list[FoundClaim]:
+        """One decision per (subject, predicate, object) of the document: the best sentence's probability,
+        or with "noisy_or" the chance that at least one sentence states it. Each key's sentences are
+        kept, the most probable first (it gives the claim its evidence)."""
+        groups: dict[tuple[int, str, int], list[FoundClaim]] = {}
+        for c in found:
+            s, o = (min(c.subj, c.obj), max(c.subj, c.obj)) if c.pred == "meets" else (c.subj, c.obj)
+            groups.setdefault((s, c.pred, o), []).append(c)
+        out: list[FoundClaim] = []
+        for claims in groups.values():
+            claims.sort(key=lambda c: -c.confidence)
+            miss = 1.0
+            for c in claims:
+                miss *= 1.0 - c.confidence
+            score = 1.0 - miss if self.aggregate == "noisy_or" else claims[0].confidence
+            if score < self.threshold:
+                continue
+            for c in claims:
+                c.confidence = round(score, 4)
+            out += claims
+        return out
 
     def _claim(self, idx: DocIndex, cand: Candidate, label: str, p: float,
                by_key: dict[tuple[int, int, str, int], FoundClaim]) -> FoundClaim | None:
