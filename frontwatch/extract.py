@@ -52,7 +52,7 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
                 date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
                 if c.pred in ("funds", "supports") else None,
                 trigger=c.trigger.text if c.trigger is not None else None,
-                confidence=c.confidence,
+                confidence=c.confidence, explanation=list(c.features or ["rules (v1)"]),
             )
             continue
         claim.confidence = max(claim.confidence, c.confidence)

@@ -87,6 +87,7 @@ class Claim:
     amount: str | None = None
     trigger: str | None = None
     confidence: float = 1.0  # the claim model's probability in [0, 1]; 1.0 for rule-only extractors
+    explanation: list[str] = field(default_factory=list)  # what decided it (`extract --explain`)
 
     def key(self) -> tuple[str, str, str]:
         return (self.subject, self.predicate, self.object)

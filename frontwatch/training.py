@@ -74,37 +74,41 @@ def load_corpus(texts: Path, gold_path: Path) -> list[tuple[Document, dict]]:
     for doc_id in sorted(gold):
         path = texts / f"{doc_id}.txt"
         if path.exists():
-            out.append((Document(id=doc_id, text=path.read_text(encoding="utf-8"), source=str(path)), gold[doc_id]))
+            text = path.read_text(encoding="utf-8")
+            out.append((Document(id=doc_id, text=text, source=str(path)), gold[doc_id]))
     return out
 
 
 def rules_pipeline() -> Language:
     """The v1 pipeline: its components up to the rules are what claims.v2 sees."""
-    return load_pipeline(claims="v1")
+    return load_pipeline(extractor="v1")
 
 
-def align(doc: Doc, gold: dict) -> dict[int, int]:
-    """Predicted entity -> gold entity sharing a normalised name or alias (first gold entity wins)."""
+def gold_keys(gold: dict) -> dict[str, int]:
+    """Normalised name or alias -> index of the gold entity that has it (the first one)."""
     by_key: dict[str, int] = {}
     for g, e in enumerate(gold.get("entities", [])):
         for n in [e["name"], *(e.get("aliases") or [])]:
             by_key.setdefault(norm(n), g)
+    return by_key
+
+
+def align(doc: Doc, gold: dict) -> dict[int, int]:
+    """Predicted entity -> gold entity sharing a normalised name or alias (first gold entity wins)."""
+    by_key = gold_keys(gold)
     out = {}
     for ent in doc._.fw_entities or []:
         for n in [ent.name, *ent.forms]:
-            g = by_key.get(norm(n))
-            if g is not None:
-                out[ent.idx] = g
+            found = by_key.get(norm(n))
+            if found is not None:
+                out[ent.idx] = found
                 break
     return out
 
 
 def gold_pairs(gold: dict) -> dict[tuple[int, int], set[str]]:
     """(subject, object) gold entity indexes -> predicates, both spellings of controls/affiliated_with."""
-    by_key: dict[str, int] = {}
-    for g, e in enumerate(gold.get("entities", [])):
-        for n in [e["name"], *(e.get("aliases") or [])]:
-            by_key.setdefault(norm(n), g)
+    by_key = gold_keys(gold)
     pairs: dict[tuple[int, int], set[str]] = {}
     for c in gold.get("claims", []):
         s, o = by_key.get(norm(c["subject"])), by_key.get(norm(c["object"]))
@@ -181,8 +185,8 @@ def fit(examples: list[Example], threshold: float = 0.5) -> ClaimModel:
         if ws:
             weights[f] = ws
     intercept = [round(float(clf.intercept_[order[k]]), 4) for k in range(len(classes))]
-    meta = {"documents": len(examples), "candidates": len(y), "features": len(weights), "C": C, "pos_weight": POS_WEIGHT,
-            "aggregate": AGGREGATE, "rules_floor": RULES_FLOOR}
+    meta = {"documents": len(examples), "candidates": len(y), "features": len(weights), "C": C,
+            "pos_weight": POS_WEIGHT, "aggregate": AGGREGATE, "rules_floor": RULES_FLOOR}
     return ClaimModel(classes, intercept, weights, threshold, meta)
 
 
@@ -200,15 +204,12 @@ def predict(model: ClaimModel, ex: Example, threshold: float | None = None) -> d
 
 def claim_counts(ex: Example, record: dict) -> tuple[int, int, int]:
     """(true positives, predicted, gold) claims of one document under SCHEMA's matching."""
-    by_key: dict[str, int] = {}
-    for g, e in enumerate(ex.gold.get("entities", [])):
-        for n in [e["name"], *(e.get("aliases") or [])]:
-            by_key.setdefault(norm(n), g)
+    by_key = gold_keys(ex.gold)
     for e in record["entities"]:
-        g = next((by_key[norm(n)] for n in [e["name"], *e["aliases"]] if norm(n) in by_key), None)
-        if g is not None:
+        found = next((by_key[norm(n)] for n in [e["name"], *e["aliases"]] if norm(n) in by_key), None)
+        if found is not None:
             for n in [e["name"], *e["aliases"]]:
-                by_key.setdefault(norm(n), g)
+                by_key.setdefault(norm(n), found)
 
     def canon(c: dict) -> tuple | None:
         s, o, p = by_key.get(norm(c["subject"])), by_key.get(norm(c["object"])), c["predicate"]
@@ -268,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv > 1:
         threshold, scores, records = cross_validate(examples, args.cv)
         for t, (p, r, f) in scores.items():
-            print(f"threshold {t:.2f}: claim P {p:.3f} R {r:.3f} F1 {f:.3f}{'  <- chosen' if t == threshold else ''}")
+            chosen = "  <- chosen" if t == threshold else ""
+            print(f"threshold {t:.2f}: claim P {p:.3f} R {r:.3f} F1 {f:.3f}{chosen}")
         if args.cv_out:
             args.cv_out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     model = fit(examples, threshold)

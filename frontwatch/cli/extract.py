@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +53,14 @@ def extract(
         bool, typer.Option("--summary", help="Print a table of what was found (stderr).")
     ] = False,
     min_confidence: MinConfidence = "0",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print each claim's confidence and the features or rule behind "
+                           "it (stderr).")
+    ] = False,
+    claims: Annotated[
+        str, typer.Option("--claims", metavar="v1|v2", help="Claim extractor: v2, the trained model "
+                          "(default), or v1, the rules alone.")
+    ] = "",
 ) -> None:
     """Extract entities and claims (with stance, attribution, tactic, evidence and confidence) from
     documents.
@@ -62,6 +71,11 @@ def extract(
     processed, 1 when none, 2 for a usage error.
     """
     threshold = check_min_confidence(min_confidence)
+    if claims:
+        if claims not in ("v1", "v2"):
+            _say(f"frontwatch: --claims must be v1 or v2, not {claims!r}")
+            raise typer.Exit(2)
+        os.environ["FRONTWATCH_CLAIMS"] = claims  # worker processes inherit it
     from ..extract import extract_documents  # spaCy loads only when there is work to do
 
     failures: list[SourceError] = []
@@ -84,6 +98,8 @@ def extract(
         for extracted in extract_documents(documents(), jobs=jobs):
             result = drop_unconfident(extracted, threshold)
             handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            if explain:
+                _explain(result)
             results.append(result) if summary else results.append(_light(result))
     except FrontwatchError as exc:
         _say(f"frontwatch: {exc}")
@@ -126,3 +142,11 @@ def _print_summary(results: list[Extraction]) -> None:
         claims.add_row(c.subject, c.predicate, c.object, c.stance, c.attributed_to or "-", c.tactic or "-",
                        doc_id)
     err.print(claims)
+
+
+def _explain(result: Extraction) -> None:
+    """One line per claim: its confidence, stance and what decided it (model features or the rules)."""
+    for c in result.claims:
+        why = "; ".join(c.explanation) or "rules (v1)"
+        _say(f"{result.document.id}: {c.subject} -{c.predicate}-> {c.object} [{c.stance}] "
+             f"confidence {c.confidence:.2f}: {why}")

@@ -48,21 +48,22 @@ def claims_version() -> str:
     """The claim extractor in use: FRONTWATCH_CLAIMS (v1 or v2), else v2."""
     version = os.environ.get("FRONTWATCH_CLAIMS", "v2") or "v2"
     if version not in CLAIM_EXTRACTORS:
-        raise ModelNotFoundError(f"FRONTWATCH_CLAIMS={version!r}: choose one of {', '.join(CLAIM_EXTRACTORS)}")
+        raise ModelNotFoundError(
+            f"FRONTWATCH_CLAIMS={version!r}: choose one of {', '.join(CLAIM_EXTRACTORS)}")
     return version
 
 
-def load_pipeline(model: str | None = None, claims: str | None = None) -> Language:
-    """The English model with frontwatch's components added (cached per process). `claims` picks the
-    claim extractor: "v1" (rules) or "v2" (rules, then the trained model; the default)."""
-    return _load_pipeline(model, claims or claims_version())
+def load_pipeline(model: str | None = None, extractor: str | None = None) -> Language:
+    """The English model with frontwatch's components added (cached per process). `extractor` picks
+    the claim extractor: "v1" (rules) or "v2" (rules, then the trained model; the default)."""
+    return _load_pipeline(model, extractor or claims_version())
 
 
 @lru_cache(maxsize=2)
-def _load_pipeline(model: str | None, claims: str) -> Language:
+def _load_pipeline(model: str | None, extractor: str) -> Language:
     nlp = load_base(model)
     for factory, where in COMPONENTS:
-        if factory == "frontwatch_claims_v2" and claims != "v2":
+        if factory == "frontwatch_claims_v2" and extractor != "v2":
             continue
         name = "claim_model" if factory == "frontwatch_claims_v2" else \
             factory.removeprefix("frontwatch_").removesuffix("_v1")

@@ -75,14 +75,12 @@ def sentence_mentions(idx: DocIndex) -> dict[int, list[CandidateMention]]:
     for tok in doc:
         if taken[tok.i] or tok.text not in idx.vocab.demonym_state or tok.pos_ not in ("ADJ", "PROPN"):
             continue
-        e = idx.demonym(tok)
-        if e is not None:
-            out.setdefault(sent_of[tok.i], []).append(CandidateMention(tok.i, tok.i + 1, e, "demonym"))
+        state = idx.demonym(tok)
+        if state is not None:
+            out.setdefault(sent_of[tok.i], []).append(CandidateMention(tok.i, tok.i + 1, state, "demonym"))
             taken[tok.i] = True
-    for m in inner:
-        out.setdefault(sent_of[m.start], []).append(m)
-    for m in _descriptions(idx, sent_of, taken):
-        out.setdefault(sent_of[m.start], []).append(m)
+    for cm in inner + _descriptions(idx, sent_of, taken):
+        out.setdefault(sent_of[cm.start], []).append(cm)
     for ms in out.values():
         ms.sort(key=lambda m: (m.start, m.end))
     return out
@@ -103,14 +101,14 @@ def _inner_mentions(idx: DocIndex, named: dict[int, list[CandidateMention]]) -> 
                 sid = idx.vocab.demonym_state.get(tok.text) or (
                     idx.vocab.state_by_name.get(tok.lower_) if tok.is_title else None)
                 if sid and sid in idx.vocab.states:
-                    e = idx.state_entity(sid)
-                    if e != m.ent:
-                        out.append(CandidateMention(i, i + 1, e, "inner"))
+                    state = idx.state_entity(sid)
+                    if state != m.ent:
+                        out.append(CandidateMention(i, i + 1, state, "inner"))
                     continue
                 if tok.lower_ in ("in", "at") and i + 1 < m.end:
-                    e = by_name.get(norm_text(doc[i + 1:m.end].text))
-                    if e is not None and e != m.ent:
-                        out.append(CandidateMention(i + 1, m.end, e, "inner"))
+                    place = by_name.get(norm_text(doc[i + 1:m.end].text))
+                    if place is not None and place != m.ent:
+                        out.append(CandidateMention(i + 1, m.end, place, "inner"))
                     break
     return out
 

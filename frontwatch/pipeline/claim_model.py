@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -42,13 +43,12 @@ class ClaimModel:
     meta: dict[str, object]
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> ClaimModel:
-        if data.get("format") != FORMAT:
+    def from_dict(cls, data: Any) -> ClaimModel:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelNotFoundError("claim model file: not a frontwatch claim model")
-        weights = {f: {int(k): float(v) for k, v in ws.items()}
-                   for f, ws in dict(data["weights"]).items()}  # type: ignore[call-overload]
-        return cls(list(data["classes"]), [float(x) for x in data["intercept"]],  # type: ignore[call-overload]
-                   weights, float(data["threshold"]), dict(data.get("meta") or {}))  # type: ignore[arg-type]
+        weights = {str(f): {int(k): float(v) for k, v in ws.items()} for f, ws in data["weights"].items()}
+        return cls([str(c) for c in data["classes"]], [float(x) for x in data["intercept"]], weights,
+                   float(data["threshold"]), dict(data.get("meta") or {}))
 
     def to_dict(self) -> dict[str, object]:
         return {"format": FORMAT, "classes": self.classes, "intercept": self.intercept,
@@ -115,7 +115,7 @@ class ModelClaimExtractor:
         self.threshold = model.threshold if threshold is None else threshold
         self.aggregate = aggregate or str(model.meta.get("aggregate", "max"))
         # a claim the v1 rules found counts with at least this probability (0: the model alone decides)
-        self.rules_floor = float(model.meta.get("rules_floor", 0.0))  # type: ignore[arg-type]
+        self.rules_floor = float(str(model.meta.get("rules_floor", 0.0)))
 
     def __call__(self, doc: Doc) -> Doc:
         idx = DocIndex.of(doc, self.vocab)

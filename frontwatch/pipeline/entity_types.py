@@ -71,7 +71,8 @@ class EntityTyper:
         self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
                                    reverse=True)
         self._surnames: set[str] = set()
-        self.leader_nouns = vocab.words("types", "state_itself") | vocab.words("types", "nouns_after_a_leader")
+        self.leader_nouns = (vocab.words("types", "state_itself")
+                             | vocab.words("types", "nouns_after_a_leader"))
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []

@@ -1,0 +1,124 @@
+"""The trained claim model (frontwatch.claims.v2): training is deterministic, the shipped model loads and
+decides claims with a confidence, stance stays honest, and quality on the held-out development set stays
+above its floors (skipped without ../shared)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from frontwatch.extract import extract_documents, extract_one
+from frontwatch.model import Document
+from frontwatch.pipeline.claim_model import ClaimModel, load_claim_model
+from frontwatch.sources import iter_documents
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+FIXTURES = Path(__file__).parent / "fixtures" / "training"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+HELDOUT = SHARED / "eval" / "dev" / "heldout"
+HELDOUT_GOLD = SHARED / "eval" / "dev" / "heldout.jsonl"
+SCORER = SHARED / "eval" / "score.py"
+# floors just below what the shipped model reaches (docs/extract.md has the table)
+FLOORS = {"claim_f1": 0.34, "claim_recall": 0.26, "claim_precision": 0.47, "entity_f1": 0.86,
+          "entity_typed_f1": 0.82, "stance_accuracy": 0.80, "attribution_accuracy": 0.78}
+
+
+def train(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "frontwatch.training", str(FIXTURES), str(FIXTURES / "gold.jsonl"),
+         "--out", str(out), "--cv", "0"], capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    first, second = train(tmp_path / "a.json.gz"), train(tmp_path / "b.json.gz")
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    a, b = (tmp_path / "a.json.gz").read_bytes(), (tmp_path / "b.json.gz").read_bytes()
+    assert a == b
+    model = load_claim_model(str(tmp_path / "a.json.gz"))
+    assert model.classes[0] == "none" and len(model.classes) > 2
+    assert model.meta["documents"] == 3
+    assert model.weights, "a model with no weights learned nothing"
+
+
+def test_training_without_documents_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "frontwatch.training", str(tmp_path),
+                           str(FIXTURES / "gold.jsonl"), "--out", str(tmp_path / "m.json.gz")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "no document" in done.stderr
+
+
+def test_shipped_model_loads_and_is_in_the_pipeline(pipeline: Language) -> None:
+    model = load_claim_model()
+    assert isinstance(model, ClaimModel)
+    assert 0.0 < model.threshold < 1.0
+    assert {"none", "affiliated_with>", "located_in>", "targets>"} <= set(model.classes)
+    assert pipeline.get_pipe_meta("claim_model").factory == "frontwatch_claims_v2"
+
+
+def test_a_broken_model_file_is_one_clear_error(tmp_path: Path) -> None:
+    from frontwatch.errors import ModelNotFoundError
+
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(ModelNotFoundError, match="cannot be read"):
+        load_claim_model(str(bad))
+
+
+def test_model_claims_carry_a_confidence_and_an_explanation(pipeline: Language) -> None:
+    text = ("Officers of the Ministry of State Security ran a covert police station in Prato. "
+            "Marco Bellini, a member of the Tuscany Chinese Business Association, denied any wrongdoing.")
+    result = extract_one(Document(id="t", text=text))
+    assert result.claims
+    for c in result.claims:
+        assert 0.0 < c.confidence <= 1.0
+        assert c.explanation
+    assert any(c.confidence < 1.0 for c in result.claims), "the model gives probabilities, not 1.0"
+
+
+@pytest.mark.parametrize("text", [
+    "Prosecutors charged Reza Tavakoli, who is believed to be in Iran, with plotting an attack in Ohio.",
+    "Poland expelled Anna Volkova, who is thought to be living in Russia, in March.",
+    "The Kremlin did not deny that the GRU recruited Pavel Orlov.",
+])
+def test_no_claim_is_denied_without_a_denial_over_it(pipeline: Language, text: str) -> None:
+    result = extract_one(Document(id="t", text=text))
+    denied = [(c.subject, c.predicate, c.object, c.attributed_to) for c in result.claims
+              if c.stance == "denied"]
+    assert not denied
+
+
+def test_v1_stays_selectable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontwatch.pipeline import load_pipeline
+
+    monkeypatch.setenv("FRONTWATCH_CLAIMS", "v1")
+    assert "claim_model" not in load_pipeline().pipe_names
+    monkeypatch.setenv("FRONTWATCH_CLAIMS", "v3")
+    from frontwatch.errors import ModelNotFoundError
+
+    with pytest.raises(ModelNotFoundError, match="FRONTWATCH_CLAIMS"):
+        load_pipeline()
+
+
+def test_heldout_quality(pipeline: Language, tmp_path: Path) -> None:
+    if not HELDOUT.is_dir() or not SCORER.is_file():
+        pytest.skip("../shared/eval/dev/heldout is absent: heldout quality needs the shared development set")
+    docs = [d for d in iter_documents([HELDOUT]) if isinstance(d, Document)]
+    pred = tmp_path / "heldout.jsonl"
+    with pred.open("w", encoding="utf-8") as fh:
+        for result in extract_documents(docs):
+            fh.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    scored = subprocess.run([sys.executable, str(SCORER), str(HELDOUT_GOLD), str(pred), "--json"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert scored.returncode == 0, scored.stderr
+    summary = json.loads(scored.stdout)
+    low = {k: (summary[k], floor) for k, floor in FLOORS.items() if summary[k] < floor}
+    assert not low, f"below the floor (got, floor): {low}"
