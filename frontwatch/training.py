@@ -33,7 +33,8 @@ EQUIVALENT = {"affiliated_with": "controls"}  # affiliated_with(B, A) is control
 MIN_COUNT = 2  # features seen fewer times are dropped
 C = 0.25  # inverse L2 strength
 POS_WEIGHT = 1.0  # weight of a labelled pair against a "none" pair
-RULES_FLOOR = 0.3  # a v1 rule's claim counts with at least this probability
+RULES_FLOOR = 0.6  # a v1 rule's claim counts with at least this probability
+MIN_PRECISION = 0.6  # the threshold is the best F1 among those whose cross-validated precision reaches it
 AGGREGATE = "noisy_or"  # how a document's sentences combine: "max" or "noisy_or"
 THRESHOLDS = [x / 100 for x in range(10, 65, 5)]
 
@@ -245,7 +246,8 @@ def cross_validate(examples: list[Example], folds: int) -> tuple[float, dict[flo
                 for i, n in enumerate(claim_counts(ex, rec)):
                     totals[t][i] += n
     scores = {t: f1(*totals[t]) for t in THRESHOLDS}
-    best = max(THRESHOLDS, key=lambda t: (round(scores[t][2], 4), -t))
+    precise = [t for t in THRESHOLDS if scores[t][0] >= MIN_PRECISION] or [max(THRESHOLDS)]
+    best = max(precise, key=lambda t: (round(scores[t][2], 4), -t))
     return best, scores, records[best]
 
 
