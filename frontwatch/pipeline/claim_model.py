@@ -29,6 +29,8 @@ from .claims import OBJECT_TYPES, SUBJECT_TYPES, FoundClaim
 from .pair_features import dependency_path, pair_features, triggers
 
 MODEL_FILE = "claim_model.json.gz"
+# classes that name one claim: affiliated_with(first, second) is controls(second, first)
+EQUIVALENT_CLASSES = {"controls<": "affiliated_with>", "controls>": "affiliated_with<"}
 FORMAT = "frontwatch-claim-model"
 
 
@@ -124,10 +126,9 @@ class ModelClaimExtractor:
         floor = self.threshold / 2 if self.aggregate == "noisy_or" else self.threshold
         found: list[FoundClaim] = []
         for cand, feats in document_candidates(idx, rules):
-            probs = self.model.probabilities(feats)
-            for k, p in enumerate(probs):
+            for k, p in self._decisions(self.model.probabilities(feats)):
                 label = self.model.classes[k]
-                if label == "none" or p < floor:
+                if p < floor:
                     continue
                 claim = self._claim(idx, cand, label, p, by_key)
                 if claim is not None:
@@ -139,6 +140,15 @@ class ModelClaimExtractor:
         doc._.fw_entities = idx.ents
         doc._.fw_claims = self._decide(found)
         return doc
+
+    def _decisions(self, probs: list[float]) -> list[tuple[int, float]]:
+        """(class, probability) of each distinct claim: classes that SCHEMA scores as one claim
+        (affiliated_with(B, A) is controls(A, B)) pool their probability under the likelier name."""
+        groups: dict[str, list[int]] = {}
+        for k, label in enumerate(self.model.classes):
+            if label != "none":
+                groups.setdefault(EQUIVALENT_CLASSES.get(label, label), []).append(k)
+        return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in groups.values()]
 
     def _decide(self, found: list[FoundClaim]) -> list[FoundClaim]:
         """One decision per (subject, predicate, object) of the document: the best sentence's probability,
