@@ -62,6 +62,8 @@ class EntityTyper:
         self.capital_actor_preps = frozenset(capitals.get("actor_prepositions", []))
         self.capital_place_after = frozenset(capitals.get("place_nouns", []))
         self.capital_direction = frozenset(capitals.get("direction_words", []))
+        self.capital_always = frozenset(capitals.get("always_government", []))
+        self.capital_actor_hyphen = frozenset(capitals.get("actor_after_hyphen", []))
         self._capitals: dict[str, bool] = {}
         abbr = vocab.types.get("abbreviations", {})
         self.titles = frozenset(map(str, abbr.get("titles", [])))
@@ -314,7 +316,8 @@ class EntityTyper:
             if ent.text not in self.vocab.metonym_state:
                 continue
             votes[ent.text] = votes.get(ent.text, 0) + self._capital_vote(ent)
-        return {text: v > 0 or (v == 0 and text in self.metonym_default) for text, v in votes.items()}
+        return {text: v > 0 or (v == 0 and text in self.metonym_default) or text in self.capital_always
+                for text, v in votes.items()}
 
     def _capital_vote(self, span: Span) -> int:
         """+1 where a capital mention acts ("Beijing denied", "urged Hanoi", "deals with Tehran",
@@ -325,6 +328,9 @@ class EntityTyper:
         if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
                 and doc[span.end + 1].lower_ in self.capital_place_after:
             return -1  # "Paris-based"
+        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
+                and doc[span.end + 1].lower_ in self.capital_actor_hyphen:
+            return 1  # "Beijing-backed"
         if nxt is not None and nxt.text in ("'s", "’s"):  # "Beijing's agenda", but "Berlin's highest court"
             return -1 if root.head.lower_ in self.capital_place_after else 1
         if prev is not None and prev.lower_ in LOCATIVE_PREPS and prev.lower_ not in ("to", "from"):
