@@ -149,3 +149,48 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
 def test_state_short_names_and_place_heads(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)
     assert e is not None and e.type == typ
+
+
+@pytest.mark.parametrize(("text", "form", "typ"), [
+    # a noun in apposition types the name
+    ("The ban grounded Veltavia, Moldova's national airline, for a year.", "Veltavia", "organization"),
+    ("He grew up in Kfar Dorit, a commuter town near the coast, before moving abroad.", "Kfar Dorit", "place"),
+    ("The case rested on the testimony of Dragan Miletić, a Serbian nationalist who turned witness.",
+     "Dragan Miletić", "person"),
+    # a state organ's head noun wins over a place reading
+    ("A former commander of Serbia's Gendarmerie received eight years.", "Gendarmerie", "state_body"),
+    # an unknown one-word name before a company role is a company
+    ("Lin Tao, the Quantrex founder, denied the report.", "Quantrex", "organization"),
+    # names with inner capitals are people too
+    ("Presenting the report, the group's executive director, Maeve McCardle, said the threats grew.",
+     "Maeve McCardle", "person"),
+])
+def test_the_words_beside_a_name_type_it(text: str, form: str, typ: str) -> None:
+    e = find(run(text), form)
+    assert e is not None and e.type == typ
+
+
+def test_the_kremlin_is_russia() -> None:
+    result = run("The Kremlin denied the report. Analysts said the Kremlin-backed network paid bloggers.")
+    e = find(result, "Kremlin")
+    assert e is not None and e.name == "Russia" and e.type == "country"
+
+
+def test_the_islamic_republic_is_iran() -> None:
+    e = find(run("Exiles called for the overthrow of the Islamic Republic."), "Islamic Republic")
+    assert e is not None and e.name == "Iran" and e.type == "country"
+
+
+def test_an_acronym_in_brackets_is_not_part_of_the_name() -> None:
+    result = run("Leaders of the Popular Unity Front (PUF) alliance denounced the verdict.")
+    e = find(result, "Popular Unity Front")
+    assert e is not None and "PUF" in e.aliases
+    assert not any("(" in n for n in names(result))
+
+
+@pytest.mark.parametrize("text", [
+    "Sign up for our Evening Digest newsletter to get the news.",
+    "Updated 19:05 BST",
+])
+def test_page_furniture_is_not_an_entity(text: str) -> None:
+    assert not {"Evening Digest", "BST"} & names(run(text))

@@ -38,6 +38,11 @@ def city_names() -> frozenset[str]:
     return frozenset(n for c in cities for n in (c["name"], c.get("asciiname") or c["name"]))
 
 
+def _capword(tok: Token) -> bool:
+    """A capitalised word of a name, inner capitals allowed ("McKew", "Sinđelić"), not an acronym."""
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
+
+
 def _camel(text: str) -> bool:
     """"FuQing", "McGill": capitalised with inner capitals."""
     return text[:1].isupper() and text.isalpha() and any(c.isupper() for c in text[1:])
@@ -75,6 +80,10 @@ class EntityTyper:
         self._surnames: set[str] = set()
         self.leader_nouns = (vocab.words("types", "state_itself")
                              | vocab.words("types", "nouns_after_a_leader"))
+        self.place_nouns = vocab.words("types", "place_descriptors")
+        self.company_roles = vocab.words("types", "company_roles")
+        self.not_names_before = vocab.words("types", "not_a_name_before")
+        self._person_texts: set[str] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -84,6 +93,9 @@ class EntityTyper:
         doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
         self._capitals = self._capital_uses(doc)
         self._surnames = self._names_alone(doc)
+        # names the statistical NER reads as a person somewhere: a person wherever else they stand
+        self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
+                              and all(_capword(t) for t in e)}
         for ent in self._with_named_bodies(doc):
             span = self._trim(ent)
             if span is None:
@@ -152,6 +164,9 @@ class EntityTyper:
         while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct
                                or doc[start].text in self.titles):
             start += 1
+        opened = next((i for i in range(start, end) if doc[i].text == "("), None)
+        if opened is not None and not any(doc[i].text == ")" for i in range(opened, end)):
+            end = opened  # "the Democratic Front (DF": the acronym in brackets joins as an alias
         while end > start and (doc[end - 1].lower_ in TRIM_END or doc[end - 1].is_punct
                                and doc[end - 1].text not in (".",)):
             end -= 1
@@ -162,9 +177,9 @@ class EntityTyper:
             head = self._head_type(span)
             if head in ("state_body", "diplomatic_mission", "place") and len(span) > 1:
                 return head
-            if self._city(span):
+            if self._city(span) and not self._speaks(span):
                 return "place"
-            if self._names_a_thing(span):
+            if self._names_a_thing(span) or self._descriptor_type(span) == "organization":
                 return head or "organization"  # "the Chosun Ilbo newspaper", "Gmail accounts", "TV4"
             return "person"
         if label in OUR_LABELS:
@@ -176,7 +191,14 @@ class EntityTyper:
                 return "country"
             if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
                 return "country"
-            return "person" if self._described_as_person(span) or self._person_name(span) else "place"
+            head = self._head_type(span)
+            if head and head != "place":
+                return head  # "Serbia's Gendarmerie"
+            if self._described_as_person(span) or self._person_name(span) or self._person_elsewhere(span):
+                return "person"
+            if self._company(span):
+                return "organization"  # "the Foxconn founder"
+            return self._descriptor_type(span) or "place"  # "Belavia, Belarus's national airline"
         if label in ("ORG", "FAC", "NORP"):
             head = self._head_type(span)
             if head:
@@ -184,8 +206,11 @@ class EntityTyper:
             if label == "NORP":
                 return None
             if label == "ORG" and (self._after_role(span) or self._described_as_person(span)
-                                   or self._person_name(span)):
+                                   or self._person_name(span) or self._person_elsewhere(span)):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
+            desc = self._descriptor_type(span)
+            if desc == "place":
+                return desc  # "Mayfair, central London"
             if self._city(span):
                 return "place"
             if label == "FAC":
@@ -237,7 +262,7 @@ class EntityTyper:
     def _person_name(self, span: Span) -> bool:
         """Two or three capitalised words whose last the document uses alone as a person ("Vadim
         Krasikov" ... "Mr Krasikov"), or followed by an age ("Vanya Gaberova, 30,")."""
-        if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+        if not 2 <= len(span) <= 3 or not all(_capword(t) for t in span):
             return False
         if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
             return False
@@ -288,16 +313,68 @@ class EntityTyper:
             return False
         prev = span.doc[span.start - 1]
         return (prev.lower_ in self.roles and prev.text.islower()
-                and all(t.is_title and t.is_alpha for t in span))
+                and all(_capword(t) for t in span))
 
     def _described_as_person(self, span: Span) -> bool:
         """A two- or three-word name in apposition with a person noun: "Ilan Shor, a fugitive oligarch"."""
-        if not 2 <= len(span) <= 3 or not all(t.is_title and t.is_alpha for t in span):
+        if not 2 <= len(span) <= 3 or not all(_capword(t) for t in span):
+            return False
+        if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
             return False
         root = span.root
         nouns = [c for c in root.children if c.dep_ == "appos"]
         nouns += [root.head] if root.dep_ == "appos" else []
         return any(n.lemma_.lower() in self.person_nouns or n.lower_ in self.person_nouns for n in nouns)
+
+    def _person_elsewhere(self, span: Span) -> bool:
+        """One to three capitalised words that the NER reads as a person elsewhere in the document, or
+        joined by "and" to a person ("the poisonings of Alexei Navalny and Sergei Skripal")."""
+        if not 1 <= len(span) <= 3 or not all(_capword(t) for t in span):
+            return False
+        if any(t.lower_ in self.generic or t.lower_ in self.name_heads or t.lower_ in self.org_heads
+               for t in span):
+            return False
+        if span.text in self._person_texts:
+            return True
+        if len(span) < 2:
+            return False
+        root = span.root
+        if root.dep_ == "conj" and root.head.ent_type_ == "PERSON" and root.head.i < span.start:
+            return True
+        return any(c.dep_ == "conj" and c.ent_type_ == "PERSON" and c.i >= span.end for c in root.children)
+
+    def _speaks(self, span: Span) -> bool:
+        """A name that is the subject of a speech verb ("Mr Justice Hilliard said"): no city."""
+        root = span.root
+        return root.dep_ == "nsubj" and root.head.lemma_ in SPEECH
+
+    def _company(self, span: Span) -> bool:
+        """One unknown name before a company role ("the Foxconn founder"), no city."""
+        if len(span) != 1 or span.text in city_names() or span.end >= len(span.doc):
+            return False
+        nxt = span.doc[span.end]
+        return nxt.is_lower and nxt.lower_ in self.company_roles
+
+    def _descriptor_type(self, span: Span) -> str | None:
+        """The type a noun in apposition gives a name: "Belavia, Belarus's national airline" (organization),
+        "Modi'in, a commuter town" or "Mayfair, central London" (place)."""
+        root, doc = span.root, span.doc
+        # the apposition follows a comma next to the name, in the same sentence
+        nouns = [c for c in root.children if c.dep_ == "appos" and span.end + 1 < len(doc)
+                 and doc[span.end].text == "," and c.left_edge.i == span.end + 1]
+        if root.dep_ == "appos" and root.head.i < span.start and span.start > 0 \
+                and doc[span.start - 1].text == "," and root.head.i >= span.start - 8:
+            nouns.append(root.head)
+        for n in nouns:
+            if n.is_lower and (n.lower_ in self.person_nouns or n.lemma_ in self.person_nouns):
+                return "person"  # "Gui Minhai, a Swedish publisher"
+            if n.is_lower and (n.lower_ in self.medium_nouns or n.lemma_ in self.medium_nouns):
+                return "organization"
+            if n.is_lower and (n.lower_ in self.place_nouns or n.lemma_ in self.place_nouns):
+                return "place"
+            if n.ent_type_ in ("GPE", "PLACE", "COUNTRY") and n.i >= span.end:
+                return "place"
+        return None
 
     def _locative_metonym(self, span: Span) -> bool:
         """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests").
@@ -368,6 +445,9 @@ class EntityTyper:
             return False
         if "\n" in span.text or span[-1].pos_ in ("CCONJ", "ADP", "DET"):
             return False
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        if nxt is not None and nxt.is_lower and nxt.lower_ in self.not_names_before:
+            return False  # "Sign up for our Morning Briefing newsletter"
         if all(t.text in self.titles or t.lower_ in self.generic for t in span):
             return False  # "Lt.", "Group", "Media"
         if len(span) == 1 and self._not_a_name(span[0]):
