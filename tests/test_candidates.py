@@ -1,0 +1,49 @@
+"""Candidate mentions of the trained claim model (frontwatch/pipeline/candidates.py): plural and named
+descriptions resolve to the entities named before them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from frontwatch.pipeline import candidates, load_pipeline
+from frontwatch.pipeline.args import DocIndex
+from frontwatch.vocab import load_vocabulary
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline(extractor="v1")
+
+
+def mentions(nlp: Language, text: str) -> list[tuple[str, str, str]]:
+    """(surface text, kind, entity name) of every mention that is not a name."""
+    doc = nlp(text)
+    idx = DocIndex.of(doc, load_vocabulary())
+    return [(doc[m.start:m.end].text, m.kind, idx.ents[m.ent].name)
+            for ms in candidates.sentence_mentions(idx).values() for m in ms if m.kind != "name"]
+
+
+def test_plural_description_stands_for_every_person_of_the_coordination(nlp: Language) -> None:
+    text = ("A court in Oslo convicted John Miller and Peter Hansen of spying last week. "
+            "Prosecutors said both men had worked for the GRU since 2019.")
+    found = {(t, e) for t, kind, e in mentions(nlp, text) if kind == "group"}
+    assert {t for t, _ in found} == {"men"}
+    assert {e.split()[-1] for _, e in found} == {"Miller", "Hansen"}
+
+
+def test_numbered_description_needs_that_many_people(nlp: Language) -> None:
+    text = ("Police arrested John Miller and Peter Hansen in Oslo. "
+            "The three suspects were released on bail.")
+    assert not [m for m in mentions(nlp, text) if m[1] == "group"]
+
+
+def test_head_noun_of_a_name_refers_to_that_body(nlp: Language) -> None:
+    text = ("The National Security Council of Norway met on Monday. "
+            "Ingrid Solberg said the council would review the case against the company.")
+    assert ("council", "description") in {(t, kind) for t, kind, _ in mentions(nlp, text)}
+    assert any(t == "council" and "Security Council" in e for t, _, e in mentions(nlp, text))
