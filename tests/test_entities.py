@@ -194,3 +194,20 @@ def test_an_acronym_in_brackets_is_not_part_of_the_name() -> None:
 ])
 def test_page_furniture_is_not_an_entity(text: str) -> None:
     assert not {"Evening Digest", "BST"} & names(run(text))
+
+
+@pytest.mark.parametrize(("text", "name", "other"), [
+    ("Dmitri Orlov, real name Pavel Zotov, was an officer of the GRU.", "Dmitri Orlov", "Pavel Zotov"),
+    ("Investigators said Lena Vogel (also spelled Lena Fogel) met the handler twice.", "Lena Vogel", "Lena Fogel"),
+    ("Putin spoke first. Later, President Vladimir Putin left the hall.", "Vladimir Putin", "Putin"),
+])
+def test_a_person_named_two_ways_is_one_person(text: str, name: str, other: str) -> None:
+    e = find(run(text), name)
+    assert e is not None and e.type == "person" and other in (e.name, *e.aliases)
+
+
+def test_a_place_name_as_a_given_name_is_a_person() -> None:
+    result = run("Prosecutors charged Milan Vukotić and Andrija Perić with plotting the attack.")
+    e = find(result, "Milan Vukotić")
+    assert e is not None and e.type == "person"
+    assert find(result, "Milan") is None

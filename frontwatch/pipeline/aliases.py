@@ -97,6 +97,7 @@ class AliasLinker:
             attach(span, target)
             self._parenthetical_acronym(doc, span, target, by_key)
         ents = self._merge_descriptions(doc, ents, tok2ent)
+        ents = self._merge(ents, tok2ent, self._other_names(doc, tok2ent))
         self._pronouns(doc, tok2ent, ents)
         doc._.fw_entities = ents
         doc.user_data["fw_tok2ent"] = tok2ent
@@ -161,6 +162,10 @@ class AliasLinker:
                 full = p.name.split()
                 if len(full) > len(words) and words[-1] in full and words[-1][0].isupper():
                     return p
+        if typ == "person" and len(words) >= 2:  # "Putin" first, "Vladimir Putin" later: one person
+            for p in reversed(persons):
+                if p.name == words[-1]:
+                    return p
         if typ == "diplomatic_mission" and GENERIC_MISSION.match(text):
             missions = [e for e in ents if e.type == "diplomatic_mission"]
             if len(missions) == 1:
@@ -199,6 +204,35 @@ class AliasLinker:
                 if named and ents[e].type in BODY_TYPES:
                     into[ent.idx] = e
                     break
+        return AliasLinker._merge(ents, tok2ent, into)
+
+    def _other_names(self, doc: Doc, tok2ent: list[int]) -> dict[int, int]:
+        """People named twice over: "Petrov, real name Alexander Mishkin", "Protasevich (also spelled
+        Pratasevich)", "a passport in the name of Vadim Sokolov" (types.yaml, other_name_phrases)."""
+        between = self.vocab.words("types", "other_name_between")
+        before = self.vocab.words("types", "other_name_before")
+        people = [e for e in doc.ents if e.label_ == "PERSON" or e.label_ == "ORGANIZATION" and 2 <= len(e) <= 3
+                  and all(t.is_alpha and t.text[:1].isupper() and not t.is_upper for t in e)]
+        into: dict[int, int] = {}
+        for i, later in enumerate(people):
+            src = tok2ent[later.start]
+            if src < 0:
+                continue
+            for earlier in reversed(people[:i]):
+                if earlier.sent.start != later.sent.start or earlier.end > later.start:
+                    continue
+                if earlier.label_ != "PERSON":
+                    continue
+                dst = tok2ent[earlier.start]
+                gap = norm(re.sub(r"[\"“”(),]", " ", doc[earlier.end:later.start].text))
+                if dst >= 0 and dst != src and (gap in between or any(gap.endswith(p) for p in before)):
+                    into.setdefault(src, dst)
+                break  # only the nearest person before
+        return into
+
+    @staticmethod
+    def _merge(ents: list[DocEntity], tok2ent: list[int], into: dict[int, int]) -> list[DocEntity]:
+        """Folds the entities `into` maps (source index -> destination index) into their destinations."""
         if not into:
             return ents
         for src, dst in into.items():

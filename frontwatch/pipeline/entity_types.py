@@ -150,7 +150,16 @@ class EntityTyper:
         """"Amrit Singh" read as a place "Singh": an unknown one-word place after a capitalised word
         that is no entity is the surname of a person."""
         doc = span.doc
-        if label not in ("GPE", "LOC") or len(span) != 1 or span.start == 0:
+        if label not in ("GPE", "LOC") or len(span) != 1:
+            return span
+        if span.end + 1 < len(doc) and span[0].whitespace_ == " ":  # "Milan Knežević": a given name
+            nxt, after = doc[span.end], doc[span.end + 1]
+            if nxt.pos_ == "PROPN" and _capword(nxt) and not nxt.ent_type_ and not after.text[:1].isupper() \
+                    and nxt.lower_ not in self.generic and nxt.lower_ not in self.name_heads \
+                    and nxt.lower_ not in self.org_heads and nxt.lower_ not in self.medium_nouns \
+                    and nxt.lower_ not in self.capital_direction:
+                return Span(doc, span.start, span.end + 1, label="PERSON")
+        if span.start == 0:
             return span
         prev = doc[span.start - 1]
         known = span.text.lower() in self.vocab.place_state or span.text.lower() in self.vocab.state_by_name

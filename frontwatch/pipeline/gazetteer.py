@@ -46,6 +46,17 @@ def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]
 HYPHENS = {"-", "‑", "–"}
 
 
+def _given_name(doc: Doc, end: int, starts: set[int], not_surnames: frozenset[str]) -> bool:
+    """The one-word place is followed by a capitalised proper noun that starts no known name and is
+    followed by no further capitalised word: a person's given name and surname."""
+    if end >= len(doc) or end in starts or doc[end - 1].whitespace_ != " ":
+        return False
+    nxt = doc[end]
+    after = doc[end + 1] if end + 1 < len(doc) else None
+    return (nxt.pos_ == "PROPN" and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_upper
+            and nxt.lower_ not in not_surnames and (after is None or not after.text[:1].isupper()))
+
+
 def _is_prop(tok: object) -> bool:
     return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
 
@@ -70,6 +81,10 @@ class GazetteerRuler:
         self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
+        # words after a place that keep it a place ("Vancouver East", "Toronto Police")
+        self.not_surnames = frozenset(vocab.types.get("capitals", {}).get("direction_words", [])) | \
+            vocab.words("types", "generic_words") | vocab.words("types", "name_heads") | \
+            vocab.words("types", "organization_heads") | vocab.words("types", "organization_nouns")
 
     def _itself(self) -> list[str]:
         return sorted(self.vocab.words("types", "state_itself"))
@@ -95,6 +110,8 @@ class GazetteerRuler:
             if label in ("PLACE", "COUNTRY") and (
                     _inside_name(doc, start) or _hyphenated(doc, start, end, starts, ends)):
                 continue  # "University of Toronto": the statistical NER gets the whole name
+            if label == "PLACE" and end - start == 1 and _given_name(doc, end, starts, self.not_surnames):
+                continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
