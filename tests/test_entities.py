@@ -211,3 +211,8 @@ def test_a_place_name_as_a_given_name_is_a_person() -> None:
     e = find(result, "Milan Vukotić")
     assert e is not None and e.type == "person"
     assert find(result, "Milan") is None
+
+
+def test_a_court_takes_its_seat_into_its_name() -> None:
+    e = find(run("The verdict was read at the High Court in Kotorvo on Friday."), "High Court in Kotorvo")
+    assert e is not None and e.type == "state_body"

@@ -84,6 +84,7 @@ class EntityTyper:
         self.company_roles = vocab.words("types", "company_roles")
         self.not_names_before = vocab.words("types", "not_a_name_before")
         self._person_texts: set[str] = set()
+        self.seated = vocab.words("types", "seated_bodies")
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -106,6 +107,8 @@ class EntityTyper:
                 organ = self._local_organ(span)
                 if organ is not None:  # "the Longueuil police", "Vancouver city council"
                     span, label = organ, "state_body"
+            if label == "state_body" and not ent.kb_id_:
+                span = self._seat(span)  # "the High Court in Podgorica", "Court of Appeals for the Second Circuit"
             # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities
             if label is None or (not ent.kb_id_ and not self._keep(span, label)):
                 continue
@@ -145,6 +148,27 @@ class EntityTyper:
                 continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
             ents = [e for e in ents if e not in inside] + [Span(doc, start, head.i + 1, label="ORG")]
         return sorted(ents, key=lambda e: e.start)
+
+    def _seat(self, span: Span) -> Span:
+        """A capitalised court named with its seat or circuit: "High Court in Podgorica", "District Court
+        for the District of Columbia" (types.yaml, seated_bodies)."""
+        doc, end = span.doc, span.end
+        if span[-1].lower_ not in self.seated or not span[-1].text[:1].isupper() or end + 1 >= len(doc):
+            return span
+        if doc[end].lower_ == "in" and doc[end + 1].ent_type_ in ("GPE", "PLACE") and doc[end + 1].text[:1].isupper():
+            stop = end + 1
+            while stop < len(doc) and doc[stop].ent_iob_ in ("B", "I") and doc[stop].ent_type_ == doc[end + 1].ent_type_ \
+                    and (stop == end + 1 or doc[stop].ent_iob_ == "I"):
+                stop += 1
+            return doc[span.start:stop]
+        if doc[end].lower_ == "for" and end + 2 < len(doc) and doc[end + 1].lower_ == "the" \
+                and _capword(doc[end + 2]):
+            stop = end + 2
+            while stop < len(doc) and (_capword(doc[stop]) or doc[stop].like_num
+                                       or doc[stop].lower_ == "of" and stop + 1 < len(doc) and _capword(doc[stop + 1])):
+                stop += 1
+            return doc[span.start:stop]
+        return span
 
     def _given_name(self, span: Span, label: str) -> Span:
         """"Amrit Singh" read as a place "Singh": an unknown one-word place after a capitalised word
