@@ -154,7 +154,8 @@ def test_state_short_names_and_place_heads(text: str, form: str, typ: str) -> No
 @pytest.mark.parametrize(("text", "form", "typ"), [
     # a noun in apposition types the name
     ("The ban grounded Veltavia, Moldova's national airline, for a year.", "Veltavia", "organization"),
-    ("He grew up in Kfar Dorit, a commuter town near the coast, before moving abroad.", "Kfar Dorit", "place"),
+    ("He grew up in Kfar Dorit, a commuter town near the coast, before moving abroad.", "Kfar Dorit",
+     "place"),
     ("The case rested on the testimony of Dragan Miletić, a Serbian nationalist who turned witness.",
      "Dragan Miletić", "person"),
     # a state organ's head noun wins over a place reading
@@ -198,7 +199,8 @@ def test_page_furniture_is_not_an_entity(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "name", "other"), [
     ("Dmitri Orlov, real name Pavel Zotov, was an officer of the GRU.", "Dmitri Orlov", "Pavel Zotov"),
-    ("Investigators said Lena Vogel (also spelled Lena Fogel) met the handler twice.", "Lena Vogel", "Lena Fogel"),
+    ("Investigators said Lena Vogel (also spelled Lena Fogel) met the handler twice.", "Lena Vogel",
+     "Lena Fogel"),
     ("Putin spoke first. Later, President Vladimir Putin left the hall.", "Vladimir Putin", "Putin"),
 ])
 def test_a_person_named_two_ways_is_one_person(text: str, name: str, other: str) -> None:

@@ -211,7 +211,8 @@ class AliasLinker:
         Pratasevich)", "a passport in the name of Vadim Sokolov" (types.yaml, other_name_phrases)."""
         between = self.vocab.words("types", "other_name_between")
         before = self.vocab.words("types", "other_name_before")
-        people = [e for e in doc.ents if e.label_ == "PERSON" or e.label_ == "ORGANIZATION" and 2 <= len(e) <= 3
+        people = [e for e in doc.ents if e.label_ == "PERSON" or e.label_ == "ORGANIZATION"
+                  and 2 <= len(e) <= 3
                   and all(t.is_alpha and t.text[:1].isupper() and not t.is_upper for t in e)]
         into: dict[int, int] = {}
         for i, later in enumerate(people):

@@ -108,7 +108,8 @@ class EntityTyper:
                 if organ is not None:  # "the Longueuil police", "Vancouver city council"
                     span, label = organ, "state_body"
             if label == "state_body" and not ent.kb_id_:
-                span = self._seat(span)  # "the High Court in Podgorica", "Court of Appeals for the Second Circuit"
+                # "the High Court in Podgorica", "Court of Appeals for the Second Circuit"
+                span = self._seat(span)
             # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities
             if label is None or (not ent.kb_id_ and not self._keep(span, label)):
                 continue
@@ -155,17 +156,20 @@ class EntityTyper:
         doc, end = span.doc, span.end
         if span[-1].lower_ not in self.seated or not span[-1].text[:1].isupper() or end + 1 >= len(doc):
             return span
-        if doc[end].lower_ == "in" and doc[end + 1].ent_type_ in ("GPE", "PLACE") and doc[end + 1].text[:1].isupper():
+        place = doc[end + 1]
+        if doc[end].lower_ == "in" and place.ent_type_ in ("GPE", "PLACE") and place.text[:1].isupper():
             stop = end + 1
-            while stop < len(doc) and doc[stop].ent_iob_ in ("B", "I") and doc[stop].ent_type_ == doc[end + 1].ent_type_ \
-                    and (stop == end + 1 or doc[stop].ent_iob_ == "I"):
+            while (stop < len(doc) and doc[stop].ent_iob_ in ("B", "I")
+                   and doc[stop].ent_type_ == place.ent_type_
+                   and (stop == end + 1 or doc[stop].ent_iob_ == "I")):
                 stop += 1
             return doc[span.start:stop]
         if doc[end].lower_ == "for" and end + 2 < len(doc) and doc[end + 1].lower_ == "the" \
                 and _capword(doc[end + 2]):
             stop = end + 2
-            while stop < len(doc) and (_capword(doc[stop]) or doc[stop].like_num
-                                       or doc[stop].lower_ == "of" and stop + 1 < len(doc) and _capword(doc[stop + 1])):
+            while stop < len(doc) and (
+                    _capword(doc[stop]) or doc[stop].like_num
+                    or doc[stop].lower_ == "of" and stop + 1 < len(doc) and _capword(doc[stop + 1])):
                 stop += 1
             return doc[span.start:stop]
         return span
