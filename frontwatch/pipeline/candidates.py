@@ -132,12 +132,12 @@ BODIES = {"state_body", "organization", "diplomatic_mission", "overseas_station"
 
 
 def _pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
-    """he/she -> the last person named in this or the two sentences before; it/its -> the last body;
-    they/their -> the last body when no two people were named since (a pronoun guess is a feature the
-    model weighs, not a claim by itself)."""
+    """he/she -> the one person named in this sentence (before it) or the one before, else in the
+    sentence before that; none when two people are in play. it/its -> the last body; they/their -> the
+    last body, within two sentences (a pronoun guess is a feature the model weighs, not a claim)."""
     doc = idx.doc
     out: dict[int, int] = {}
-    person: tuple[int, int] | None = None
+    people: list[tuple[int, int]] = []  # (entity, sentence number) of each person mention
     body: tuple[int, int] | None = None
     sents = 0
     prev_start = -1
@@ -148,17 +148,31 @@ def _pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
         if 0 <= e < len(idx.ents):
             typ = idx.ents[e].type
             if typ == "person":
-                person = (e, sents)
+                people.append((e, sents))
             elif typ in BODIES:
                 body = (e, sents)
             continue
         if tok.pos_ != "PRON":
             continue
         word = tok.lower_
-        ref = person if word in PERSON_PRONOUNS else body if word in BODY_PRONOUNS | GROUP_PRONOUNS else None
-        if ref is not None and sents - ref[1] <= 2:
-            out[tok.i] = ref[0]
+        if word in PERSON_PRONOUNS:
+            ref = _one_person(people, sents)
+            if ref is not None:
+                out[tok.i] = ref
+        elif word in BODY_PRONOUNS | GROUP_PRONOUNS and body is not None and sents - body[1] <= 2:
+            out[tok.i] = body[0]
     return out
+
+
+def _one_person(people: list[tuple[int, int]], now: int) -> int | None:
+    """The only person named in this and the previous sentence, else in the one before them."""
+    for window in ((now - 1, now), (now - 2, now - 2)):
+        found = {e for e, s in reversed(people[-12:]) if window[0] <= s <= window[1]}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
