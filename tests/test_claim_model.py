@@ -122,3 +122,18 @@ def test_heldout_quality(pipeline: Language, tmp_path: Path) -> None:
     summary = json.loads(scored.stdout)
     low = {k: (summary[k], floor) for k, floor in FLOORS.items() if summary[k] < floor}
     assert not low, f"below the floor (got, floor): {low}"
+
+
+@pytest.mark.parametrize(("text", "claim", "stance", "by"), [
+    ("Polish intelligence linked Marek Zielinski to the GRU.",
+     ("Marek Zielinski", "affiliated_with", "GRU"), "alleged", "Polish intelligence"),
+    ("Prosecutors said Tomas Brand had acted for the SVR since 2019.",
+     ("SVR", "controls", "Tomas Brand"), "alleged", None),
+])
+def test_reported_speech_over_a_model_claim_makes_it_alleged(pipeline: Language, text: str,
+                                                              claim: tuple[str, str, str], stance: str,
+                                                              by: str | None) -> None:
+    result = extract_one(Document(id="t", text=text))
+    found = {(c.subject, c.predicate, c.object): c for c in result.claims}
+    assert claim in found, sorted(found)
+    assert (found[claim].stance, found[claim].attributed_to) == (stance, by)

@@ -115,6 +115,7 @@ class ModelClaimExtractor:
         self.vocab = vocab
         self.model = model
         self.threshold = model.threshold if threshold is None else threshold
+        self.reporting = vocab.words("stance", "reporting_verbs") | vocab.words("stance", "denial_verbs")
         self.aggregate = aggregate or str(model.meta.get("aggregate", "max"))
         # a claim the v1 rules found counts with at least this probability (0: the model alone decides)
         self.rules_floor = float(str(model.meta.get("rules_floor", 0.0)))
@@ -185,7 +186,9 @@ class ModelClaimExtractor:
         return FoundClaim(s.ent, pred, o.ent, cand.sent, trigger, anchor=anchor, confidence=p)
 
     def _trigger(self, idx: DocIndex, cand: Candidate, pred: str) -> tuple[Token | None, Token | None]:
-        """A word of the predicate's vocabulary on the path between the mentions, else the path's top."""
+        """A word of the predicate's vocabulary on the path between the mentions; else the path's top,
+        as the trigger when it is a verb ("linked X to Y", "X acted for Y": reporting verbs, hedges and
+        denials over it decide the stance), as an anchor otherwise ("X, Y's airline" describes)."""
         doc = idx.doc
         up, down = dependency_path(cand.a.root(doc), cand.b.root(doc))
         lex = triggers(self.vocab)
@@ -193,6 +196,8 @@ class ModelClaimExtractor:
             if any(p.endswith(pred) for p in lex.get(t.lemma_.lower(), ())):
                 return t, None
         lca = up[-1] if up else cand.b.root(doc)
+        if lca.pos_ == "VERB" and lca.lemma_.lower() not in self.reporting:
+            return lca, None
         return None, lca
 
 
