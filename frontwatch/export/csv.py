@@ -1,10 +1,16 @@
 """Two CSV tables for spreadsheets and Kumu/Flourish-style tools: nodes.csv and edges.csv in one folder.
-Every edge row carries its stance and who alleged or denied it beside the predicate."""
+Every edge row carries its stance and who alleged or denied it beside the predicate.
+
+Names and sentences come from documents anyone can write, so a text cell that a spreadsheet would run
+as a formula (starting with = + - @, a tab or a carriage return) gets a leading single quote, and every
+cell is quoted, as OWASP recommends against CSV injection."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..graph.network import Edge, Network
 
@@ -14,6 +20,24 @@ EDGE_COLUMNS = (
     "denied_by", "tactic", "sources", "publishers", "first_seen", "last_seen", "review_status", "evidence",
     "documents", "urls", "confidence",
 )
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run, made inert with a leading single quote; numbers as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Writer:
+    """csv.writer that quotes every cell and neutralises formulas."""
+
+    def __init__(self, fh: Any) -> None:
+        self._w = csv.writer(fh, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._w.writerow([neutralise(v) for v in row])
 
 
 def _documents(edge: Edge) -> list[str]:
@@ -25,13 +49,13 @@ def write(network: Network, out: Path) -> None:
     """Write `out`/nodes.csv and `out`/edges.csv (the folder is created)."""
     out.mkdir(parents=True, exist_ok=True)
     with (out / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = _Writer(fh)
         w.writerow(NODE_COLUMNS)
         for n in network.nodes.values():
             w.writerow([n.id, n.name, n.type, "; ".join(n.aliases), n.gazetteer_id or "", n.review_status])
     names = {n.id: n.name for n in network.nodes.values()}
     with (out / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = _Writer(fh)
         w.writerow(EDGE_COLUMNS)
         for e in network.edges:
             docs = _documents(e)

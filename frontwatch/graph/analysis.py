@@ -38,7 +38,7 @@ def central(network: Network, by: str = "degree", top: int = 20) -> dict[str, An
         raise ValueError(f"--by must be one of {', '.join(MEASURES)}")
     g, ids = to_igraph(network)
     if not ids:
-        return {"by": by, "entities": []}
+        return {"by": by, "filters": network.filters, "entities": []}
     if by == "degree":
         scores = [float(d) for d in g.degree()]
     elif by == "pagerank":
@@ -55,7 +55,7 @@ def communities(network: Network, resolution: float = 1.0, seed: int = 7) -> dic
     """Leiden communities (modularity), largest first, members by degree."""
     g, ids = to_igraph(network)
     if not ids:
-        return {"communities": [], "modularity": 0.0}
+        return {"filters": network.filters, "communities": [], "modularity": 0.0, "membership": {}}
     import random
 
     random.seed(seed)  # Leiden is randomised: a fixed seed gives the same partition every time
@@ -83,7 +83,7 @@ def brokers(network: Network, top: int = 20) -> dict[str, Any]:
     membership: dict[int, int] = comm["membership"]
     g, ids = to_igraph(network)
     if not ids:
-        return {"brokers": []}
+        return {"filters": network.filters, "brokers": []}
     between = g.betweenness(directed=False)
     out = []
     for i, node_id in enumerate(ids):
