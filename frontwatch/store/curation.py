@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
 from ..resolve.candidate import norm
-from .ingest import claims_for
+from .ingest import SYMMETRIC, claims_for
 from .queries import find_entity
 from .schema import (
     REVIEW_STATES,
@@ -37,33 +37,54 @@ def _audit(session: Session, actor: str, action: str, target: str, detail: dict[
 
 
 def _rehome(session: Session, de_ids: set[int]) -> dict[str, Any]:
-    """Move the evidence that touches these document entities to the claim their entities now make."""
+    """Move the evidence that touches these document entities to the claim their entities now make.
+    Everything it changes is recorded so that `undo` can put it back exactly: each move as
+    [evidence id, claim before, claim after], the claims it created, the review states it copied onto
+    a claim and the tactics it filled in."""
     moves: list[list[int]] = []
     created: list[int] = []
     reviews: list[list[Any]] = []
+    tactics: list[list[Any]] = []
     if not de_ids:
-        return {"moves": moves, "created": created, "reviews": reviews}
+        return {"moves": moves, "created": created, "reviews": reviews, "tactics": tactics}
     evs = session.scalars(select(EvidenceRow).where(
-        EvidenceRow.subject_de_id.in_(de_ids) | EvidenceRow.object_de_id.in_(de_ids))).all()
+        EvidenceRow.subject_de_id.in_(de_ids) | EvidenceRow.object_de_id.in_(de_ids))
+        .order_by(EvidenceRow.id)).all()
+    tactic_seen: set[int] = set()
     for ev in evs:
         s = session.get(DocEntityRow, ev.subject_de_id)
         o = session.get(DocEntityRow, ev.object_de_id)
         assert s is not None and o is not None
         before = session.scalar(select(ClaimRow.id).order_by(ClaimRow.id.desc()).limit(1))
+        existing = _claim_of(session, s.entity_id, ev.predicate, o.entity_id)
+        old_tactic = existing.tactic if existing is not None else None
         [target] = claims_for(session, [(s.entity_id, ev.predicate, o.entity_id, ev.tactic)])
+        if existing is not None and target.id not in tactic_seen and target.tactic != old_tactic:
+            tactics.append([target.id, old_tactic])
+        tactic_seen.add(target.id)
         if target.id == ev.claim_id:
             continue
         if before is None or target.id > before:
             created.append(target.id)
         source = session.get(ClaimRow, ev.claim_id)
         if source is not None and source.review_status != "pending" and target.review_status == "pending":
-            reviews.append([target.id, target.review_status, target.reviewed_by])
+            reviews.append([target.id, target.review_status, target.reviewed_by,
+                            target.reviewed_at.isoformat() if target.reviewed_at else None])
             target.review_status, target.reviewed_by = source.review_status, source.reviewed_by
             target.reviewed_at = source.reviewed_at
-        moves.append([ev.id, ev.claim_id])
+        moves.append([ev.id, ev.claim_id, target.id])
         ev.claim_id = target.id
     refresh_claims(session, {m[1] for m in moves} | {ev.claim_id for ev in evs})
-    return {"moves": moves, "created": created, "reviews": reviews}
+    return {"moves": moves, "created": created, "reviews": reviews, "tactics": tactics}
+
+
+def _claim_of(session: Session, subject_id: int, predicate: str, object_id: int) -> ClaimRow | None:
+    """The stored claim (subject, predicate, object), if any (a symmetric one in its stored order)."""
+    if predicate in SYMMETRIC and object_id < subject_id:
+        subject_id, object_id = object_id, subject_id
+    return session.scalars(select(ClaimRow).where(
+        ClaimRow.subject_id == subject_id, ClaimRow.predicate == predicate,
+        ClaimRow.object_id == object_id)).first()
 
 
 def merge(session: Session, keep_name: str, gone_name: str, actor: str) -> AuditRow:
@@ -135,31 +156,74 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
                    "edits": edits or {}})
 
 
+def _dependents(session: Session, entry: AuditRow) -> list[int]:
+    """The later merges and splits (not undone) that moved a document entity or a piece of evidence
+    this merge or split moved: undoing it first would hand their evidence to the wrong entity."""
+    d = entry.detail
+    des = set(d.get("doc_entities", []))
+    evs = {m[0] for m in d.get("moves", [])}
+    later = session.scalars(select(AuditRow).where(
+        AuditRow.id > entry.id, AuditRow.action.in_(("merge", "split")), AuditRow.undone_by.is_(None))
+        .order_by(AuditRow.id)).all()
+    return [e.id for e in later if des & set(e.detail.get("doc_entities", []))
+            or evs & {m[0] for m in e.detail.get("moves", [])}]
+
+
+def _check_undoable(session: Session, entry: AuditRow) -> None:
+    """Refuse to undo a merge or split unless the store still holds exactly what it left."""
+    d = entry.detail
+    blockers = _dependents(session, entry)
+    if blockers:
+        listed = ", ".join(str(i) for i in blockers)
+        which = f"entries {listed} depend" if len(blockers) > 1 else f"entry {listed} depends"
+        raise FrontwatchError(f"audit entry {entry.id} ({entry.action}) cannot be undone while later "
+                              f"{which} on it: undo {'those' if len(blockers) > 1 else 'it'} first")
+    at = d["keep"] if entry.action == "merge" else d["new"]
+    moved = [de for de in (session.get(DocEntityRow, i) for i in d["doc_entities"]) if de is not None]
+    evs = {m[0]: m for m in d["moves"]}
+    now = {ev.id: ev.claim_id for ev in session.scalars(select(EvidenceRow).where(
+        EvidenceRow.id.in_(evs)))} if evs else {}
+    if any(de.entity_id != at for de in moved) or any(
+            len(m) > 2 and m[0] in now and now[m[0]] != m[2] for m in evs.values()):
+        raise FrontwatchError(f"audit entry {entry.id} ({entry.action}) cannot be undone: the entities "
+                              "or evidence it moved have been changed since")
+
+
 def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
-    """Reverse one merge, split or review."""
+    """Reverse one merge, split or review exactly; a merge or split that later merges or splits
+    depend on is refused until those are undone."""
     entry = session.get(AuditRow, audit_id)
     if entry is None:
         raise NotFoundError(f"no audit entry {audit_id}")
     if entry.undone_by is not None:
         raise FrontwatchError(f"audit entry {audit_id} was already undone (by entry {entry.undone_by})")
     d = entry.detail
+    deleted: list[int] = []
     if entry.action in ("merge", "split"):
+        _check_undoable(session, entry)
         back_to = d["gone"] if entry.action == "merge" else d["from"]
         for de_id in d["doc_entities"]:
             de = session.get(DocEntityRow, de_id)
             if de is not None:
                 de.entity_id = back_to
         touched: set[int] = set()
-        for ev_id, claim_id in d["moves"]:
+        for ev_id, claim_id, *_ in reversed(d["moves"]):
             ev = session.get(EvidenceRow, ev_id)
             if ev is not None:
                 touched |= {ev.claim_id, claim_id}
                 ev.claim_id = claim_id
-        refresh_claims(session, touched)
-        for claim_id, status, by in d["reviews"]:
+        for claim_id, status, by, *at in d["reviews"]:
             claim = session.get(ClaimRow, claim_id)
             if claim is not None:
                 claim.review_status, claim.reviewed_by = status, by
+                if at:
+                    claim.reviewed_at = datetime.fromisoformat(at[0]) if at[0] else None
+        for claim_id, tactic in d.get("tactics", []):
+            claim = session.get(ClaimRow, claim_id)
+            if claim is not None:
+                claim.tactic = tactic
+        refresh_claims(session, touched | set(d.get("created", [])))
+        deleted = _drop_empty(session, d.get("created", []))
         if entry.action == "merge":
             gone = session.get(EntityRow, d["gone"])
             if gone is not None:
@@ -179,9 +243,24 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
     else:
         raise FrontwatchError(f"audit entry {audit_id} ({entry.action}) cannot be undone")
     session.flush()
-    done = _audit(session, actor, "undo", f"audit {audit_id}", {"undid": audit_id})
+    done = _audit(session, actor, "undo", f"audit {audit_id}", {"undid": audit_id, "deleted_claims": deleted})
     entry.undone_by = done.id
     return done
+
+
+def _drop_empty(session: Session, claim_ids: list[int]) -> list[int]:
+    """Delete the claims a merge or split created that its undo left without evidence (unless an
+    analyst has reviewed or edited them since): the store is as it was before."""
+    dropped = []
+    for claim_id in sorted(set(claim_ids)):
+        claim = session.get(ClaimRow, claim_id)
+        if claim is None or claim.review_status != "pending" or claim.edits:
+            continue
+        if session.scalar(select(EvidenceRow.id).where(EvidenceRow.claim_id == claim_id).limit(1)) is None:
+            session.delete(claim)
+            dropped.append(claim_id)
+    session.flush()
+    return dropped
 
 
 def audit_log(session: Session, limit: int = 50) -> list[dict[str, Any]]:

@@ -1,0 +1,114 @@
+"""Issue 13, data integrity: undo restores exactly (or refuses), ingest follows an analyst's merges,
+tracker rows are never dropped, versions of one local file count once. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from frontwatch.errors import FrontwatchError
+from frontwatch.model import Document
+from frontwatch.store.curation import merge, review, undo
+from frontwatch.store.db import Store
+from frontwatch.store.ingest import ingest
+from frontwatch.store.queries import list_claims, stats
+from frontwatch.store.schema import ClaimRow, SearchRow
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+FIXTURE = Path(__file__).parent / "fixtures" / "store" / "reports.jsonl"
+
+
+def docs() -> list[Document]:
+    out = []
+    for line in FIXTURE.read_text().splitlines():
+        r = json.loads(line)
+        out.append(Document(id=r["id"], text=r["text"], title=r["title"], url=r["url"], date=r["date"]))
+    return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, pipeline: object) -> Store:
+    if request.param == "sqlite":
+        return Store(str(tmp_path / "fw.db"))
+    return Store(request.getfixturevalue("pg_empty_url"))
+
+
+def snapshot(store: Store) -> tuple[dict[str, Any], list[tuple[Any, ...]], int]:
+    """Stats, every claim with its evidence and review state, and the number of search rows."""
+    with store.read() as s:
+        claims = sorted((v.subject, v.predicate, v.object, v.tactic, v.stance, v.documents, v.publishers,
+                         v.review_status, v.reviewed_by, tuple(sorted(x.evidence for x in v.sources)))
+                        for v in list_claims(s, min_sources=0))
+        return stats(s), claims, int(s.scalar(select(func.count(SearchRow.id))) or 0)
+
+
+# --- 1. undo restores exactly, or refuses while later merges depend on it ------------------------
+
+def test_undo_out_of_order_refuses_and_in_order_restores_exactly(store: Store) -> None:
+    ingest(store, docs())
+    before = snapshot(store)
+    first = store.retry(lambda s: merge(s, "CSIS", "RCMP", "ana").id)
+    second = store.retry(lambda s: merge(s, "China", "CSIS", "ana").id)
+    with pytest.raises(FrontwatchError, match=f"later entry {second} depends on it"):
+        store.retry(lambda s: undo(s, first, "ana"))
+    store.retry(lambda s: undo(s, second, "ana"))
+    store.retry(lambda s: undo(s, first, "ana"))
+    assert snapshot(store) == before
+    with store.read() as s:
+        investigators = {v.subject for v in list_claims(s, predicate="investigates")}
+    assert "Canadian Security Intelligence Service" not in investigators  # the sources say RCMP
+
+
+def test_merge_and_undo_leave_stats_identical(store: Store) -> None:
+    ingest(store, docs())
+    with store.read() as s:
+        (funds,) = list_claims(s, predicate="funds")
+    store.retry(lambda s: review(s, "claim", str(funds.id), "accepted", "ana").id)
+    before = snapshot(store)
+    with store.read() as s:
+        n_claims = s.scalar(select(func.count(ClaimRow.id)))
+    # the consulate's reviewed funding claim moves onto Wen Bo's new self-claim... and back
+    entry = store.retry(lambda s: merge(s, "Wen Bo", "Chinese Consulate in Toronto", "ana").id)
+    with store.read() as s:
+        assert s.scalar(select(func.count(ClaimRow.id))) > n_claims  # the merge made new claims
+    store.retry(lambda s: undo(s, entry, "ana"))
+    assert snapshot(store) == before
+
+
+def test_undo_refused_over_http_with_409(store: Store, tmp_path: Path) -> None:
+    from web_helpers import add_users, client, login
+
+    if not store.is_sqlite:
+        pytest.skip("the API is the same on both stores; one is enough")
+    ingest(store, docs())
+    first = store.retry(lambda s: merge(s, "CSIS", "RCMP", "ana").id)
+    store.retry(lambda s: merge(s, "China", "CSIS", "ana").id)
+    url = store.url
+    store.close()
+    add_users(url)
+    c = client(url)
+    h = {"X-CSRF-Token": login(c, "ana")}
+    r = c.post(f"/api/audit/{first}/undo", headers=h)
+    assert r.status_code == 409 and "depends on it" in r.json()["detail"]
+
+
+def test_undo_refused_on_the_command_line(store: Store) -> None:
+    if not store.is_sqlite:
+        pytest.skip("the command is the same on both stores; one is enough")
+    ingest(store, docs())
+    first = store.retry(lambda s: merge(s, "CSIS", "RCMP", "ana").id)
+    store.retry(lambda s: merge(s, "China", "CSIS", "ana").id)
+    url = store.url
+    store.close()
+    done = subprocess.run([sys.executable, "-m", "frontwatch", "undo", str(first), "--db", url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("frontwatch: audit entry") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
