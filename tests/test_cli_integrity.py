@@ -100,3 +100,38 @@ def test_graph_on_an_empty_network(empty_store: Path) -> None:
         assert data.get("brokers", data.get("communities", data.get("entities"))) == []
     done = fw("graph", "brokers", "--db", str(empty_store))
     assert done.returncode == 0 and "brokers between communities" in done.stdout, done.stderr
+
+
+# item 6: outputs never overwrite inputs
+
+
+def test_export_refuses_to_overwrite_the_store(store: Path, tmp_path: Path) -> None:
+    before = store.read_bytes()
+    (tmp_path / "sub").mkdir()
+    for fmt, target in (("stix", store), ("jsonl", tmp_path / "sub" / ".." / "fw.db"),
+                        ("gexf", Path(f"{store}-wal")), ("graphml", Path(f"{store}.lock"))):
+        one_line(fw("export", "-f", fmt, "-o", str(target), "--db", str(store)), 2, "refusing to write",
+                 "store")
+    link = tmp_path / "link.json"
+    link.symlink_to(store)
+    one_line(fw("export", "-f", "ftm", "-o", str(link), "--db", str(store)), 2, str(link), "store")
+    named = tmp_path / "nodes.csv"
+    named.write_bytes(before)
+    one_line(fw("export", "-f", "csv", "-o", str(tmp_path), "--db", str(named)), 2, "nodes.csv")
+    assert store.read_bytes() == before and named.read_bytes() == before
+    assert fw("stats", "--json", "--db", str(store)).returncode == 0
+    done = fw("export", "-f", "stix", "-o", str(tmp_path / "ok.json"), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+
+
+def test_extract_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
+    source = tmp_path / "docs.jsonl"
+    text = json.dumps({"id": "a", "text": "The Ministry of State Security recruited a student."}) + "\n"
+    source.write_text(text, encoding="utf-8")
+    one_line(fw("extract", str(source), "--out", str(source)), 2, "refusing to write", str(source))
+    one_line(fw("extract", str(tmp_path / "x.txt"), str(source), "-o", str(tmp_path / "." / "docs.jsonl")),
+             2, "input")
+    one_line(fw("extract", str(tmp_path), "--out", str(tmp_path / "new" / "out.jsonl")), 2,
+             "inside the input folder")
+    assert source.read_text(encoding="utf-8") == text
+    assert not (tmp_path / "new").exists()

@@ -12,6 +12,7 @@ import typer
 
 from ..errors import FrontwatchError, SourceError
 from .graph import Accepted, MinSources, Predicate, Since, Stance, Tactic, Until, filters
+from .paths import check_store_output
 from .store import Db, err, fail, open_store
 
 FORMATS = {"stix": ".json", "ftm": ".ftm.json", "gexf": ".gexf", "graphml": ".graphml", "csv": "",
@@ -28,11 +29,17 @@ def export(
     """Export the (filtered) network: STIX 2.1 bundle, FollowTheMoney entities, GEXF, GraphML, CSV
     (nodes.csv and edges.csv) or JSON Lines. Stance and attribution travel with every claim."""
     from ..graph.network import load_network
+    from ..store.db import sqlite_path
 
     if fmt not in FORMATS:
         typer.echo(f"frontwatch: unknown format '{fmt}' (one of {', '.join(FORMATS)})", err=True)
         raise typer.Exit(2)
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
+    if fmt == "csv":
+        folder = output or Path("frontwatch-csv")
+        check_store_output([folder, folder / "nodes.csv", folder / "edges.csv"], sqlite_path(db))
+    elif output is not None:
+        check_store_output([output], sqlite_path(db))
     module = importlib.import_module(f"frontwatch.export.{fmt}")
     try:
         with open_store(db).read() as session:

@@ -16,6 +16,7 @@ from rich.table import Table
 from ..errors import FrontwatchError, SourceError
 from ..model import Document, Extraction, drop_unconfident
 from ..sources import iter_documents
+from .paths import check_extract_output
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
@@ -71,6 +72,7 @@ def extract(
     processed, 1 when none, 2 for a usage error.
     """
     threshold = check_min_confidence(min_confidence)
+    check_extract_output(out, paths)
     if claims:
         if claims not in ("v1", "v2"):
             _say(f"frontwatch: --claims must be v1 or v2, not {claims!r}")

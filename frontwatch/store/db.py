@@ -39,6 +39,20 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+def sqlite_path(url: str | None) -> Path | None:
+    """The file of a SQLite store (--db as given to `resolve_url`); None for another database, an
+    in-memory store or a URL that does not parse."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(resolve_url(url))
+    except (SQLAlchemyError, ValueError):
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 class Store:
     """A connection to one evidence store."""
 
