@@ -26,8 +26,8 @@ SEEDS = SHARED / "corpus" / "seeds"
 GOLD = EVAL / "gold" / "seeds.jsonl"
 SCORER = EVAL / "score.py"
 
-MIN_ENTITY_F1 = 0.80
-MIN_CLAIM_F1 = 0.45
+MIN_ENTITY_F1 = 0.90
+MIN_CLAIM_F1 = 0.55
 
 
 @pytest.mark.slow
