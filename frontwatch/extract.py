@@ -23,9 +23,16 @@ def to_extraction(document: Document, doc: Doc) -> Extraction:
     found: list[FoundClaim] = doc._.fw_claims or []
     used = {c.subj for c in found} | {c.obj for c in found}
     used |= {c.attributed for c in found if c.attributed is not None}
+    # descriptions the claim model resolved ("the agency") are mentions, not aliases: a generic
+    # phrase as an alias would join unrelated actors across documents
+    coref: dict[int, list[Mention]] = {}
+    for e, (start, end) in doc.user_data.get("fw_coref_mentions", []):
+        coref.setdefault(e, []).append(Mention(start, end, doc.text[start:end]))
     entities = [
         Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name],
-               mentions=[Mention(m.start_char, m.end_char, m.text) for m in e.mentions], gazetteer_id=e.gid)
+               mentions=sorted([Mention(m.start_char, m.end_char, m.text) for m in e.mentions]
+                               + coref.get(e.idx, []), key=lambda m: (m.start, m.end)),
+               gazetteer_id=e.gid)
         for e in ents if e.mentions or e.idx in used
     ]
     return Extraction(document=document, entities=entities, claims=merge_claims(doc, ents, found))

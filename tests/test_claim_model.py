@@ -137,3 +137,13 @@ def test_reported_speech_over_a_model_claim_makes_it_alleged(pipeline: Language,
     found = {(c.subject, c.predicate, c.object): c for c in result.claims}
     assert claim in found, sorted(found)
     assert (found[claim].stance, found[claim].attributed_to) == (stance, by)
+
+
+def test_a_resolved_description_is_a_mention_not_an_alias(pipeline: Language) -> None:
+    text = ("The Canadian Security Intelligence Service warned MPs in May. "
+            "The agency said it had briefed Jenny Kwan twice.")
+    result = extract_one(Document(id="t", text=text))
+    csis = next(e for e in result.entities if e.name == "Canadian Security Intelligence Service")
+    assert [m.text for m in csis.mentions] == ["Canadian Security Intelligence Service", "The agency"]
+    assert all(text[m.start:m.end] == m.text for m in csis.mentions)
+    assert "The agency" not in csis.aliases

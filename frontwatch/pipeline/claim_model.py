@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from ..errors import ModelNotFoundError
 from ..vocab import Vocabulary, load_vocabulary
 from .args import DocIndex
-from .candidates import Candidate, candidates, sentence_mentions
+from .candidates import Candidate, CandidateMention, candidates, sentence_mentions
 from .claims import OBJECT_TYPES, SUBJECT_TYPES, FoundClaim
 from .pair_features import dependency_path, pair_features, triggers
 
@@ -103,8 +103,18 @@ def rule_votes(found: list[FoundClaim]) -> dict[int, dict[tuple[int, int], set[s
 def document_candidates(idx: DocIndex, found: list[FoundClaim]) -> list[tuple[Candidate, list[str]]]:
     """Every candidate of a document with its features (the model's input, at training and run time)."""
     votes = rule_votes(found)
-    return [(c, pair_features(idx, c, votes.get(c.sent.start, {})))
-            for c in candidates(idx, sentence_mentions(idx))]
+    mentions = sentence_mentions(idx)
+    idx.doc.user_data["fw_coref_mentions"] = [
+        (m.ent, _description(idx.doc, m)) for ms in mentions.values() for m in ms if m.kind == "description"]
+    return [(c, pair_features(idx, c, votes.get(c.sent.start, {}))) for c in candidates(idx, mentions)]
+
+
+def _description(doc: Doc, m: CandidateMention) -> tuple[int, int]:
+    """Character offsets of a description with its determiner and modifiers ("the former aide")."""
+    head = doc[m.start]
+    first = min([c.i for c in head.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod")]
+                + [m.start])
+    return doc[first].idx, doc[m.end - 1].idx + len(doc[m.end - 1].text)
 
 
 class ModelClaimExtractor:
