@@ -112,3 +112,57 @@ def test_undo_refused_on_the_command_line(store: Store) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("frontwatch: audit entry") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# --- 2. ingest follows an analyst's merges ---------------------------------------------------------
+
+WANG = [Document(id="w1", url="https://a.example/1", title="One", date="2023-01-01",
+                 text="The RCMP investigated Wang Xiaoming in Vancouver in 2021."),
+        Document(id="w2", url="https://b.example/2", title="Two", date="2023-02-01",
+                 text="Tony Wang funded the Chinese Consulate in Toronto in 2022.")]
+LATER = Document(id="w3", url="https://c.example/3", title="Three", date="2023-03-01",
+                 text="Tony Wang met Karan Singh in Surrey. The Mounties investigated Karan Singh.")
+
+
+def live_entities(store: Store) -> int:
+    with store.read() as s:
+        return int(stats(s)["entities"])
+
+
+def test_ingest_resolves_names_and_gazetteer_ids_of_merged_entities(store: Store) -> None:
+    from frontwatch.store.queries import find_entity
+    from frontwatch.store.schema import DocEntityRow, DocumentRow
+
+    ingest(store, docs() + WANG)
+    with store.read() as s:
+        keep = find_entity(s, "Wang Xiaoming", fuzzy=False).id
+        gone = find_entity(s, "Tony Wang", fuzzy=False).id
+        csis, rcmp = find_entity(s, "CSIS", fuzzy=False).id, find_entity(s, "RCMP", fuzzy=False).id
+        assert keep != gone and csis != rcmp
+    people = store.retry(lambda s: merge(s, "Wang Xiaoming", "Tony Wang", "ana").id)
+    bodies = store.retry(lambda s: merge(s, "CSIS", "RCMP", "ana").id)
+    n_live = live_entities(store)
+    ingest(store, [LATER])
+    assert live_entities(store) == n_live  # Tony Wang, the Mounties, Karan Singh, Surrey: all known
+
+    def entity_in_w3(s: Any, name: str) -> int:
+        doc = s.scalars(select(DocumentRow.id).where(DocumentRow.doc_key == "w3")).one()
+        return int(s.scalars(select(DocEntityRow.entity_id).where(
+            DocEntityRow.document_id == doc, DocEntityRow.local_name == name)).one())
+
+    with store.read() as s:
+        assert entity_in_w3(s, "Tony Wang") == keep  # by the merged-away name
+        assert entity_in_w3(s, "Royal Canadian Mounted Police") == csis  # the Mounties: ca-rcmp
+        assert find_entity(s, "Tony Wang", fuzzy=False).id == keep
+    # undoing the merges: every name is one entity's again, and the later mentions follow their names
+    store.retry(lambda s: undo(s, bodies, "ana"))
+    store.retry(lambda s: undo(s, people, "ana"))
+    with store.read() as s:
+        assert find_entity(s, "Tony Wang", fuzzy=False).id == gone
+        assert find_entity(s, "Wang Xiaoming", fuzzy=False).id == keep
+        assert find_entity(s, "Mounties", fuzzy=False).id == rcmp
+        assert find_entity(s, "CSIS", fuzzy=False).id == csis
+        assert entity_in_w3(s, "Tony Wang") == gone
+        assert entity_in_w3(s, "Royal Canadian Mounted Police") == rcmp
+        met = {(v.subject, v.object) for v in list_claims(s, predicate="meets")}
+        assert any("Tony Wang" in pair for pair in met)

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
 from ..resolve.candidate import norm
 from .ingest import SYMMETRIC, claims_for
-from .queries import find_entity
+from .queries import find_entity, merged_ids
 from .schema import (
     REVIEW_STATES,
     AliasRow,
@@ -98,7 +98,9 @@ def merge(session: Session, keep_name: str, gone_name: str, actor: str) -> Audit
         de.entity_id = keep.id
     gone.merged_into_id = keep.id
     session.flush()
-    detail = {"keep": keep.id, "gone": gone.id, "doc_entities": [d.id for d in des],
+    # document entities stored after this one are those ingest may resolve through gone's names
+    water = session.scalar(select(func.max(DocEntityRow.id))) or 0
+    detail = {"keep": keep.id, "gone": gone.id, "doc_entities": [d.id for d in des], "de_water": water,
               **_rehome(session, {d.id for d in des})}
     return _audit(session, actor, "merge", f"entity {gone.id} -> {keep.id}", detail)
 
@@ -199,6 +201,7 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
         raise FrontwatchError(f"audit entry {audit_id} was already undone (by entry {entry.undone_by})")
     d = entry.detail
     deleted: list[int] = []
+    followed: dict[str, Any] = {"doc_entities": []}
     if entry.action in ("merge", "split"):
         _check_undoable(session, entry)
         back_to = d["gone"] if entry.action == "merge" else d["from"]
@@ -227,7 +230,13 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
         if entry.action == "merge":
             gone = session.get(EntityRow, d["gone"])
             if gone is not None:
+                followers = _followers(session, d)
                 gone.merged_into_id = None
+                for de in followers:
+                    de.entity_id = gone.id
+                session.flush()
+                followed = {"doc_entities": [de.id for de in followers],
+                            **_rehome(session, {de.id for de in followers})}
         else:
             new = session.get(EntityRow, d["new"])
             if new is not None:
@@ -243,9 +252,33 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
     else:
         raise FrontwatchError(f"audit entry {audit_id} ({entry.action}) cannot be undone")
     session.flush()
-    done = _audit(session, actor, "undo", f"audit {audit_id}", {"undid": audit_id, "deleted_claims": deleted})
+    done = _audit(session, actor, "undo", f"audit {audit_id}",
+                  {"undid": audit_id, "deleted_claims": deleted, "followed": followed})
+    if followed["doc_entities"]:
+        reindex_after(session, "merge", {"gone": d["gone"], **followed})
     entry.undone_by = done.id
     return done
+
+
+def _followers(session: Session, d: dict[str, Any]) -> list[DocEntityRow]:
+    """The document entities ingest resolved into `keep` through the names of `gone` after the merge
+    (and through none of keep's own names): undoing the merge takes them back to gone."""
+    if d.get("de_water") is None:
+        return []
+    gone_ids = merged_ids(session, d["gone"])
+    keep_ids = merged_ids(session, d["keep"]) - gone_ids
+    def names(ids: set[int]) -> set[str]:
+        return set(session.scalars(select(AliasRow.norm).where(AliasRow.entity_id.in_(ids))))
+
+    gone_names, keep_names = names(gone_ids), names(keep_ids)
+    later = session.scalars(select(DocEntityRow).where(
+        DocEntityRow.id > d["de_water"], DocEntityRow.entity_id == d["keep"]).order_by(DocEntityRow.id))
+    out = []
+    for de in later:
+        forms = {norm(f) for f in [de.local_name, *(de.forms or [])]}
+        if forms & gone_names and not forms & keep_names:
+            out.append(de)
+    return out
 
 
 def _drop_empty(session: Session, claim_ids: list[int]) -> list[int]:

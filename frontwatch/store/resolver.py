@@ -101,9 +101,16 @@ class _Index:
                                                                      score_cutoff=FUZZY_CUTOFF)]
 
     def live(self, entity_id: int) -> int:
-        while entity_id in self.merged_into:
+        seen = {entity_id}
+        while entity_id in self.merged_into and self.merged_into[entity_id] not in seen:
             entity_id = self.merged_into[entity_id]
+            seen.add(entity_id)
         return entity_id
+
+    def group(self, entity_id: int) -> set[int]:
+        """A live entity and every entity merged into it, directly or through others."""
+        live = self.live(entity_id)
+        return {live} | {i for i in self.merged_into if self.live(i) == live}
 
 
 @dataclass
@@ -151,14 +158,19 @@ class Resolver:
             if e.id not in index.cands:
                 index.add(e.id, Candidate(e.name, e.type, (), e.gazetteer_id, e.state), e.merged_into_id)
         self.high_water = max(self.high_water, *loaded, 0)
+        # an analyst's merges (and their undos) since: few rows, one indexed query
+        index.merged_into = {i: m for i, m in session.execute(select(
+            EntityRow.id, EntityRow.merged_into_id).where(EntityRow.merged_into_id.is_not(None))) if m}
 
     def resolve(self, session: Session, ent: Entity) -> Resolution:
         index = self._index(session)
         cand = self.candidate(ent)
         match = self._best(index, cand, self._pool(index, cand))
         if match is not None:
-            entity_id, rule, score = match
-            self._add_aliases(session, index, entity_id, [ent.name, *ent.aliases])
+            entity_id, via, rule, score = match
+            # new names go to the entity the match came through: an analyst merged it into the live
+            # one, and undoing that merge takes them back with it
+            self._add_aliases(session, index, via, [ent.name, *ent.aliases])
             return Resolution(entity_id, rule, score)
         entity_id = self._new_id(session)
         self.pending_entities.append(dict(id=entity_id, name=ent.name, type=ent.type,
@@ -179,6 +191,8 @@ class Resolver:
         """Write the entities and names resolution has added since the last flush (two statements);
         the entities whose names changed."""
         renamed = {a["entity_id"] for a in self.pending_aliases}
+        if self.index is not None:  # a merged entity's names are found under the one it joined
+            renamed |= {self.index.live(i) for i in renamed}
         if self.pending_entities:
             session.execute(insert(EntityRow), self.pending_entities)
         if self.pending_aliases:  # in the order they were added: other writers replay them by id
@@ -187,12 +201,16 @@ class Resolver:
         return renamed
 
     @staticmethod
-    def _best(index: _Index, cand: Candidate, ids: set[int]) -> tuple[int, str, float] | None:
-        best: tuple[int, str, float] | None = None
-        for entity_id in sorted({index.live(i) for i in ids}):
-            d = _decide(cand, index.cands[entity_id])
-            if d.match and (best is None or d.score > best[2]):
-                best = (entity_id, d.rule, d.score)
+    def _best(index: _Index, cand: Candidate, ids: set[int]) -> tuple[int, int, str, float] | None:
+        """The best match as (live entity, the entity whose names matched, rule, score). An entity
+        an analyst merged away still matches by its own names and gazetteer id, and stands for the
+        entity it was merged into."""
+        best: tuple[int, int, str, float] | None = None
+        # live entities first, so that they win ties
+        for via in sorted({index.live(i) for i in ids} | ids, key=lambda i: (i in index.merged_into, i)):
+            d = _decide(cand, index.cands[via])
+            if d.match and (best is None or d.score > best[3]):
+                best = (index.live(via), via, d.rule, d.score)
         return best
 
     @staticmethod
@@ -239,7 +257,9 @@ class Resolver:
         # the index mirrors the stored aliases, the name among them (a stale index fails the unique
         # key and the write is retried with a fresh one)
         cand = index.cands[entity_id]
-        have = set() if new else {norm(f) for f in (cand.name, *cand.aliases)}
+        # a name of any entity merged with this one is known already (and stays where it is)
+        have = set() if new else {norm(f) for e in index.group(entity_id)
+                                  for f in (index.cands[e].name, *index.cands[e].aliases)}
         added = []
         for form in forms:
             key = norm(form)
