@@ -156,12 +156,12 @@ def timed(label: str, words: int, work: Callable[[], int], warm_up: Callable[[],
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from frontwatch.extract import MAX_CHARS, extract_documents, to_extraction
+    from frontwatch.extract import extract_documents, to_extraction
     from frontwatch.pipeline import find_model, load_base, load_pipeline
 
     folder, distinct = load_texts(args.corpus)
     docs = repeat_to(distinct, args.words)
-    texts = [d.text[:MAX_CHARS] for d in docs]  # what extract_documents gives the model
+    texts = [d.text for d in docs]  # what extract_documents gives the model
     words = sum(n_words(t) for t in texts)
     print(f"corpus   {folder} ({len(distinct)} documents, {sum(n_words(d.text) for d in distinct):,} words)")
     print(f"run      {words:,} words in {len(docs)} documents; model {find_model()}; "
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     print("loading models...", file=sys.stderr, flush=True)
     base = load_base()
     nlp = load_pipeline()
-    warm_texts = [d.text[:MAX_CHARS] for d in distinct]
+    warm_texts = [d.text for d in distinct]
 
     def run_base(batch: list[str]) -> int:
         return sum(1 for _ in base.pipe(batch, batch_size=16))
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     def run_full(batch: list) -> int:
         # extract_documents(jobs=1) spelled out: one pipeline, nlp.pipe in batches, to_extraction per doc
         n = 0
-        for doc, d in nlp.pipe(((d.text[:MAX_CHARS], d) for d in batch), as_tuples=True, batch_size=16):
+        for doc, d in nlp.pipe(((d.text, d) for d in batch), as_tuples=True, batch_size=16):
             to_extraction(d, doc)
             n += 1
         return n
@@ -218,11 +218,11 @@ def main(argv: list[str] | None = None) -> int:
 def run_long(kb: int, distinct: list, base, nlp, run_base: Callable[[list[str]], int],
              run_full: Callable[[list], int], repeat: int) -> int:
     """One long text against the same documents one by one: words per second of each, and their ratio."""
-    from frontwatch.extract import MAX_CHARS, to_extraction
+    from frontwatch.extract import to_extraction
 
-    text = long_text(distinct, kb)[:MAX_CHARS]
+    text = long_text(distinct, kb)
     document = replace(distinct[0], id="long", text=text)
-    short_words = sum(n_words(d.text[:MAX_CHARS]) for d in distinct)
+    short_words = sum(n_words(d.text) for d in distinct)
     long_words = n_words(text)
     print(f"long     one text of {len(text):,} characters ({long_words:,} words) made of the "
           f"{len(distinct)} documents")
@@ -236,7 +236,7 @@ def run_long(kb: int, distinct: list, base, nlp, run_base: Callable[[list[str]],
         base(text)
         return 1
 
-    short_texts = [d.text[:MAX_CHARS] for d in distinct]
+    short_texts = [d.text for d in distinct]
     t_short = timed("pipeline, the documents one by one", short_words, lambda: run_full(distinct),
                     lambda: run_full(distinct), repeat)
     t_long = timed(f"pipeline, one {kb} KB text", long_words, full_long, lambda: run_full(distinct), repeat)

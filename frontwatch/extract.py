@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc, Span
 
 from .model import Claim, Document, Entity, Evidence, Extraction, Mention
+from .pieces import cut, join
 from .pipeline import load_pipeline
 from .pipeline.aliases import DocEntity
 from .pipeline.claims import FoundClaim
 
-MAX_CHARS = 900_000  # below spaCy's default max_length; longer texts are processed in pieces
 STANCE_RANK = {"asserted": 0, "alleged": 1, "denied": 2}
 CHUNK = 8  # documents a worker process extracts in one nlp.pipe call
 
@@ -90,15 +90,20 @@ def _span_text(doc: Doc, spans: list[tuple[int, int]], sent: object) -> str | No
 
 def extract_one(document: Document) -> Extraction:
     """Extract entities and claims from one document."""
-    nlp = load_pipeline()
-    return to_extraction(document, nlp(document.text[:MAX_CHARS]))
+    return extract_chunk([document])[0]
 
 
 def extract_chunk(documents: list[Document]) -> list[Extraction]:
-    """Extract a few documents in one `nlp.pipe` call (about 12 % faster a document than one by one)."""
+    """Extract a few documents in one `nlp.pipe` call (about 12 % faster a document than one by one).
+    A text longer than PIECE_CHARS goes through in pieces, joined again (pieces.py)."""
     nlp = load_pipeline()
-    docs = nlp.pipe(((d.text[:MAX_CHARS], d) for d in documents), as_tuples=True, batch_size=len(documents))
-    return [to_extraction(document, doc) for doc, document in docs]
+    pieces = [(n, offset, piece) for n, d in enumerate(documents) for offset, piece in cut(d.text)]
+    docs = nlp.pipe(((piece, (n, offset)) for n, offset, piece in pieces), as_tuples=True,
+                    batch_size=max(len(documents), 1))
+    parts: list[list[tuple[int, Extraction]]] = [[] for _ in documents]
+    for doc, (n, offset) in docs:
+        parts[n].append((offset, to_extraction(documents[n], doc)))
+    return [p[0][1] if len(p) == 1 else join(p) for p in parts]
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
