@@ -26,6 +26,7 @@ class Document:
     date: str | None = None
     source: str | None = None  # the file it was read from
     publisher: str | None = None  # who published it (a web page's site name), if known
+    record: str | None = None  # a structured record's own identity (a tracker row), kept apart from its text
 
 
 @dataclass(slots=True)

@@ -166,3 +166,53 @@ def test_ingest_resolves_names_and_gazetteer_ids_of_merged_entities(store: Store
         assert entity_in_w3(s, "Royal Canadian Mounted Police") == rcmp
         met = {(v.subject, v.object) for v in list_claims(s, predicate="meets")}
         assert any("Tony Wang" in pair for pair in met)
+
+
+# --- 3. every tracker row is its own record --------------------------------------------------------
+
+TRACKER = """Attribution ID,Date of attribution,Attribution source,Attributed actor,Actor country,\
+Target country,Election targeted,Platforms,Tactics,Description,Source URL
+T-1,2024-01-26,Meta,Spamouflage,China,Canada,,X,Inauthentic accounts,Fake accounts spread claims.,https://a.example/
+T-2,2024-02-26,Meta,Spamouflage,China,Germany,,X,Inauthentic accounts,Fake accounts spread claims.,https://a.example/
+,2024-03-26,Meta,Doppelganger,Russia,France,,X,Inauthentic accounts,Fake accounts spread claims.,
+,2024-04-26,Meta,Doppelganger,Russia,Italy,,X,Inauthentic accounts,Fake accounts spread claims.,
+"""
+
+
+def test_tracker_rows_with_the_same_description_are_all_kept(store: Store, tmp_path: Path) -> None:
+    from frontwatch.importers.tracker_csv import bundled_mapping, read
+    from frontwatch.store.ingest import store_extractions
+
+    sheet = tmp_path / "tracker.csv"
+    sheet.write_text(TRACKER)
+    rows = read(sheet, bundled_mapping("dfrlab_fiat"), extract=False)
+    assert len(rows) == 4
+    report = store_extractions(store, rows)
+    assert (len(report.new), report.unchanged, report.failed) == (4, [], [])
+    with store.read() as s:
+        assert stats(s)["documents"] == 4
+        targets = {v.object for v in list_claims(s, predicate="interferes_in")}
+    assert targets >= {"Canada", "Germany", "France", "Italy"}
+    again = store_extractions(store, read(sheet, bundled_mapping("dfrlab_fiat"), extract=False))
+    assert (again.new, len(again.unchanged)) == ([], 4)  # importing the sheet again adds nothing
+
+
+# --- 4. versions of one local file count once -----------------------------------------------------
+
+def test_an_edited_local_file_is_a_new_version_of_one_source(store: Store, tmp_path: Path) -> None:
+    from frontwatch.sources import iter_documents
+
+    report = tmp_path / "report.txt"
+    other = tmp_path / "other.txt"
+    report.write_text("The RCMP investigated Wen Bo in 2022.\n")
+    other.write_text("The RCMP investigated Wen Bo, the paper said.\n")
+    assert len(ingest(store, iter_documents([report])).new) == 1
+    report.write_text("The RCMP investigated Wen Bo in 2022. Ottawa protested.\n")
+    assert len(ingest(store, iter_documents([report])).updated) == 1
+    with store.read() as s:
+        (view,) = list_claims(s, predicate="investigates")
+    assert view.documents == 1  # two versions of one file
+    assert len(ingest(store, iter_documents([other])).new) == 1  # another file is another source
+    with store.read() as s:
+        (view,) = list_claims(s, predicate="investigates")
+    assert view.documents == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -248,15 +249,19 @@ def _split(cell: str) -> list[str]:
     return [p for p in _MULTI.split(cell.strip()) if p]
 
 
-def _row_document(path: Path, n: int, cells: dict[str, str], header: list[str], row: list[str]) -> Document:
+def _row_document(path: Path, n: int, cells: dict[str, str], header: list[str], row: list[str],
+                  tracker: str) -> Document:
     text = cells.get("description", "").strip()
     if not text:
         # no description: the row itself, as "header: value" lines, so the evidence is the tracker's
         text = "\n".join(f"{h}: {v.strip()}" for h, v in zip(header, row, strict=False) if h and v.strip())
     date = cells.get("date", "").strip()
-    return Document(id=cells.get("id", "").strip() or f"row{n}", text=text,
+    row_id = cells.get("id", "").strip()
+    # each row is its own record, whatever its description: known by its id, else by all its cells
+    record = f"{tracker} row {row_id}" if row_id else f"{tracker} row " + json.dumps([c.strip() for c in row])
+    return Document(id=row_id or f"row{n}", text=text,
                     title=cells.get("title", "").strip() or None, url=cells.get("url", "").strip() or None,
-                    date=(iso_date(date) if date else None), source=str(path))
+                    date=(iso_date(date) if date else None), source=str(path), record=record)
 
 
 def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _Entities,
@@ -318,7 +323,7 @@ def read(path: Path, mapping: Path, *, extract: bool = True) -> list[Extraction]
     documents: list[tuple[Document, dict[str, str]]] = []
     for n, row in enumerate(rows, start=1):
         cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        doc = _row_document(path, n, cells, header, row)
+        doc = _row_document(path, n, cells, header, row, mapping.stem)
         if doc.text:
             documents.append((doc, cells))
     if extract:

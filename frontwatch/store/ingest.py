@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlparse
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import ColumnElement, false, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, SourceError
@@ -33,6 +33,15 @@ def content_hash(text: str) -> str:
     """SHA-256 of the text with Unicode and whitespace normalised."""
     normal = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def identity(doc: Document) -> str:
+    """What makes a document itself: the hash of its text, and for a structured record (a tracker
+    row) its record key as well, so that two rows with the same description stay two records."""
+    digest = content_hash(doc.text)
+    if doc.record is None:
+        return digest
+    return hashlib.sha256(f"record\x00{doc.record}\x00{digest}".encode()).hexdigest()
 
 
 @dataclass
@@ -79,13 +88,11 @@ def known_hashes(store: Store, hashes: list[str]) -> set[str]:
 def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> str:
     """Store one extraction; returns "new", "updated" or "unchanged"."""
     doc = ex.document
-    digest = content_hash(doc.text)
+    digest = identity(doc)
     if session.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == digest)) is not None:
         return "unchanged"
-    previous = None
-    if doc.url:
-        previous = session.scalars(select(DocumentRow).where(DocumentRow.url == doc.url)
-                                   .order_by(DocumentRow.version.desc()).limit(1)).first()
+    previous = session.scalars(select(DocumentRow).where(*same_source(doc))
+                               .order_by(DocumentRow.version.desc()).limit(1)).first()
     row = DocumentRow(
         doc_key=doc.id, content_hash=digest, title=doc.title, url=doc.url, publisher=publisher_of(doc),
         published=doc.date, source=doc.source, text=doc.text,
@@ -146,6 +153,21 @@ def write_extraction(session: Session, ex: Extraction, resolver: Resolver) -> st
     return "updated" if previous else "new"
 
 
+def same_source(doc: Document) -> list[ColumnElement[bool]]:
+    """Which stored documents are earlier versions of `doc`: the same URL, else (a local file) the
+    same file and key; a structured record's versions share its key as well. Versions share a
+    lineage and count once for corroboration."""
+    if doc.url:
+        where = [DocumentRow.url == doc.url]
+    elif doc.source:
+        where = [DocumentRow.url.is_(None), DocumentRow.source == doc.source, DocumentRow.doc_key == doc.id]
+    else:
+        return [false()]
+    if doc.record is not None:
+        where.append(DocumentRow.doc_key == doc.id)
+    return where
+
+
 def claims_for(session: Session, keys: list[tuple[int, str, int, str | None]]) -> list[ClaimRow]:
     """The canonical claim of each (subject id, predicate, object id, tactic), got or created, with
     one query for those that exist; a symmetric predicate is stored in one direction."""
@@ -192,10 +214,10 @@ def ingest(store: Store, items: Iterable[Document | SourceError], *, jobs: int =
             tick(item.path, "failed")
         else:
             documents.append(item)
-    known = known_hashes(store, [content_hash(d.text) for d in documents])
+    known = known_hashes(store, [identity(d) for d in documents])
     pending: list[Document] = []
     for doc in documents:
-        if content_hash(doc.text) in known:
+        if identity(doc) in known:
             report.unchanged.append(doc.id)
             tick(doc.id, "unchanged")
         else:
