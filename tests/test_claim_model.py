@@ -147,3 +147,13 @@ def test_a_resolved_description_is_a_mention_not_an_alias(pipeline: Language) ->
     assert [m.text for m in csis.mentions] == ["Canadian Security Intelligence Service", "The agency"]
     assert all(text[m.start:m.end] == m.text for m in csis.mentions)
     assert "The agency" not in csis.aliases
+
+
+def test_an_age_is_no_date_and_a_state_organ_belongs_to_no_other_country(pipeline: Language) -> None:
+    text = "Lu Jianwang, 61, was charged by the FBI in April 2023 with acting as an agent of China."
+    result = extract_one(Document(id="t", text=text))
+    assert "61" not in {e.name for e in result.entities}
+    assert all(c.date != "61" for c in result.claims)
+    assert any(c.date == "April 2023" for c in result.claims)
+    assert not any({c.subject, c.object} == {"Federal Bureau of Investigation", "China"}
+                   and c.predicate in ("affiliated_with", "controls") for c in result.claims)

@@ -16,7 +16,9 @@ from spacy.util import filter_spans
 from ..model import ENTITY_TYPES
 from ..vocab import Vocabulary, load_vocabulary
 
-SPECIFIC_DATE = re.compile(r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+# a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
+SPECIFIC_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d)s?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 OUR_LABELS = {t.upper() for t in ENTITY_TYPES}
 LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
 TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'", "”"}
