@@ -135,3 +135,126 @@ def test_extract_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
              "inside the input folder")
     assert source.read_text(encoding="utf-8") == text
     assert not (tmp_path / "new").exists()
+
+
+# item 7: only ingest, import and users add create a store; nobody changes another application's file
+
+READERS = (("stats",), ("claims",), ("entity", "CSIS"), ("audit",), ("graph", "central"),
+           ("graph", "brokers"), ("export", "-f", "jsonl"), ("users", "list"), ("undo", "1"),
+           ("entity", "merge", "A", "B"), ("review", "claim", "1", "accepted"), ("users", "remove", "ana"),
+           ("serve",))
+
+
+@pytest.mark.parametrize("args", READERS, ids=lambda args: "-".join(args))
+def test_commands_that_only_read_never_create_a_store(tmp_path: Path, args: tuple[str, ...]) -> None:
+    one_line(fw(*args, "--db", str(tmp_path / "fw.db")), 1, "no store at", "fw.db")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_is_not_a_store_for_readers(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    one_line(fw("stats", "--db", str(empty)), 1, "no store at", "empty")
+    assert empty.read_bytes() == b""
+
+
+def _other_application(path: Path) -> bytes:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.execute("INSERT INTO notes (body) VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_another_applications_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    before = _other_application(other)
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps(BUNDLE), encoding="utf-8")
+    for args in (("stats",), ("graph", "brokers"), ("import", "stix", str(bundle)), ("ingest", str(bundle)),
+                 ("users", "add", "ana", "--password-stdin")):
+        one_line(fw(*args, "--db", str(other), stdin="correct horse battery\n"), 1, str(other),
+                 "not a frontwatch store")
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.json", "notes.db"]  # no -wal, no .lock
+    conn = sqlite3.connect(other)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.close()
+
+
+def test_creating_commands_still_create(tmp_path: Path, store: Path, empty_store: Path) -> None:
+    for db in (store, empty_store):
+        done = fw("stats", "--json", "--db", str(db))
+        assert done.returncode == 0, done.stderr
+    assert json.loads(fw("stats", "--json", "--db", str(store)).stdout)["entities"] == 2
+
+
+# item 12: broken stores and URLs end in one line
+
+
+def test_broken_stores_end_in_one_line(tmp_path: Path, store: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database\n" * 400)
+    for args in (("stats",), ("users", "add", "ana", "--password-stdin")):
+        one_line(fw(*args, "--db", str(junk), stdin="correct horse battery\n"), 1, str(junk),
+                 "not a database")
+    nowhere = tmp_path / "no" / "such" / "fw.db"
+    for args in (("stats",), ("import", "stix", str(tmp_path / "bundle.json")),
+                 ("users", "add", "ana", "--password-stdin")):
+        one_line(fw(*args, "--db", str(nowhere), stdin="correct horse battery\n"), 1,
+                 f"folder {nowhere.parent} does not exist")
+    for url, word in (("mysql://u@localhost/db", "unsupported URL scheme 'mysql'"),
+                      ("ftp://example.com/fw.db", "unsupported URL scheme 'ftp'"),
+                      ("postgresql+asyncpg://u@localhost/db", "no driver")):
+        one_line(fw("stats", "--db", url), 1, word)
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path: Path, store: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(store)
+    conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    conn.commit()
+    conn.close()
+    for args in (("stats",), ("import", "stix", str(tmp_path / "bundle.json"))):
+        one_line(fw(*args, "--db", str(store)), 1, "schema revision '0099_from_the_future' is unknown")
+
+
+def _corrupt(store: Path, tables: tuple[str, ...] | None = None) -> None:
+    """Overwrite the pages of `tables` (every page but the first when None) with junk."""
+    import sqlite3
+
+    conn = sqlite3.connect(store)
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    if tables is None:
+        pages = list(range(2, store.stat().st_size // size + 1))
+    else:
+        marks = ",".join("?" * len(tables))
+        pages = [n for (n,) in conn.execute(f"SELECT pageno FROM dbstat WHERE name IN ({marks})", tables)]
+    conn.close()
+    data = bytearray(store.read_bytes())
+    for n in pages:
+        data[(n - 1) * size:n * size] = bytes((i * 7 + 3) % 256 for i in range(size))
+    store.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("tables", [None, ("claims", "entities")], ids=["all", "data"])
+def test_a_corrupted_store_ends_in_one_line(store: Path, tables: tuple[str, ...] | None) -> None:
+    _corrupt(store, tables)
+    for args in (("stats",), ("claims",), ("graph", "brokers"), ("export", "-f", "jsonl"), ("entity", "1"),
+                 ("entity", "merge", "1", "2")):
+        done = fw(*args, "--db", str(store))
+        one_line(done, 1, "store")
+        assert "malformed" in done.stderr or "not a database" in done.stderr
+
+
+def test_ingest_names_an_unsupported_url_scheme(tmp_path: Path) -> None:
+    done = fw("ingest", "ftp://example.com/report.txt", "--db", str(tmp_path / "fw.db"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "skipped ftp://example.com/report.txt: unsupported URL scheme 'ftp' (http and https only)" \
+        in done.stderr

@@ -240,6 +240,9 @@ def fw(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]
 
 def test_users_commands(tmp_path: Path) -> None:
     db = str(tmp_path / "fw.db")
+    missing = fw("users", "list", "--db", db)  # only `users add` (and ingest, import) create a store
+    assert missing.returncode == 1 and "no store at" in missing.stderr and not Path(db).exists()
+    Store(db).close()
     assert fw("users", "list", "--db", db).stdout.strip() == "no users: the workbench is read-only"
     done = fw("users", "add", "ana", "--role", "analyst", "--password-stdin", "--db", db,
               stdin=PASSWORD + "\n")
@@ -256,6 +259,7 @@ def test_users_commands(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_a_public_host_without_users(tmp_path: Path) -> None:
+    Store(str(tmp_path / "fw.db")).close()
     done = fw("serve", "--db", str(tmp_path / "fw.db"), "--host", "0.0.0.0")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no users" in done.stderr
@@ -269,6 +273,7 @@ def _free_port() -> int:
 
 def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     db, port = str(tmp_path / "fw.db"), _free_port()
+    Store(db).close()
     proc = subprocess.Popen([sys.executable, "-m", "frontwatch", "serve", "--db", db, "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -13,7 +13,7 @@ import typer
 from ..errors import FrontwatchError, SourceError
 from .graph import Accepted, MinSources, Predicate, Since, Stance, Tactic, Until, filters
 from .paths import check_store_output
-from .store import Db, err, fail, open_store
+from .store import Db, err, fail, open_store, read_store
 
 FORMATS = {"stix": ".json", "ftm": ".ftm.json", "gexf": ".gexf", "graphml": ".graphml", "csv": "",
            "jsonl": ".jsonl"}
@@ -41,9 +41,8 @@ def export(
     elif output is not None:
         check_store_output([output], sqlite_path(db))
     module = importlib.import_module(f"frontwatch.export.{fmt}")
+    network = read_store(db, lambda session: load_network(session, f))
     try:
-        with open_store(db).read() as session:
-            network = load_network(session, f)
         if fmt == "csv":
             target = output or Path("frontwatch-csv")
             module.write(network, target)
@@ -73,7 +72,7 @@ def _store(extractions: list, db: str | None, source: Path) -> None:  # type: ig
     from ..store.ingest import store_extractions
 
     try:
-        report = store_extractions(open_store(db), extractions)
+        report = store_extractions(open_store(db, create=True), extractions)
     except FrontwatchError as exc:
         raise fail(exc) from None
     for name, reason in report.failed:

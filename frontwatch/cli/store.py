@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ..errors import FrontwatchError, SourceError
+from ..errors import FrontwatchError, SourceError, StoreError
 from ..model import PREDICATES, STANCES, Document
 from .extract import MinConfidence, check_min_confidence
 
@@ -38,10 +39,12 @@ def actor(by: str | None) -> str:
     return by or os.environ.get("FRONTWATCH_USER") or getpass.getuser()
 
 
-def open_store(db: str | None) -> Any:
+def open_store(db: str | None, create: bool = False) -> Any:
+    """The store at --db. Only the commands that add to a store (ingest, import, users add) pass
+    `create=True`; the others refuse a path where there is no store yet instead of making one."""
     from ..store.db import Store
 
-    return Store(db)
+    return Store(db, create=create)
 
 
 def fail(exc: Exception) -> typer.Exit:
@@ -50,19 +53,29 @@ def fail(exc: Exception) -> typer.Exit:
 
 
 def read_store(db: str | None, work: Callable[[Any], T]) -> T:
-    """Run `work` on a read session of the store; a store error ends the command with one line."""
+    """Run `work` on a read session of the store; a store error (a corrupted file too) ends the command
+    with one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..store.db import short_error
+
+    store = None
     try:
-        with open_store(db).read() as session:
+        store = open_store(db)
+        with store.read() as session:
             return work(session)
     except FrontwatchError as exc:
         raise fail(exc) from None
+    except SQLAlchemyError as exc:
+        where = store.display_url if store is not None else db
+        raise fail(StoreError(f"store {where}: {short_error(exc)}")) from None
 
 
-def write_store(db: str | None, work: Callable[[Any], T]) -> T:
+def write_store(db: str | None, work: Callable[[Any], T], create: bool = False) -> T:
     """Run `work` in a write transaction of the store (retried when busy); a store error ends the
     command with one line."""
     try:
-        return open_store(db).retry(work)
+        return open_store(db, create=create).retry(work)
     except FrontwatchError as exc:
         raise fail(exc) from None
 
@@ -98,12 +111,15 @@ def ingest(
         err.print("frontwatch: give --cluster or --workers, not both", markup=False)
         raise typer.Exit(2)
     try:
-        store = open_store(db)
+        store = open_store(db, create=True)
     except FrontwatchError as exc:
         raise fail(exc) from None
     items: list[Document | SourceError] = []
     for value in inputs:
-        if value.startswith(("http://", "https://")):
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", value)
+        if scheme and scheme[1].lower() not in ("http", "https"):
+            items.append(SourceError(value, f"unsupported URL scheme '{scheme[1]}' (http and https only)"))
+        elif scheme:
             from ..sources.web import fetch_url
 
             try:

@@ -31,10 +31,9 @@ def serve(
     from ..web.app import create_app
     from ..web.security import count_users
 
+    users = read_store(db, count_users)
     try:
         store = open_store(db)
-        with store.read() as session:
-            users = count_users(session)
     except FrontwatchError as exc:
         raise fail(exc) from None
     loopback = host.strip("[]").lower() in LOOPBACK
@@ -80,7 +79,7 @@ def users_add(
     except FrontwatchError as exc:
         err.print(f"frontwatch: {exc}", markup=False)
         raise typer.Exit(2) from None
-    write_store(db, lambda s: add_user(s, name, password, role).id)
+    write_store(db, lambda s: add_user(s, name, password, role).id, create=True)
     out.print(f"frontwatch: added {name} ({role})", markup=False)
 
 
