@@ -32,7 +32,8 @@ def add_users(url: str) -> None:
 
 
 def client(url: str, **kwargs: object) -> TestClient:
-    return TestClient(create_app(url, **kwargs), follow_redirects=False)  # type: ignore[arg-type]
+    return TestClient(create_app(url, **kwargs), follow_redirects=False,  # type: ignore[arg-type]
+                      client=("127.0.0.1", 50000))  # a loopback client, as a browser on the same machine
 
 
 def login(c: TestClient, name: str, password: str = PASSWORD) -> str:

@@ -22,6 +22,10 @@ def serve(
     assets: Annotated[Path | None, typer.Option(
         "--assets", help="Folder of npm packages served at /vendor (default $FRONTWATCH_ASSETS, else the "
         "repository's node_modules).", show_default=False)] = None,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Comma-separated addresses of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed ('*' for any). Without it these headers are ignored.",
+        show_default=False)] = None,
 ) -> None:
     """Serve the web workbench: search, entity profiles, graph, documents, review, map and timeline.
 
@@ -47,7 +51,10 @@ def serve(
     app = create_app(store.url, assets=assets, allowed_hosts=allowed)
     store.close()
     out.print(f"frontwatch: serving {store.display_url} at http://{shown}:{port}/ ({mode})", markup=False)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False)
+    proxies = [ip.strip() for ip in (forwarded_allow_ips or "").split(",") if ip.strip()]
+    # uvicorn would otherwise believe X-Forwarded-For from loopback (or $FORWARDED_ALLOW_IPS) by default
+    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 users_app = typer.Typer(help="Who may use the web workbench: viewer, analyst or admin.", no_args_is_help=True)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FrontwatchError, NotFoundError, SourceError, StoreError
 from ..store.db import Store
-from .deps import check_csrf
+from .deps import ViewerDep, check_csrf
 from .security import LoginLimiter
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +33,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"]
+MAX_BODY = 2 * 1024 * 1024  # bytes: the largest request body (a screened text is at most 100,000 characters)
 
 
 class SecurityHeaders:
@@ -52,6 +53,42 @@ class SecurityHeaders:
             await response(scope, receive, _with_headers(send, scope))
             return
         await self.app(scope, receive, _with_headers(send, scope))
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 before they are read: by Content-Length up front,
+    and by counting what is streamed (chunked requests, or a Content-Length that lies)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length", b"")
+        try:
+            declared = int(length) if length else None
+        except ValueError:
+            declared = None
+        if length and (declared is None or declared < 0):
+            await _error(400, "invalid Content-Length")(scope, receive, send)
+            return
+        if declared is not None and declared > self.limit:
+            await _error(413, f"request body over {self.limit} bytes")(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise StarletteHTTPException(413, f"request body over {self.limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def _host(scope: Scope) -> str:
@@ -114,7 +151,7 @@ def create_app(db: str | None = None, *, assets: Path | None = None,
     from .routers import ROUTERS
 
     app = FastAPI(
-        title="frontwatch", version="0.1.0", docs_url=None, redoc_url=None,
+        title="frontwatch", version="0.1.0", docs_url=None, redoc_url=None, openapi_url=None,
         description="Evidence-linked network of reporting on foreign interference. Every claim carries "
                     "its stance, attribution and sources: an allegation is never a fact.",
         dependencies=[Depends(check_csrf)],
@@ -158,6 +195,13 @@ def create_app(db: str | None = None, *, assets: Path | None = None,
                             headers=getattr(exc, "headers", None))
 
     app.openapi = _openapi(app)  # type: ignore[method-assign]
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_json(_: ViewerDep) -> JSONResponse:
+        """The schema; like the API, it needs a login once users exist."""
+        return JSONResponse(app.openapi())
+
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     return app
 

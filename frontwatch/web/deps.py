@@ -14,7 +14,7 @@ from ..errors import FrontwatchError
 from ..graph.filters import Filters
 from ..store.db import Store
 from .models import IsoDate, PredicateName, StanceName, TacticName
-from .security import SESSION_COOKIE, CurrentUser, has_users, same_token, session_user
+from .security import SESSION_COOKIE, CurrentUser, has_users, is_loopback, same_token, session_user
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_EXEMPT = {"/login"}  # no session yet; the login form is checked by origin instead
@@ -52,6 +52,11 @@ def get_auth(request: Request, store: WriteStoreDep) -> Auth:
     with store.read() as session:
         read_only = not has_users(session)
         found = None if read_only else session_user(session, request.cookies.get(SESSION_COOKIE))
+    if read_only and not is_loopback(request.client.host if request.client else None):
+        # The one rule, decided here for every request whatever the bind address or the Host header: with
+        # no users (say the last one was removed while serving) only loopback clients may use the store.
+        raise HTTPException(403, "no users are configured: only loopback clients may connect (add one "
+                                 "with `frontwatch users add`)")
     auth = Auth(found[0] if found else None, found[1] if found else None, read_only)
     request.state.auth = auth
     return auth

@@ -375,8 +375,11 @@ class Split(Strict):
     name: Annotated[PlainText, Field(min_length=1, max_length=400)] | None = None
 
 
+SCREEN_MAX_CHARS = 100_000  # a few seconds of screening at most (its time grows with the text)
+
+
 class ScreenRequest(Strict):
-    text: Annotated[PlainText, Field(max_length=2_000_000)]
+    text: Annotated[PlainText, Field(max_length=SCREEN_MAX_CHARS)]
     format: Literal["text", "whatsapp", "json", "eml"] = "text"
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
 

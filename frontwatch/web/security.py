@@ -8,6 +8,7 @@ and the session's CSRF token. Roles: viewer (read), analyst (review, merge, spli
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
 import threading
@@ -177,11 +178,27 @@ def same_token(given: str | None, expected: str | None) -> bool:
         (given or "").encode("utf-8", "replace"), (expected or "").encode("utf-8", "replace"))
 
 
-class LoginLimiter:
-    """At most `attempts` failed logins per user name (and 3x that per client) in `window` seconds."""
+def is_loopback(host: str | None) -> bool:
+    """Whether a client address (as the server saw it, after any trusted proxy) is a loopback address."""
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
-    def __init__(self, attempts: int = 10, window: float = 600.0) -> None:
-        self.attempts, self.window = attempts, window
+
+class LoginLimiter:
+    """Failed logins within `window` seconds: at most `attempts` per user name from one client, 3x that
+    per client for any names, and `spread`x per user name from all clients together. One address can
+    thus never lock a user out for everyone else (it is stopped by its own limits first); only many
+    addresses together can."""
+
+    def __init__(self, attempts: int = 10, window: float = 600.0, spread: int = 10) -> None:
+        self.attempts, self.window, self.spread = attempts, window, spread
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -192,20 +209,21 @@ class LoginLimiter:
         return q
 
     def blocked(self, name: str, client: str) -> bool:
-        now = time.monotonic()
+        now, name = time.monotonic(), name.lower()
         with self._lock:
-            return (len(self._recent(f"user:{name.lower()}", now)) >= self.attempts
-                    or len(self._recent(f"client:{client}", now)) >= 3 * self.attempts)
+            return (len(self._recent(f"pair:{client}:{name}", now)) >= self.attempts
+                    or len(self._recent(f"client:{client}", now)) >= 3 * self.attempts
+                    or len(self._recent(f"user:{name}", now)) >= self.spread * self.attempts)
 
     def failed(self, name: str, client: str) -> None:
-        now = time.monotonic()
+        now, name = time.monotonic(), name.lower()
         with self._lock:
-            self._recent(f"user:{name.lower()}", now).append(now)
-            self._recent(f"client:{client}", now).append(now)
-            if len(self._failures) > 10_000:  # forget names whose failures are all older than the window
+            for key in (f"pair:{client}:{name}", f"client:{client}", f"user:{name}"):
+                self._recent(key, now).append(now)
+            if len(self._failures) > 10_000:  # forget keys whose failures are all older than the window
                 for key in [k for k in self._failures if not self._recent(k, now)]:
                     del self._failures[key]
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str, client: str) -> None:
         with self._lock:
-            self._failures.pop(f"user:{name.lower()}", None)
+            self._failures.pop(f"pair:{client}:{name.lower()}", None)

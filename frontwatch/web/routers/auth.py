@@ -57,7 +57,7 @@ def login(request: Request, store: WriteStoreDep, auth: AuthDep,
         limiter.failed(username, client)
         return render(request, "login.html", auth, next=back, status_code=401,
                       error="wrong user name or password")
-    limiter.succeeded(username)
+    limiter.succeeded(username, client)
     response = RedirectResponse(back or "/", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
                         httponly=True, samesite="strict", secure=request.url.scheme == "https")

@@ -147,6 +147,9 @@ def document_page(request: Request, auth: AuthDep, session: SessionDep,
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs(request: Request, auth: AuthDep) -> Response:
     """The API reference, rendered here from the OpenAPI schema (no third-party browser code)."""
+    gate = _gate(request, auth)  # like the API itself, its reference needs a login once users exist
+    if gate is not None:
+        return gate
     operations = []
     for path, item in request.app.openapi().get("paths", {}).items():
         for method, op in item.items():

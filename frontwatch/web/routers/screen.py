@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib
 import inspect
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -13,6 +16,10 @@ from ..deps import ViewerDep
 from ..models import ScreenRequest
 
 router = APIRouter(prefix="/api", tags=["screen"])
+SCREEN_SECONDS = 20.0  # a screening taking longer is answered with 503 (its thread finishes on its own)
+SCREEN_AT_ONCE = 2  # screenings running at the same time (CPU-bound); more are refused with 429
+_running = threading.BoundedSemaphore(SCREEN_AT_ONCE)
+_pool = ThreadPoolExecutor(max_workers=SCREEN_AT_ONCE, thread_name_prefix="screen")
 
 
 def _plain(report: Any) -> Any:
@@ -24,9 +31,26 @@ def _plain(report: Any) -> Any:
 
 
 @router.post("/screen", response_model=dict[str, Any])
-def screen(body: ScreenRequest, _: ViewerDep) -> Any:
-    """The screening report of `text` read as `format` (text, whatsapp, json or eml); 503 when the
-    screening module is not installed."""
+async def screen(body: ScreenRequest, _: ViewerDep) -> Any:
+    """The screening report of `text` (at most 100,000 characters) read as `format` (text, whatsapp,
+    json or eml); 503 when the screening module is not installed or the screening takes too long, 429
+    while other screenings run."""
+    if not _running.acquire(blocking=False):
+        raise HTTPException(429, "other screenings are running: try again in a few seconds")
+    try:
+        future = _pool.submit(_screen, body)
+    except BaseException:
+        _running.release()
+        raise
+    future.add_done_callback(lambda _: _running.release())  # the slot is freed when the work ends
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), SCREEN_SECONDS)
+    except TimeoutError:
+        raise HTTPException(503, f"screening took over {SCREEN_SECONDS:g} seconds: send a shorter text"
+                            ) from None
+
+
+def _screen(body: ScreenRequest) -> Any:
     try:
         module = importlib.import_module("frontwatch.screen")
         screen_text = module.screen_text
