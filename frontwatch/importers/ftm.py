@@ -22,6 +22,7 @@ from followthemoney.types import registry
 from ..errors import SourceError
 from ..export.ftm import AGENT, EVIDENCE_LINE, GAZETTEER_KEYWORD, PREDICATE_TAG, TYPE_KEYWORD, stance_prefix
 from ..model import ENTITY_TYPES, PREDICATES, STANCES, Claim, Document, Entity, Evidence, Extraction, Mention
+from ..sources._common import short_message, surrogate_reason
 
 # link schema -> (subject property, object property, predicate when nothing more specific is said)
 LINKS: dict[str, tuple[str, str, str | None]] = {
@@ -52,6 +53,23 @@ def _short(value: Any) -> str:
     return repr(value)[:80]
 
 
+def _bad_string(value: Any) -> str | None:
+    """Why a decoded JSON value holds a string that is not text (a lone surrogate), if it does."""
+    stack = [value]
+    while stack:  # no recursion: JSON may nest deeper than Python's stack
+        item = stack.pop()
+        if isinstance(item, str):
+            reason = surrogate_reason(item)
+            if reason:
+                return reason
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def _load(path: Path) -> list[dict[str, Any]]:
     """The file's entities, fragments with the same id merged (as `ftm aggregate` does)."""
     try:
@@ -67,6 +85,11 @@ def _load(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise SourceError(str(path), f"line {n} is not JSON ({exc.msg}); expected FtM JSON lines"
                               ) from exc
+        except (ValueError, RecursionError) as exc:  # absurd nesting, huge numbers
+            raise SourceError(str(path), f"line {n} is not JSON ({short_message(exc)})") from None
+        bad = _bad_string(data)
+        if bad:  # "\ud800" is valid JSON, but no store, graph or output can encode it
+            raise SourceError(str(path), f"line {n}: a string is {bad}")
         if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"] or \
                 not isinstance(data.get("schema"), str):
             raise SourceError(str(path), f"line {n} is not an FtM entity (needs an id and a schema)")

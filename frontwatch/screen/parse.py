@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import SourceError
-from ..sources._common import decode_utf8, read_limited, short_message
+from ..sources._common import decode_utf8, display_path, read_limited, short_message, surrogate_reason
 
 MAX_BYTES = 5_000_000  # 5 MB: far above any chat, small enough to screen in a second or two
 FORMATS = ("text", "whatsapp", "eml", "mbox", "json")
@@ -256,8 +256,22 @@ def format_for(path: Path) -> str:
     return fmt
 
 
+def _check_text(conv: Conversation) -> Conversation:
+    """Refuse a conversation with a lone surrogate ("\\ud800" in JSON, an undecodable mail header):
+    it is not text, and no report or JSON answer could encode it."""
+    for n, msg in enumerate(conv.messages, start=1):
+        reason = surrogate_reason(msg.sender) or surrogate_reason(msg.text)
+        if reason:
+            raise SourceError(conv.source, f"message {n} (line {msg.line_no}) is {reason}")
+    return conv
+
+
 def parse_bytes(raw: bytes, fmt: str, source: str) -> Conversation:
     """A conversation from the bytes of an export.  ``fmt`` "text" also recognises WhatsApp exports."""
+    return _check_text(_parse_bytes(raw, fmt, source))
+
+
+def _parse_bytes(raw: bytes, fmt: str, source: str) -> Conversation:
     if fmt not in FORMATS:
         raise SourceError(source, f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if not raw.strip():
@@ -279,10 +293,13 @@ def parse_bytes(raw: bytes, fmt: str, source: str) -> Conversation:
 def read_conversation(path: str | Path) -> Conversation:
     """Read one export file; its extension selects the reader (.txt: plain text or WhatsApp)."""
     path = Path(path)
+    where = display_path(path)  # a name that is not UTF-8 is still named, as one printable line
+    if where != str(path):
+        raise SourceError(where, "file name is not valid UTF-8 (rename the file)")
     fmt = format_for(path)
     try:
-        return parse_bytes(read_limited(path, MAX_BYTES), fmt, str(path))
+        return parse_bytes(read_limited(path, MAX_BYTES), fmt, where)
     except SourceError:
         raise
     except Exception as exc:  # a bug or an unforeseen library error: still one line
-        raise SourceError(str(path), f"could not read ({type(exc).__name__}: {short_message(exc)})") from None
+        raise SourceError(where, f"could not read ({type(exc).__name__}: {short_message(exc)})") from None

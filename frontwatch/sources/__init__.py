@@ -16,7 +16,14 @@ from pathlib import Path
 from frontwatch.errors import SourceError
 from frontwatch.model import Document
 from frontwatch.sources import html, jsonl, pdf, text
-from frontwatch.sources._common import os_reason, read_limited, short_message
+from frontwatch.sources._common import (
+    bad_file_name,
+    check_unicode,
+    display_path,
+    os_reason,
+    read_limited,
+    short_message,
+)
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "iter_documents", "load_file"]
 
@@ -61,6 +68,9 @@ def _unsupported(path: Path) -> SourceError:
 def _load(path: Path, max_bytes: int) -> list[Document | SourceError]:
     """Documents and errors from one file, in order; never raises."""
     suffix = path.suffix.lower()  # REPORT.PDF is a PDF too
+    bad_name = bad_file_name(path)
+    if bad_name is not None:  # its id, source and every message naming it would not be text
+        return [bad_name]
     try:
         if _missing(path):
             raise SourceError(str(path), "no such file or directory")
@@ -71,7 +81,10 @@ def _load(path: Path, max_bytes: int) -> list[Document | SourceError]:
         data = read_limited(path, max_bytes)
         if suffix == ".jsonl":
             return jsonl.load(path, data)
-        return [_SINGLE[suffix](path, data)]
+        doc = _SINGLE[suffix](path, data)
+        # a declared charset or a PDF's font map can still yield a lone surrogate
+        check_unicode(str(path), text=doc.text, title=doc.title, date=doc.date, publisher=doc.publisher)
+        return [doc]
     except SourceError as err:
         return [err]
     except Exception as exc:  # a bug or an unforeseen library error: still one line, no traceback
@@ -101,7 +114,7 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SourceError]:
         seen.add(real)
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        yield SourceError(str(folder), os_reason(exc))
+        yield SourceError(display_path(folder), os_reason(exc))
         return
     for entry in entries:
         if entry.name.startswith("."):  # .git, .DS_Store, editor swap files

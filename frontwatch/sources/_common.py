@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,9 @@ SNIFF_BYTES = 8192  # how much of a file the binary check looks at
 _CONTROL_BYTES = (frozenset(range(0x20)) - {0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}) | {0x7F}
 _CONTROL_RATIO = 0.05  # real text has next to none; random binary data has about 10%
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# A lone surrogate ("\ud800" in JSON, or a name decoded with surrogateescape) is not Unicode text:
+# UTF-8 cannot encode it, so it would crash spaCy, SQLite and every output writer later on.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def short_message(exc: BaseException, limit: int = 100) -> str:
@@ -129,3 +134,31 @@ def quiet_loggers(*names: str) -> Iterator[None]:
     finally:
         for lg, level in zip(loggers, saved, strict=True):
             lg.setLevel(level)
+
+
+def surrogate_reason(value: str) -> str | None:
+    """Why ``value`` is not valid Unicode text (a lone surrogate), or None if it is."""
+    found = _SURROGATE.search(value)
+    if found is None:
+        return None
+    return f"not valid Unicode (lone surrogate \\u{ord(found.group()):04x} at character {found.start()})"
+
+
+def check_unicode(where: str, **fields: str | None) -> None:
+    """Refuse a record whose named string fields hold a lone surrogate, naming the field."""
+    for name, value in fields.items():
+        reason = surrogate_reason(value) if value else None
+        if reason:
+            raise SourceError(where, f"'{name}' is {reason}")
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as one printable line: bytes that are not UTF-8 in a file name become ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def bad_file_name(path: str | os.PathLike[str]) -> SourceError | None:
+    """The error for a file name that is not valid UTF-8 (decoded with surrogateescape), if it is one."""
+    if surrogate_reason(os.fspath(path)) is None:
+        return None
+    return SourceError(display_path(path), "file name is not valid UTF-8 (rename the file)")

@@ -12,7 +12,13 @@ from typing import Any
 
 from frontwatch.errors import SourceError
 from frontwatch.model import Document
-from frontwatch.sources._common import check_text_bytes, normalise_text, short_message, utf8_error
+from frontwatch.sources._common import (
+    check_text_bytes,
+    normalise_text,
+    short_message,
+    surrogate_reason,
+    utf8_error,
+)
 
 OPTIONAL_FIELDS = ("title", "url", "date")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
@@ -34,6 +40,10 @@ def parse_record(obj: Any, where: str) -> Document:
     valid_int = isinstance(doc_id, int) and not isinstance(doc_id, bool)
     if not (valid_int or (isinstance(doc_id, str) and doc_id.strip())):
         raise ValueError(f"'id' must be a non-empty string or an integer, got {_json_type(doc_id)}")
+    for name, value in obj.items():  # "\ud800" is valid JSON but not text: nothing downstream can encode it
+        reason = surrogate_reason(value) if isinstance(value, str) else None
+        if reason and (name in ("id", "text") or name in OPTIONAL_FIELDS):
+            raise ValueError(f"'{name}' is {reason}")
     if "text" not in obj:
         raise ValueError("missing 'text'")
     text = obj["text"]

@@ -10,6 +10,12 @@ the host of the URL and of every redirect target is resolved and refused if any 
 is private, loopback, link-local, multicast, reserved or unspecified.  The same check runs again
 when the connection is opened, on the very addresses it connects to, so a DNS answer that changes
 between the check and the connection (DNS rebinding) cannot slip through.
+
+A hostile server must not exhaust memory or hold a run forever.  The body is decompressed here,
+layer by layer in bounded pieces, so the size limit applies to the decoded bytes as they stream
+(a ``Content-Encoding: gzip, gzip`` bomb stops at the limit, not after inflating a whole network
+read); and one deadline covers everything from connecting to the last byte, so a server that
+trickles its headers or its body, one byte at a time, is cut off all the same.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ import ipaddress
 import re
 import socket
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,6 +39,7 @@ from frontwatch.model import Document
 from frontwatch.sources import html, pdf
 from frontwatch.sources._common import (
     check_text_bytes,
+    check_unicode,
     format_size,
     normalise_text,
     short_message,
@@ -55,8 +63,11 @@ def _user_agent() -> str:
 USER_AGENT = _user_agent()
 MAX_REDIRECTS = 10
 MAX_SLUG_CHARS = 80
-# ``timeout`` bounds each wait (connect, each read); reading the body gets this many times it.
+# ``timeout`` bounds each wait (connect, each read); the whole fetch (connect, redirects, headers and
+# body) gets this many times it.
 TOTAL_TIMEOUT_FACTOR = 3
+ACCEPT_ENCODING = "gzip, deflate"
+DECODE_PIECE = 64 * 1024  # decompressed output is produced at most this much at a time
 ALLOW_FLAG = "--allow-private-urls"
 
 ACCEPT = "text/html, application/xhtml+xml, text/plain, application/pdf;q=0.9, */*;q=0.1"
@@ -68,7 +79,8 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9.]+")
 
 
 class _Refused(Exception):
-    """Raised inside httpx (request hook or connect) and turned into a SourceError at the boundary."""
+    """Raised inside httpx (request hook, connect, a read past the deadline) and turned into a
+    SourceError at the boundary."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -153,15 +165,83 @@ def _check_url(url: httpx.URL, allow_private: bool) -> None:
     _check_addresses(addresses)
 
 
+class _Deadline:
+    """The one deadline of a fetch: every network wait gets at most what is left of it."""
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.end = time.monotonic() + total
+
+    def expired(self) -> _Refused:
+        return _Refused(f"timed out after {self.total:g} s (the whole download)")
+
+    def left(self, timeout: float | None) -> float:
+        """``timeout`` cut to the time left; raises once the deadline has passed."""
+        remaining = self.end - time.monotonic()
+        if remaining <= 0:
+            raise self.expired()
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.end
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def _wait(self, timeout: float | None) -> float:
+        return self._deadline.left(timeout)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        try:
+            return self._inner.read(max_bytes, self._wait(timeout))
+        except httpcore.TimeoutException:
+            if self._deadline.passed():
+                raise self._deadline.expired() from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        try:
+            self._inner.write(buffer, self._wait(timeout))
+        except httpcore.TimeoutException:
+            if self._deadline.passed():
+                raise self._deadline.expired() from None
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._wait(timeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
-    """Connects only to addresses that pass the check, resolving the host itself.
+    """Connects only to addresses that pass the check (unless ``allow_private``), resolving the
+    host itself, and bounds every wait on the connection by the fetch's deadline.
 
     TLS still verifies the certificate against the host name: httpcore passes the origin's host
     name to ``start_tls``, whatever address the socket was opened to.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, allow_private: bool = False, deadline: _Deadline | None = None) -> None:
         self._inner = httpcore.SyncBackend()
+        self._allow_private = allow_private
+        self._deadline = deadline
+
+    def _wait(self, timeout: float | None) -> float | None:
+        return timeout if self._deadline is None else self._deadline.left(timeout)
+
+    def _stream(self, stream: httpcore.NetworkStream) -> httpcore.NetworkStream:
+        return stream if self._deadline is None else _DeadlineStream(stream, self._deadline)
 
     def connect_tcp(
         self,
@@ -171,6 +251,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        if self._allow_private:
+            stream = self._inner.connect_tcp(host, port, self._wait(timeout), local_address, socket_options)
+            return self._stream(stream)
         try:
             addresses = _resolve(host, port)
         except (OSError, UnicodeError) as exc:
@@ -179,7 +262,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = self._inner.connect_tcp(address, port, self._wait(timeout), local_address,
+                                                 socket_options)
+                return self._stream(stream)
             except httpcore.ConnectError as exc:
                 error = exc
         raise error or httpcore.ConnectError(f"no address for host '{host}'")
@@ -193,14 +278,13 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _transport(allow_private: bool) -> httpx.HTTPTransport:
+def _transport(allow_private: bool, deadline: _Deadline | None = None) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport(retries=0)
-    if not allow_private:
-        # httpx has no public hook for the network backend; its pool keeps it in _network_backend.
-        # tests/test_web_source.py checks that this still takes effect after an upgrade.
-        pool = getattr(transport, "_pool", None)
-        if pool is not None and hasattr(pool, "_network_backend"):
-            pool._network_backend = _GuardedBackend()
+    # httpx has no public hook for the network backend; its pool keeps it in _network_backend.
+    # tests/test_web_source.py checks that this still takes effect after an upgrade.
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = _GuardedBackend(allow_private, deadline)
     return transport
 
 
@@ -277,22 +361,90 @@ def _document(where: str, response: httpx.Response, data: bytes, media: str, cha
 
 # --- fetching ------------------------------------------------------------------------------------------
 
-def _read_body(where: str, response: httpx.Response, max_bytes: int, total: float) -> bytes:
-    """The (decompressed) body, refusing as soon as it passes ``max_bytes`` or the deadline."""
+class _Inflater:
+    """One gzip or deflate layer, decompressed in pieces of at most ``DECODE_PIECE`` bytes."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.gzip = encoding in ("gzip", "x-gzip")
+        self.first = True  # "deflate" is meant to be zlib-wrapped; some servers send raw deflate
+        self.obj = zlib.decompressobj(zlib.MAX_WBITS | 16 if self.gzip else zlib.MAX_WBITS)
+
+    def _decompress(self, data: bytes) -> bytes:
+        try:
+            out = self.obj.decompress(data, DECODE_PIECE)
+        except zlib.error:
+            if self.gzip or not self.first:
+                raise
+            self.obj = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self.obj.decompress(data, DECODE_PIECE)
+        self.first = False
+        return out
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data and not self.obj.eof:  # anything after the end of the stream is ignored
+            out = self._decompress(data)
+            data = self.obj.unconsumed_tail
+            if out:
+                yield out
+        while not self.obj.eof:  # output zlib still holds once the input is used up
+            out = self.obj.decompress(b"", DECODE_PIECE)
+            if not out:
+                break
+            yield out
+
+    def decode(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            yield from self.feed(chunk)
+        tail = self.obj.flush()
+        if tail:
+            yield tail
+
+
+def _encodings(where: str, response: httpx.Response) -> list[str]:
+    """The content codings of the body, in the order they were applied ("identity" dropped)."""
+    header = response.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in header.split(",") if c.strip()]
+    for coding in codings:
+        if coding not in ("identity", "gzip", "x-gzip", "deflate"):
+            raise SourceError(where, f"unsupported content encoding '{short_message(Exception(coding), 40)}' "
+                              "(expected gzip or deflate)")
+    return [c for c in codings if c != "identity"]
+
+
+def _read_body(where: str, response: httpx.Response, max_bytes: int, deadline: _Deadline) -> bytes:
+    """The decompressed body, refusing as soon as it (compressed or not) passes ``max_bytes`` or
+    the deadline passes.  Decompression happens here, in bounded pieces, never a whole read at once."""
     too_large = f"response too large (over {format_size(max_bytes)})"
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(where, too_large)
-    deadline = time.monotonic() + total
+    codings = _encodings(where, response)
+    raw_size = 0
+
+    def raw() -> Iterator[bytes]:
+        nonlocal raw_size
+        for chunk in response.iter_raw():
+            raw_size += len(chunk)
+            if raw_size > max_bytes:
+                raise SourceError(where, too_large)
+            yield chunk
+
+    stream: Iterator[bytes] = raw()
+    for coding in reversed(codings):  # the last coding applied is the first to undo
+        stream = _Inflater(coding).decode(stream)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise SourceError(where, too_large)
-        if time.monotonic() > deadline:  # a server that drips bytes must not hold us forever
-            raise SourceError(where, f"timed out after {total:g} s (the whole download)")
-        chunks.append(chunk)
+    try:
+        for chunk in stream:
+            size += len(chunk)
+            if size > max_bytes:
+                raise SourceError(where, too_large)
+            if deadline.passed():  # a server that drips bytes must not hold us forever
+                raise deadline.expired()
+            chunks.append(chunk)
+    except zlib.error as exc:
+        raise SourceError(where, f"could not decompress the response ({short_message(exc)})") from None
     return b"".join(chunks)
 
 
@@ -304,12 +456,13 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int) -> Doc
     # httpx would take a URL without a host for a relative one; refuse it first.  The request hook
     # then checks the addresses of the first URL and of every redirect target before requesting it.
     _check_form(parsed)
+    deadline = _Deadline(timeout * TOTAL_TIMEOUT_FACTOR)
     with httpx.Client(
-        transport=_transport(allow_private),  # an explicit transport also disables env proxies
+        transport=_transport(allow_private, deadline),  # an explicit transport also disables env proxies
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
         event_hooks={"request": [lambda request: _check_url(request.url, allow_private)]},
     ) as client, client.stream("GET", parsed) as response:
         if not response.is_success:
@@ -319,10 +472,13 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int) -> Doc
         if media not in _HTML_TYPES | _TEXT_TYPES | _PDF_TYPES:
             kind = f"'{media}'" if media else "(the server sent none)"
             raise SourceError(url, f"unsupported content type {kind} (expected HTML, plain text or PDF)")
-        data = _read_body(url, response, max_bytes, timeout * TOTAL_TIMEOUT_FACTOR)
+        data = _read_body(url, response, max_bytes, deadline)
     if not data:
         raise SourceError(url, "empty response")
-    return _document(url, response, data, media, charset)
+    doc = _document(url, response, data, media, charset)
+    # a declared charset (e.g. unicode_escape) or a PDF's font map can yield a lone surrogate
+    check_unicode(url, text=doc.text, title=doc.title, date=doc.date, publisher=doc.publisher)
+    return doc
 
 
 def _connect_reason(exc: httpx.ConnectError) -> str:
