@@ -5,6 +5,7 @@ from configured proxies and one address cannot lock every user out; the API refe
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -185,3 +186,70 @@ def test_api_reference_needs_a_login_once_users_exist(url: str) -> None:
     login(c, "vic")
     assert "/api/claims" in c.get("/openapi.json").json()["paths"]
     assert c.get("/docs").status_code == 200
+
+
+# --- 16: SIGINT during ingest or extract says what was done and leaves no partial file ---------------
+
+def _documents(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"doc{i:04d}.txt").write_text(
+            f"Report {i}. The Canadian Security Intelligence Service said the Chinese Consulate in Toronto "
+            f"funded Person{i} Example in 2022.\n", encoding="utf-8")
+    return folder
+
+
+def _interrupt_when(proc: subprocess.Popen[str], ready: object, limit: float = 120) -> tuple[str, int]:
+    deadline = time.monotonic() + limit
+    while not ready():  # type: ignore[operator]
+        assert proc.poll() is None, proc.communicate()
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("the run never got going")
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    return stderr, proc.returncode
+
+
+def test_interrupted_extract_leaves_the_out_file_as_it_was(tmp_path: Path) -> None:
+    docs = _documents(tmp_path / "docs", 3000)
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier results\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "frontwatch", "extract", str(docs), "--out", str(out),
+                             "--claims", "v1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def writing() -> bool:
+        try:
+            return any(p.stat().st_size > 0 for p in tmp_path.glob(".out.jsonl.*.part"))
+        except FileNotFoundError:
+            return False
+
+    stderr, code = _interrupt_when(proc, writing)
+    assert code == 130 and "Traceback" not in stderr
+    assert "frontwatch: interrupted after" in stderr and f"{out} left unchanged" in stderr
+    assert out.read_text(encoding="utf-8") == "earlier results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "out.jsonl"]  # no partial file left
+
+
+def test_interrupted_ingest_says_what_is_stored(tmp_path: Path) -> None:
+    import sqlite3
+
+    docs = _documents(tmp_path / "docs", 3000)
+    db = tmp_path / "fw.db"
+    proc = subprocess.Popen([sys.executable, "-m", "frontwatch", "ingest", str(docs), "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+                return int(con.execute("select count(*) from documents").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    stderr, code = _interrupt_when(proc, lambda: stored() >= 2)
+    assert code == 130 and "Traceback" not in stderr, stderr
+    line = next(ln for ln in stderr.splitlines() if "interrupted" in ln)
+    assert line.startswith("frontwatch: interrupted after ") and "of 3000 documents" in line
+    assert "new" in line and "run the same command again" in line
+    assert 2 <= stored() < 3000

@@ -91,11 +91,14 @@ def extract(
                 yield item
 
     results: list[Extraction] = []
+    # --out is written to a temporary file beside it and renamed when complete: never a partial file
+    part = out.with_name(f".{out.name}.{os.getpid()}.part") if out else None
     try:
-        handle = out.open("w", encoding="utf-8") if out else sys.stdout
+        handle = part.open("w", encoding="utf-8") if part else sys.stdout
     except OSError as exc:
         err.print(f"frontwatch: cannot write {out}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
+    complete = False
     try:
         for extracted in extract_documents(documents(), jobs=jobs):
             result = drop_unconfident(extracted, threshold)
@@ -103,15 +106,29 @@ def extract(
             if explain:
                 _explain(result)
             results.append(result) if summary else results.append(_light(result))
+        complete = True
     except FrontwatchError as exc:
         _say(f"frontwatch: {exc}")
         raise typer.Exit(1) from None
     except OSError as exc:
         _say(f"frontwatch: cannot write {out}: {exc.strerror}")
         raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        kept = f"; {out} left unchanged" if out else ""
+        _say(f"frontwatch: interrupted after {len(results)} documents{kept}")
+        raise typer.Exit(130) from None
     finally:
-        if out:
+        if part:
             handle.close()
+            if not complete:
+                part.unlink(missing_ok=True)
+    if part and out:
+        try:
+            os.replace(part, out)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            _say(f"frontwatch: cannot write {out}: {exc.strerror}")
+            raise typer.Exit(1) from None
     if summary:
         _print_summary(results)
     if not results:

@@ -132,8 +132,10 @@ def ingest(
                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("ingest", total=len(items), rate="-")
+        done: dict[str, int] = {}
 
         def tick(name: str, status: str) -> None:
+            done[status] = done.get(status, 0) + 1
             progress.advance(task)
             t = progress.tasks[0]
             progress.update(task, rate=f"{(t.completed / t.elapsed):.1f}" if t.elapsed else "-")
@@ -151,6 +153,12 @@ def ingest(
                 report = run_ingest(store, items, jobs=jobs, on_progress=tick, min_confidence=threshold)
         except FrontwatchError as exc:
             raise fail(exc) from None
+        except KeyboardInterrupt:  # each document is its own transaction: say what is stored
+            so_far = ", ".join(f"{n} {status}" for status, n in sorted(done.items())) or "nothing"
+            err.print(f"frontwatch: interrupted after {sum(done.values())} of {len(items)} documents "
+                      f"({so_far}) -> {store.display_url}; each stored document is complete, run the same "
+                      "command again to ingest the rest", markup=False)
+            raise typer.Exit(130) from None
     for name, reason in report.failed:
         err.print(f"frontwatch: skipped {name}: {reason}", markup=False)
     err.print(f"frontwatch: {len(report.new)} new, {len(report.unchanged)} unchanged, "
