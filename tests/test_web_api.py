@@ -103,6 +103,12 @@ def test_claims_filters_and_detail(ro: TestClient) -> None:
     assert china and all("China" in (v["subject"], v["object"]) for v in china)
     detail = ok(ro, f"/api/claims/{china[0]['id']}")
     assert_claim(detail)
+    ids = [v["id"] for v in everything["items"]]
+    assert ids == sorted(ids)
+    assert [v["id"] for v in ok(ro, "/api/claims", order="newest", limit=500)["items"]] == ids[::-1]
+    shaky = [v["confidence"] for v in ok(ro, "/api/claims", order="least_confident", limit=500)["items"]]
+    assert shaky == sorted(shaky) and shaky[0] < shaky[-1]
+    assert ro.get("/api/claims", params={"order": "random"}).status_code == 422
     assert detail["document_ids"] and all(isinstance(i, int) for i in detail["document_ids"])
 
 

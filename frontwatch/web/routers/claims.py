@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement, and_, func, select
@@ -18,6 +18,10 @@ from ..models import MAX_ID, AnyReviewStatus, ClaimDetail, ClaimOut, ClaimPage, 
 
 router = APIRouter(prefix="/api/claims", tags=["claims"])
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ClaimOrder = Literal["oldest", "newest", "least_confident"]
+# "newest" puts the last ingested claims first: what an analyst reviews after an ingest
+ORDERS = {"oldest": (ClaimRow.id,), "newest": (ClaimRow.id.desc(),),
+          "least_confident": (ClaimRow.confidence, ClaimRow.id)}
 
 
 def claim_condition(filters: Filters, review_status: str | None) -> ColumnElement[bool]:
@@ -39,6 +43,8 @@ def list_claims(session: SessionDep, _: ViewerDep, filters: FiltersDep,
                                  ] = None,
                 review_status: Annotated[AnyReviewStatus | None, Query(
                     description="Only claims in this review state (the review queue: pending).")] = None,
+                order: Annotated[ClaimOrder, Query(
+                    description="oldest (default), newest or least_confident first.")] = "oldest",
                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> ClaimPage:
     """Claims that pass the filters, with corroboration: stance, who alleges and denies, every source."""
@@ -47,7 +53,7 @@ def list_claims(session: SessionDep, _: ViewerDep, filters: FiltersDep,
         ent = find_entity(session, about.strip())
         cond = and_(cond, (ClaimRow.subject_id == ent.id) | (ClaimRow.object_id == ent.id))
     total = session.scalar(select(func.count(ClaimRow.id)).where(cond)) or 0
-    rows = list(session.scalars(select(ClaimRow).where(cond).order_by(ClaimRow.id)
+    rows = list(session.scalars(select(ClaimRow).where(cond).order_by(*ORDERS[order])
                                 .limit(limit).offset(offset)))
     return ClaimPage(items=[ClaimOut.model_validate(v.to_dict()) for v in claim_views(session, rows)],
                      total=int(total))

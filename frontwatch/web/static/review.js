@@ -61,7 +61,9 @@ async function loadQueue() {
     let total = 0;
     // The queue is the pending claims; fetch pages until enough are found.
     for (let offset = 0; pending.length < size; offset += 200) {
-      const page = await getJSON('/api/claims', { review_status: 'pending', limit: 200, offset });
+      const page = await getJSON('/api/claims', {
+        review_status: 'pending', order: $('#queue-order').value, limit: 200, offset,
+      });
       total = page.total;
       pending.push(...page.items.filter((c) => (c.review_status || 'pending') === 'pending'));
       if (!page.items.length || offset + 200 >= page.total) break;
@@ -175,6 +177,7 @@ $('#split').addEventListener('click', async () => {
 
 $('#queue-reload').addEventListener('click', loadQueue);
 $('#queue-size').addEventListener('change', loadQueue);
+$('#queue-order').addEventListener('change', loadQueue);
 
 initPage().then((page) => {
   $('#review-mode').textContent = page.canWrite
