@@ -46,12 +46,13 @@ def _countries() -> dict[str, str]:
 
 
 def locate(name: str, country: str | None = None) -> tuple[float, float, str] | None:
-    """(lat, lon, ISO2) of the most populous city of that name (in `country` when one is known)."""
+    """(lat, lon, ISO2) of the most populous city of that name (only in `country` when one is known:
+    no such city there means no point, e.g. a province, never a namesake abroad)."""
     by_name, by_alt = _cities()
     key = name.strip().lower()
     candidates = by_name.get(key) or by_alt.get(key) or []
-    if country:
-        candidates = [c for c in candidates if c["countrycode"] == country] or candidates
+    if country:  # a place known to lie in one country is never put in another (Ontario, CA)
+        candidates = [c for c in candidates if c["countrycode"] == country]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c.get("population") or 0)
@@ -97,8 +98,10 @@ def places(session: Session) -> Places:
     if wanted:
         rows = {e.id: e for e in session.scalars(select(EntityRow).where(EntityRow.id.in_(wanted), live))}
         for claim_id, s, o, stance in by_claim:
-            found = rows.pop(s) if s in rows else None
-            if found is None or found.type == "country":
+            if s not in rows or o not in located:  # e.g. located in a country: not a point on the map
+                continue
+            found = rows.pop(s)
+            if found.type == "country":
                 continue
             w = located[o][1]
             out.append(Place(entity_id=found.id, name=found.name, type=found.type, lat=w[0], lon=w[1],
