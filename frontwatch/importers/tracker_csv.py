@@ -33,7 +33,7 @@ from ..vocab import GazetteerEntry, Vocabulary, load_vocabulary
 
 MAX_BYTES = 50_000_000
 FIELDS = ("id", "date", "accuser", "actor", "actor_country", "target", "target_country", "method",
-          "description", "url", "title")
+          "description", "url", "title", "score", "credibility")
 REQUIRED = ("actor", "description")
 DEFAULT_TYPES = {"accuser": "organization", "actor": "organization", "actor_country": "country",
                  "target": "country", "target_country": "country"}
@@ -41,7 +41,7 @@ TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidat
            "covert_policing", "espionage", "illicit_finance", "countermeasure")
 # A target that is an organ of its state belongs to it; any other target is merely located there.
 _OF_STATE = {"state_body", "diplomatic_mission"}
-_MULTI = re.compile(r"\s*[;\n]\s*")  # several actors or targets in one cell
+DEFAULT_SEPARATORS = (";",)  # several actors or targets in one cell (a line break always separates)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y",
                  "%d %b %Y", "%B %Y", "%b %Y", "%Y-%m", "%Y")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Co|Corp|Ltd|Gen|Lt|Col|Sen|Rep|Gov|"
@@ -64,6 +64,14 @@ class Mapping:
     predicate_by_method: list[tuple[str, str]] = field(default_factory=list)
     method_to_tactic: list[tuple[str, str]] = field(default_factory=list)
     default_tactic: str | None = None
+    default_target: str | None = None  # the target when the file has no target column (FIAT 2020: the US)
+    separators: tuple[str, ...] = DEFAULT_SEPARATORS
+    name: str | None = None  # the tracker's name, for the score's label
+
+    def split(self, cell: str) -> list[str]:
+        """The names in a cell that may hold several (e.g. "Russia, Iran")."""
+        pattern = "|".join(re.escape(sep) for sep in (*self.separators, "\n"))
+        return [p.strip() for p in re.split(pattern, cell.strip()) if p.strip()]
 
 
 def _rules(data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> list[tuple[str, str]]:
@@ -113,8 +121,18 @@ def load_mapping(path: Path) -> Mapping:
     default_tactic = data.get("default_tactic")
     if default_tactic is not None and default_tactic not in TACTICS:
         raise SourceError(where, f"default_tactic {default_tactic!r} is not a SCHEMA tactic")
+    default_target = data.get("default_target")
+    if default_target is not None and (not isinstance(default_target, str) or not default_target.strip()):
+        raise SourceError(where, "default_target must be a name")
+    separators = data.get("separators", list(DEFAULT_SEPARATORS))
+    if isinstance(separators, str):
+        separators = [separators]
+    if not isinstance(separators, list) or not all(isinstance(x, str) and x for x in separators):
+        raise SourceError(where, "separators must be a list of strings such as [';', ',']")
+    name = data.get("name")
     return Mapping(columns, types, default_predicate, _rules(data, "predicate_by_method", PREDICATES, where),
-                   _rules(data, "method_to_tactic", TACTICS, where), default_tactic)
+                   _rules(data, "method_to_tactic", TACTICS, where), default_tactic, default_target,
+                   tuple(separators), name if isinstance(name, str) else None)
 
 
 def _header_key(text: str) -> str:
@@ -245,23 +263,43 @@ def _first_rule(rules: list[tuple[str, str]], text: str) -> str | None:
     return next((value for needle, value in rules if needle in low), None)
 
 
-def _split(cell: str) -> list[str]:
-    return [p for p in _MULTI.split(cell.strip()) if p]
+def _score_label(cells: dict[str, str], spec: Mapping) -> str | None:
+    """The tracker's own assessment of the attribution ("DFRLab FIAT attribution score 14, credibility
+    3"), kept with the row so that every export shows it next to the claim."""
+    parts = [f"{label} {cells[key].strip()}" for key, label in (("score", "attribution score"),
+                                                                 ("credibility", "credibility"))
+             if cells.get(key, "").strip()]
+    if not parts:
+        return None
+    return f"{spec.name or 'tracker'} {', '.join(parts)}"
 
 
-def _row_document(path: Path, n: int, cells: dict[str, str], header: list[str], row: list[str],
-                  tracker: str) -> Document:
+def _row_document(path: Path, row_id: str, n: int, cells: dict[str, str], header: list[str],
+                  row: list[str], tracker: str, spec: Mapping) -> Document:
     text = cells.get("description", "").strip()
     if not text:
         # no description: the row itself, as "header: value" lines, so the evidence is the tracker's
         text = "\n".join(f"{h}: {v.strip()}" for h, v in zip(header, row, strict=False) if h and v.strip())
     date = cells.get("date", "").strip()
-    row_id = cells.get("id", "").strip()
     # each row is its own record, whatever its description: known by its id, else by all its cells
     record = f"{tracker} row {row_id}" if row_id else f"{tracker} row " + json.dumps([c.strip() for c in row])
-    return Document(id=row_id or f"row{n}", text=text,
-                    title=cells.get("title", "").strip() or None, url=cells.get("url", "").strip() or None,
+    title = cells.get("title", "").strip()
+    score = _score_label(cells, spec)
+    if score:
+        title = f"{title} ({score})" if title else score
+    return Document(id=row_id or f"row{n}", text=text, title=title or None,
+                    url=cells.get("url", "").strip() or None,
                     date=(iso_date(date) if date else None), source=str(path), record=record)
+
+
+def _countries(actors: list[Entity], nations: list[Entity]) -> list[tuple[Entity, Entity]]:
+    """(actor, its state) pairs: one nation is every actor's; as many other nations as actors that are
+    not states pair up in order; otherwise which actor works for which state is not said."""
+    people = [a for a in actors if a.type != "country"]
+    if len(nations) == 1:
+        return [(a, nations[0]) for a in people]
+    others = [c for c in nations if all(c is not a for a in actors)]
+    return list(zip(people, others, strict=True)) if len(others) == len(people) else []
 
 
 def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _Entities,
@@ -270,16 +308,19 @@ def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _E
     method = cells.get("method", "")
     predicate = _first_rule(mapping.predicate_by_method, method) or mapping.default_predicate
     tactic = _first_rule(mapping.method_to_tactic, method) or mapping.default_tactic
-    accusers = _split(cells.get("accuser", ""))
+    accusers = mapping.split(cells.get("accuser", ""))
     accuser = ents.get(accusers[0], mapping.types["accuser"]).name if accusers else None
     for other in accusers[1:]:  # one attribution per claim: the first accuser; the others are kept
         ents.get(other, mapping.types["accuser"])
     stance = "alleged" if accuser else "asserted"
     start, end = first_sentence(doc.text)
     evidence = Evidence(doc.text[start:end], start, end)
-    date_cell = cells.get("date", "").strip() or None
-    targets = _split(cells.get("target", "")) or _split(cells.get("target_country", ""))
-    homes = _split(cells.get("target_country", ""))
+    raw_date = cells.get("date", "").strip()
+    date_cell = (iso_date(raw_date) or raw_date) if raw_date else None
+    homes = mapping.split(cells.get("target_country", ""))
+    targets = mapping.split(cells.get("target", "")) or homes
+    if not targets and mapping.default_target:
+        targets = [mapping.default_target]
     claims: list[Claim] = []
 
     def add(s: str, p: str, o: str, st: str, by: str | None, tac: str | None) -> None:
@@ -288,16 +329,16 @@ def _structured(doc: Document, cells: dict[str, str], mapping: Mapping, ents: _E
                                 date=date_cell, trigger="tracker row"))
 
     affiliation_tactics = set(vocab.tactics.get("allowed", {}).get("affiliated_with", []) or [])
-    country = (ents.get(cells["actor_country"].strip(), mapping.types["actor_country"])
-               if cells.get("actor_country", "").strip() else None)
-    for actor_text in _split(cells.get("actor", "")):
-        actor = ents.get(actor_text, mapping.types["actor"])
+    actors = [ents.get(a, mapping.types["actor"]) for a in mapping.split(cells.get("actor", ""))]
+    nations = [ents.get(c, mapping.types["actor_country"])
+               for c in mapping.split(cells.get("actor_country", ""))]
+    for actor in actors:
         for target_text in targets:
             add(actor.name, predicate, ents.get(target_text, mapping.types["target"]).name, stance, accuser,
                 tactic)
-        if country is not None:  # that the actor works for a state is part of the attribution
-            add(actor.name, "affiliated_with", country.name, stance, accuser,
-                tactic if tactic in affiliation_tactics else None)
+    for actor, country in _countries(actors, nations):  # that an actor works for a state is alleged too
+        add(actor.name, "affiliated_with", country.name, stance, accuser,
+            tactic if tactic in affiliation_tactics else None)
     if len(homes) == 1:  # several target countries: which target lies where is not said
         home = ents.get(homes[0], mapping.types["target_country"])
         for target_text in targets:
@@ -313,6 +354,24 @@ def _merge(extraction: Extraction, structured: list[Claim], entities: list[Entit
     return Extraction(document=extraction.document, entities=entities, claims=claims)
 
 
+def _row_ids(rows: list[list[str]], column: int | None) -> list[str]:
+    """Each row's id; a repeated id (one case, several attributions) gets the row number after it, so
+    every row stays a record of its own and a re-import finds it again."""
+    ids = [(row[column].strip() if column is not None and column < len(row) else "") for row in rows]
+    counts: dict[str, int] = {}
+    for value in ids:
+        counts[value] = counts.get(value, 0) + 1
+    seen: set[str] = set()
+    out = []
+    for n, value in enumerate(ids, start=1):
+        if value and counts[value] > 1 and value in seen:
+            out.append(f"{value}#{n}")
+        else:
+            out.append(value)
+        seen.add(value)
+    return out
+
+
 def read(path: Path, mapping: Path, *, extract: bool = True) -> list[Extraction]:
     """One Extraction per row of the tracker at `path`, laid out as `mapping` says. With `extract`
     (the default) the description is also run through frontwatch's extractor and merged in."""
@@ -321,9 +380,9 @@ def read(path: Path, mapping: Path, *, extract: bool = True) -> list[Extraction]
     columns = _locate(path, header, spec)
     vocab = load_vocabulary()
     documents: list[tuple[Document, dict[str, str]]] = []
-    for n, row in enumerate(rows, start=1):
+    for n, (row, row_id) in enumerate(zip(rows, _row_ids(rows, columns.get("id")), strict=True), start=1):
         cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        doc = _row_document(path, n, cells, header, row, mapping.stem)
+        doc = _row_document(path, row_id, n, cells, header, row, mapping.stem, spec)
         if doc.text:
             documents.append((doc, cells))
     if extract:
