@@ -7,7 +7,7 @@ NPM ?= npm
 # Browser libraries for the web pages (cytoscape, d3-geo, world-atlas...): npm ci from the lock file.
 ASSETS := node_modules/.installed
 
-.PHONY: demo test install lint bench bench-graph clean train
+.PHONY: demo test install dist lint bench bench-graph clean train
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP) $(ASSETS)
 	$(BIN)/mypy frontwatch
 	$(BIN)/python -m pytest -q
 
+## The wheel in dist/, with the browser libraries copied from node_modules into frontwatch/web/vendor.
+dist: $(STAMP) $(ASSETS)
+	$(BIN)/python tools/dist.py --out dist
+
 ## Retrain the claim model (frontwatch.claims.v2) on training/dev-train; deterministic, a few minutes on 2 cores.
 train: $(STAMP)
 	$(BIN)/python -m frontwatch.training training/dev-train training/dev-train.jsonl \
@@ -47,4 +51,4 @@ bench-graph: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/graph_render.py
 
 clean:
-	rm -rf $(VENV) out node_modules test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out node_modules dist build frontwatch/web/vendor test-output .pytest_cache .mypy_cache .ruff_cache

@@ -115,11 +115,17 @@ def _with_headers(send: Send, scope: Scope) -> Send:
 
 
 def assets_dir(assets: Path | None) -> Path:
-    """Where third-party browser code (npm's node_modules) is: `assets`, $FRONTWATCH_ASSETS, the repo's."""
+    """Where third-party browser code is: `assets`, else $FRONTWATCH_ASSETS, else npm's node_modules in a
+    checkout (what `npm ci` keeps current), else the copy in the package (web/vendor, made by `make dist`)."""
     if assets is not None:
         return Path(assets)
     env = os.environ.get("FRONTWATCH_ASSETS")
-    return Path(env) if env else REPO / "node_modules"
+    if env:
+        return Path(env)
+    modules = REPO / "node_modules"
+    if (REPO / "pyproject.toml").is_file() and modules.is_dir():
+        return modules
+    return HERE / "vendor"
 
 
 def _templates() -> Jinja2Templates:
