@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..errors import FrontwatchError, NotFoundError
 from ..resolve.candidate import norm
 from .ingest import SYMMETRIC, claims_for
+from .manual import MANUAL_ACTIONS, undo_manual
 from .queries import find_entity, merged_ids
 from .schema import (
     REVIEW_STATES,
@@ -192,8 +193,8 @@ def _check_undoable(session: Session, entry: AuditRow) -> None:
 
 
 def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
-    """Reverse one merge, split or review exactly; a merge or split that later merges or splits
-    depend on is refused until those are undone."""
+    """Reverse one merge, split, review, added claim, claim edit or note exactly; a merge or split
+    that later merges or splits depend on is refused until those are undone."""
     entry = session.get(AuditRow, audit_id)
     if entry is None:
         raise NotFoundError(f"no audit entry {audit_id}")
@@ -249,6 +250,8 @@ def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
             row.reviewed_at = datetime.fromisoformat(at) if at else None
             if isinstance(row, ClaimRow):
                 row.edits = d.get("edits_before")
+    elif entry.action in MANUAL_ACTIONS:  # an analyst's own claim, edit or note (store/manual.py)
+        deleted = undo_manual(session, entry).get("deleted_claims", [])
     else:
         raise FrontwatchError(f"audit entry {audit_id} ({entry.action}) cannot be undone")
     session.flush()
@@ -297,6 +300,10 @@ def _drop_empty(session: Session, claim_ids: list[int]) -> list[int]:
 
 
 def audit_log(session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest entries: who, when, what; an analyst's claims, edits and notes also say what the
+    claim read before and after (names, not ids)."""
     rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
     return [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action, "target": r.target,
-             "undone_by": r.undone_by} for r in rows]
+             "undone_by": r.undone_by,
+             **({"before": r.detail.get("before"), "after": r.detail.get("after")}
+                if r.action in MANUAL_ACTIONS else {})} for r in rows]

@@ -145,6 +145,7 @@ class EvidenceRow(Base):
     amount: Mapped[str | None] = mapped_column(String(80))
     trigger: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[float] = mapped_column(Float, default=1.0)  # the extractor's, for this sentence
+    added_by: Mapped[str | None] = mapped_column(String(120))  # the analyst who added it by hand
 
 
 class AuditRow(Base):
@@ -156,6 +157,19 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
+
+
+class NoteRow(Base):
+    """An analyst's note on a claim, an entity or a document (store/manual.py); ingest never touches it."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_kind_ref", "kind", "ref_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # claim, entity or document
+    ref_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class UserRow(Base):
@@ -202,3 +216,19 @@ class SearchRow(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class InvestigationRow(Base):
+    """An analyst's saved investigation (store/investigations.py): entities and claims, notes, and where
+    the graph page placed each node ({"<entity id>": {"x": .., "y": ..}})."""
+
+    __tablename__ = "investigations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    entity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    claim_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
