@@ -83,11 +83,15 @@ class Network:
                 "documents": [asdict(d) for d in self.documents.values()]}
 
 
-def load_network(session: Session, filters: Filters | None = None, entity_ids: set[int] | None = None
-                 ) -> Network:
-    """Claims that pass the filters (optionally only among some entities), their ends and evidence."""
+def load_network(session: Session, filters: Filters | None = None, entity_ids: set[int] | None = None,
+                 only_claims: list[int] | None = None) -> Network:
+    """Claims that pass the filters (optionally only among some entities), their ends and evidence.
+    With `only_claims`, exactly those claims instead (a saved investigation, the subgraph on screen)."""
     filters = filters or Filters()
-    q = select(ClaimRow).where(filters.where()).order_by(ClaimRow.id)
+    if only_claims is not None:
+        q = select(ClaimRow).where(ClaimRow.id.in_(only_claims)).order_by(ClaimRow.id)
+    else:
+        q = select(ClaimRow).where(filters.where()).order_by(ClaimRow.id)
     if entity_ids is not None:
         q = q.where(ClaimRow.subject_id.in_(entity_ids), ClaimRow.object_id.in_(entity_ids))
     claims = list(session.scalars(q))
@@ -124,4 +128,5 @@ def load_network(session: Session, filters: Filters | None = None, entity_ids: s
             evidence=[Evidence(d.doc_key, e.sentence, e.stance, e.attributed_to, e.date, e.amount, e.start,
                                e.end, 1.0 if e.confidence is None else e.confidence) for e, d in evs],
             confidence=1.0 if c.confidence is None else c.confidence))
-    return Network(nodes, edges, documents, filters.describe())
+    described = filters.describe() if only_claims is None else {"claims": len(claims)}
+    return Network(nodes, edges, documents, described)

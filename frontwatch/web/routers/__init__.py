@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, claims, documents, entities, export, graph, meta, pages, places, screen, timeline
+from . import (
+    auth,
+    claims,
+    documents,
+    entities,
+    export,
+    graph,
+    investigations,
+    meta,
+    notes,
+    pages,
+    places,
+    screen,
+    timeline,
+)
 
 ROUTERS: list[APIRouter] = [meta.router, auth.router, entities.router, claims.router, documents.router,
                             graph.router, places.router, timeline.router, export.router, screen.router,
-                            pages.router]
+                            investigations.router, notes.router, pages.router]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from ...graph.network import load_network
+from ...graph.network import Network, load_network
 from ..deps import FiltersDep, SessionDep, ViewerDep
 
 router = APIRouter(prefix="/api", tags=["export"])
@@ -38,8 +38,12 @@ def export(session: SessionDep, _: ViewerDep, filters: FiltersDep,
                description="stix, ftm, gexf, graphml, csv (a zip of nodes.csv and edges.csv) or jsonl")]
            ) -> FileResponse:
     """The filtered network as a file (Content-Disposition: attachment)."""
+    return network_file(load_network(session, filters), format)
+
+
+def network_file(network: Network, format: str) -> FileResponse:
+    """A network written in one of FORMATS, as a download (the temporary folder goes afterwards)."""
     name, media = FORMATS[format]
-    network = load_network(session, filters)
     tmp = Path(tempfile.mkdtemp(prefix="frontwatch-export-"))
     try:
         module = importlib.import_module(f"frontwatch.export.{format}")

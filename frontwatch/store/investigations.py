@@ -1,0 +1,120 @@
+"""Saved investigations: a named set of entities and claims with notes and the graph page's layout.
+Every create, update and delete goes in the audit log (who, when, before and after, with names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import FrontwatchError, NotFoundError
+from .schema import AuditRow, ClaimRow, EntityRow, InvestigationRow, utcnow
+
+FIELDS = ("name", "notes", "entity_ids", "claim_ids", "layout")
+MAX_NAME = 200
+
+
+def to_dict(row: InvestigationRow, full: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row.id, "name": row.name, "created_by": row.created_by,
+                           "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
+                           "entities": len(row.entity_ids or []), "claims": len(row.claim_ids or [])}
+    if full:
+        out |= {"notes": row.notes, "entity_ids": list(row.entity_ids or []),
+                "claim_ids": list(row.claim_ids or []), "layout": dict(row.layout or {})}
+    return out
+
+
+def _check(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Clean values: a name that is not blank, ids that exist (each once, in order)."""
+    out = dict(values)
+    if "name" in out:
+        name = " ".join(str(out["name"]).split())
+        if not name:
+            raise FrontwatchError("an investigation needs a name")
+        if len(name) > MAX_NAME:
+            raise FrontwatchError(f"an investigation's name has at most {MAX_NAME} characters")
+        out["name"] = name
+    for key, table in (("entity_ids", EntityRow), ("claim_ids", ClaimRow)):
+        if key not in out:
+            continue
+        ids = list(dict.fromkeys(int(i) for i in out[key]))
+        known: set[int] = set()
+        for i in range(0, len(ids), 5000):
+            known |= set(session.scalars(select(table.id).where(table.id.in_(ids[i:i + 5000]))))
+        missing = [i for i in ids if i not in known]
+        if missing:
+            what = "entity" if key == "entity_ids" else "claim"
+            raise NotFoundError(f"no {what} with id {', '.join(map(str, missing[:5]))}"
+                                + (f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""))
+        out[key] = ids
+    if "layout" in out:
+        layout = {}
+        for key, pos in dict(out["layout"]).items():
+            layout[str(key)] = {"x": float(pos["x"]), "y": float(pos["y"])}
+        out["layout"] = layout
+    return out
+
+
+def _summary(session: Session, row: InvestigationRow) -> dict[str, Any]:
+    """What the audit log keeps of an investigation: its name, notes and entity names, claim ids."""
+    ids = list(row.entity_ids or [])
+    names = dict(session.execute(select(EntityRow.id, EntityRow.name).where(EntityRow.id.in_(ids))).all())
+    return {"name": row.name, "notes": row.notes, "entities": [names.get(i, str(i)) for i in ids],
+            "claim_ids": list(row.claim_ids or []), "layout_nodes": len(row.layout or {})}
+
+
+def _audit(session: Session, actor: str, action: str, row: InvestigationRow, detail: dict[str, Any]) -> None:
+    session.add(AuditRow(actor=actor, action=action, target=f"investigation {row.id}",
+                         detail={"investigation": row.id, **detail}))
+    session.flush()
+
+
+def list_investigations(session: Session) -> list[dict[str, Any]]:
+    """Every investigation, the last changed first (without notes and layout)."""
+    rows = session.scalars(select(InvestigationRow).order_by(InvestigationRow.updated_at.desc(),
+                                                             InvestigationRow.id.desc()))
+    return [to_dict(r, full=False) for r in rows]
+
+
+def get_investigation(session: Session, investigation_id: int) -> InvestigationRow:
+    row = session.get(InvestigationRow, investigation_id)
+    if row is None:
+        raise NotFoundError(f"no investigation with id {investigation_id}")
+    return row
+
+
+def create_investigation(session: Session, actor: str, values: dict[str, Any]) -> InvestigationRow:
+    """A new investigation; `values` has a name and optionally notes, entity_ids, claim_ids, layout."""
+    clean = _check(session, {k: v for k, v in values.items() if k in FIELDS})
+    if "name" not in clean:
+        raise FrontwatchError("an investigation needs a name")
+    now = utcnow()
+    row = InvestigationRow(name=clean["name"], notes=clean.get("notes") or "",
+                           entity_ids=clean.get("entity_ids", []), claim_ids=clean.get("claim_ids", []),
+                           layout=clean.get("layout", {}), created_by=actor, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    _audit(session, actor, "investigation.create", row, {"after": _summary(session, row)})
+    return row
+
+
+def update_investigation(session: Session, investigation_id: int, actor: str, values: dict[str, Any]
+                         ) -> InvestigationRow:
+    """Change the fields given (the others stay as they are)."""
+    row = get_investigation(session, investigation_id)
+    clean = _check(session, {k: v for k, v in values.items() if k in FIELDS and v is not None})
+    before = _summary(session, row)
+    for key, value in clean.items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()
+    session.flush()
+    _audit(session, actor, "investigation.update", row, {"before": before, "after": _summary(session, row)})
+    return row
+
+
+def delete_investigation(session: Session, investigation_id: int, actor: str) -> None:
+    row = get_investigation(session, investigation_id)
+    _audit(session, actor, "investigation.delete", row, {"before": _summary(session, row)})
+    session.delete(row)
+    session.flush()

@@ -1,0 +1,137 @@
+"""Investigations: an analyst's saved entities and claims with notes and the graph layout (list, create,
+get, update, delete; writing needs the analyst role and is audited), and downloads of exactly their
+subgraph, or of the subgraph on screen, in the export formats."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from ...graph.network import load_network
+from ...store import investigations as inv
+from ..deps import AnalystDep, SessionDep, ViewerDep, WriteStoreDep
+from ..models import MAX_ID, Id, PlainText, Strict
+from .export import MEDIA, network_file
+
+router = APIRouter(prefix="/api/investigations", tags=["investigations"])
+InvestigationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Format = Literal["stix", "ftm", "gexf", "csv"]
+MAX_ITEMS = 20_000
+Coordinate = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
+
+
+class Position(Strict):
+    x: Coordinate
+    y: Coordinate
+
+
+IdList = Annotated[list[Id], Field(max_length=MAX_ITEMS)]
+NodeKey = Annotated[str, Field(pattern=r"^[0-9]{1,10}$")]  # an entity id
+Layout = Annotated[dict[NodeKey, Position], Field(max_length=MAX_ITEMS)]
+
+
+class InvestigationIn(Strict):
+    name: Annotated[PlainText, Field(min_length=1, max_length=inv.MAX_NAME)]
+    notes: Annotated[PlainText, Field(max_length=100_000)] = ""
+    entity_ids: IdList = []
+    claim_ids: IdList = []
+    layout: Layout = {}
+
+
+class InvestigationPatch(Strict):
+    name: Annotated[PlainText, Field(min_length=1, max_length=inv.MAX_NAME)] | None = None
+    notes: Annotated[PlainText, Field(max_length=100_000)] | None = None
+    entity_ids: IdList | None = None
+    claim_ids: IdList | None = None
+    layout: Layout | None = None
+
+
+class InvestigationItem(BaseModel):
+    id: int
+    name: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    entities: int
+    claims: int
+
+
+class InvestigationOut(InvestigationItem):
+    notes: str
+    entity_ids: list[int]
+    claim_ids: list[int]
+    layout: dict[str, dict[str, float]]
+
+
+class Subgraph(Strict):
+    """The subgraph on screen: its claims (edges) and entities (nodes, some perhaps without a claim)."""
+
+    format: Format
+    claim_ids: IdList = []
+    entity_ids: IdList = []
+
+
+def _body(model: BaseModel) -> dict[str, Any]:
+    return {k: v.model_dump() if isinstance(v, BaseModel) else v
+            for k, v in model.model_dump(exclude_none=True).items()}
+
+
+def _file(session: Session, claim_ids: list[int], entity_ids: list[int], format: str) -> FileResponse:
+    network = load_network(session, only_claims=claim_ids, entity_ids=set(entity_ids) or None)
+    return network_file(network, format)
+
+
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"description": "The export as a download",
+                                                   "content": MEDIA}}
+
+
+@router.get("", response_model=list[InvestigationItem])
+def list_all(session: SessionDep, _: ViewerDep) -> list[dict[str, Any]]:
+    """Saved investigations, the last changed first."""
+    return inv.list_investigations(session)
+
+
+@router.post("", response_model=InvestigationOut, status_code=201)
+def create(body: InvestigationIn, store: WriteStoreDep, user: AnalystDep) -> dict[str, Any]:
+    """Save a named investigation: entity ids, claim ids, notes and node positions (by entity id)."""
+    return store.retry(lambda s: inv.to_dict(inv.create_investigation(s, user.name, _body(body))))
+
+
+@router.post("/export", response_class=FileResponse, responses=DOWNLOAD)
+def export_subgraph(body: Subgraph, session: SessionDep, _: ViewerDep) -> FileResponse:
+    """Exactly these claims and entities (the subgraph on screen) as STIX, FtM, GEXF or CSV (a zip)."""
+    return _file(session, body.claim_ids, body.entity_ids, body.format)
+
+
+@router.get("/{investigation_id}", response_model=InvestigationOut)
+def get(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
+    """One investigation with its notes, entity and claim ids and layout."""
+    return inv.to_dict(inv.get_investigation(session, investigation_id))
+
+
+@router.put("/{investigation_id}", response_model=InvestigationOut)
+def update(investigation_id: InvestigationId, body: InvestigationPatch, store: WriteStoreDep,
+           user: AnalystDep) -> dict[str, Any]:
+    """Change the fields given; the others stay."""
+    return store.retry(lambda s: inv.to_dict(inv.update_investigation(s, investigation_id, user.name,
+                                                                      _body(body))))
+
+
+@router.delete("/{investigation_id}", status_code=204)
+def delete(investigation_id: InvestigationId, store: WriteStoreDep, user: AnalystDep) -> Response:
+    """Delete an investigation (the audit log keeps what it held)."""
+    store.retry(lambda s: inv.delete_investigation(s, investigation_id, user.name))
+    return Response(status_code=204)
+
+
+@router.get("/{investigation_id}/export", response_class=FileResponse, responses=DOWNLOAD)
+def export(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep,
+           format: Annotated[Format, Query(description="stix, ftm, gexf or csv (a zip of nodes and edges)")]
+           ) -> FileResponse:
+    """Exactly the investigation's claims and entities in one of the export formats."""
+    row = inv.get_investigation(session, investigation_id)
+    return _file(session, list(row.claim_ids or []), list(row.entity_ids or []), format)
