@@ -1,4 +1,6 @@
-# The two commands of the README contract: `make demo` and `make test`.
+# The two commands of the README contract: `make demo` and `make test`. On a fresh Debian machine they do all the
+# set-up: missing system packages (tools/system-packages.sh) are installed with apt-get when run as root, else
+# named with the exact apt-get line; then the venv (pip) and the browser libraries (npm ci).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,12 +12,14 @@ ASSETS := node_modules/.installed
 .PHONY: demo test install dist lint bench bench-graph clean train
 
 $(STAMP): pyproject.toml
+	@PYTHON=$(PYTHON) sh tools/system-packages.sh python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
 $(ASSETS): package.json $(wildcard package-lock.json)
+	@sh tools/system-packages.sh npm
 	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
 	touch $(ASSETS)
 
@@ -28,11 +32,13 @@ demo: $(STAMP) $(ASSETS)
 	$(BIN)/frontwatch ingest examples/corpus --db out/demo.db
 	$(BIN)/frontwatch serve --db out/demo.db
 
-## Install what the tests need and run the whole suite.
+## Install what the tests need and run the whole suite. PostgreSQL and Chromium are installed when missing
+## (as root with apt-get), else named; the tests that need them skip, and -rs lists every skip with its reason.
 test: $(STAMP) $(ASSETS)
-	$(BIN)/ruff check frontwatch tests benchmarks
+	@sh tools/system-packages.sh --optional node postgresql chromium
+	$(BIN)/ruff check frontwatch tests benchmarks tools/dist.py
 	$(BIN)/mypy frontwatch
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 ## The wheel in dist/, with the browser libraries copied from node_modules into frontwatch/web/vendor.
 dist: $(STAMP) $(ASSETS)

@@ -90,3 +90,66 @@ def example_network(example_store_url: str) -> Network:
 
     with Store(example_store_url).read() as session:
         return load_network(session)
+
+
+# --- What this machine lacks: named before the run, counted after it (never a silent skip) ---------------
+
+INSTALL = "apt-get install -y"
+SKIP_CAUSES = [  # (words in a skip reason, what is missing, how to get it)
+    ("Chromium", "Chromium", f"{INSTALL} chromium"),
+    ("PostgreSQL", "PostgreSQL", f"{INSTALL} postgresql"),
+    ("node is not installed", "Node.js", f"{INSTALL} nodejs"),
+    ("node_modules", "npm's node_modules", "npm ci"),
+    ("playwright", "the Python package playwright", "make install"),
+    ("../shared", "the shared evaluation data beside the repository", "not part of the repository"),
+    ("seed corpus", "the shared evaluation data beside the repository", "not part of the repository"),
+]
+
+
+def missing_system_packages() -> list[tuple[str, str]]:
+    """(Debian package, what needs it) for each system package the tests use that is not here."""
+    import shutil
+    from pathlib import Path
+
+    import pg
+
+    missing = []
+    if not Path("/usr/bin/chromium").exists():
+        missing.append(("chromium", "the browser tests (tests/e2e)"))
+    if not os.environ.get(pg.ENV_URL) and pg.find_bindir() is None:
+        missing.append(("postgresql", f"the PostgreSQL store tests (or set {pg.ENV_URL})"))
+    if shutil.which("node") is None:
+        missing.append(("nodejs", "the pages' JavaScript syntax checks"))
+    return missing
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A banner (shown with -q too) naming the missing system packages and the tests that will skip."""
+    missing = missing_system_packages()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not missing or reporter is None:
+        return
+    names = " ".join(name for name, _ in missing)
+    reporter.write_line(f"MISSING SYSTEM PACKAGES: {names}: these tests will be SKIPPED: "
+                        + "; ".join(f"{name}: {what}" for name, what in missing), yellow=True, bold=True)
+    reporter.write_line(f"install them with: {INSTALL} {names}   (as root; .ci/run and make test do it when "
+                        "run as root)", yellow=True, bold=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line: how many tests were skipped, grouped by what was missing (pytest -rs lists each one)."""
+    from collections import Counter
+
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    causes: Counter[str] = Counter()
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
+        cause = next((f"without {what} ({how})" for words, what, how in SKIP_CAUSES if words in reason),
+                     "for other reasons (each listed with its reason)")
+        causes[cause] += 1
+    parts = ", ".join(f"{n} {cause}" for cause, n in causes.most_common())
+    terminalreporter.write_line(f"frontwatch: {len(skipped)} test{'s' if len(skipped) != 1 else ''} skipped: "
+                                f"{parts}", yellow=True, bold=True)
