@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from frontwatch.errors import FrontwatchError
-from frontwatch.graph.analysis import brokers, central, communities
+from frontwatch.graph.analysis import brokers, central, communities, restrict
 from frontwatch.graph.filters import Filters
 from frontwatch.graph.network import Edge, Network, Node, load_network
 from frontwatch.graph.traverse import neighbors, shortest_paths
@@ -111,3 +111,41 @@ def test_graph_cli_bad_filter_is_a_usage_error(example_store_url: str) -> None:
     done = subprocess.run([sys.executable, "-m", "frontwatch", "graph", "central", "--tactic", "bribery",
                            "--db", example_store_url], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "unknown tactic 'bribery'" in done.stderr
+
+
+def test_restrict_leaves_out_types_and_hubs() -> None:
+    net = two_groups_and_a_bridge()
+    net.nodes[9] = Node(9, "E9", "country")
+    assert restrict(net) is net
+    no_country = restrict(net, ["country"])
+    assert 9 not in no_country.nodes and all(9 not in (e.source, e.target) for e in no_country.edges)
+    assert no_country.filters["exclude_types"] == ["country"]
+    assert "E9" not in [b["name"] for b in brokers(no_country)["brokers"]]
+    hubless = restrict(net, exclude_hubs=1)  # E9 has 4 neighbours; the groups' members 3 or 4 (by name)
+    assert hubless.filters["excluded_hubs"] == ["E1"] and 1 not in hubless.nodes
+    assert len(hubless.nodes) == 8 and all(1 not in (e.source, e.target) for e in hubless.edges)
+    with pytest.raises(FrontwatchError, match="unknown entity type 'nation'"):
+        restrict(net, ["nation"])
+
+
+def test_analysis_excludes_countries_on_the_example(example_network: Network) -> None:
+    before = central(example_network, "betweenness", top=50)["entities"]
+    assert any(e["type"] == "country" for e in before)
+    after = central(restrict(example_network, ["country"], exclude_hubs=2), "betweenness", top=50)
+    assert after["entities"] and all(e["type"] != "country" for e in after["entities"])
+    assert len(after["filters"]["excluded_hubs"]) == 2
+    assert not {e["name"] for e in after["entities"]} & set(after["filters"]["excluded_hubs"])
+
+
+@pytest.mark.parametrize(("args", "code", "text"), [
+    (["brokers", "--exclude-type", "country", "--stance", "asserted", "--json"], 0, '"exclude_types"'),
+    (["central", "--by", "betweenness", "--exclude-hubs", "3", "--accepted-only", "--json"], 0, '"entities"'),
+    (["communities", "--exclude-type", "nation"], 2, "unknown entity type 'nation'"),
+])
+def test_graph_cli_exclusions(example_store_url: str, args: list[str], code: int, text: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "frontwatch", "graph", *args, "--db", example_store_url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == code, done.stderr
+    assert text in (done.stdout if code == 0 else done.stderr)
+    if code:
+        assert len(done.stderr.strip().splitlines()) == 1

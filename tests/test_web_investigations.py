@@ -164,3 +164,20 @@ def test_store_module_checks_and_keeps_fields(url: str) -> None:
             assert [i["id"] for i in inv.list_investigations(s)] == [row_id]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("measure", ["central", "brokers", "communities"])
+def test_analysis_api_excludes_countries_and_hubs(example_store_url: str, measure: str) -> None:
+    c = client(example_store_url)
+    base = c.get(f"/api/analysis/{measure}", params={"by": "betweenness"})
+    r = c.get(f"/api/analysis/{measure}", params={"exclude_type": "country", "exclude_hubs": 2,
+                                                   "stance": "alleged", "by": "betweenness"})
+    assert base.status_code == 200 and r.status_code == 200, r.text
+    data = r.json()
+    assert data["filters"]["exclude_types"] == ["country"] and len(data["filters"]["excluded_hubs"]) == 2
+    assert data["filters"]["stance"] == "alleged"
+    names = [m for key in ("entities", "brokers") for m in data.get(key, [])]
+    names += [m for comm in data.get("communities", []) for m in comm["members"]]
+    assert all(m["type"] != "country" for m in names)
+    assert not {m["name"] for m in names} & set(data["filters"]["excluded_hubs"])
+    assert c.get(f"/api/analysis/{measure}", params={"exclude_type": "nation"}).status_code == 422

@@ -22,6 +22,10 @@ Since = Annotated[str | None, typer.Option("--since", help="Claims seen on or af
 Until = Annotated[str | None, typer.Option("--until", help="Claims first seen on or before YYYY-MM-DD.")]
 MinSources = Annotated[int, typer.Option("--min-sources", min=1, help="At least N distinct documents.")]
 Accepted = Annotated[bool, typer.Option("--accepted-only", help="Only claims an analyst accepted.")]
+ExcludeType = Annotated[list[str] | None, typer.Option(
+    "--exclude-type", help="Leave out entities of this type, e.g. country (repeat).")]
+ExcludeHubs = Annotated[int, typer.Option("--exclude-hubs", min=0,
+                                          help="Leave out the N best-connected entities.")]
 
 
 def filters(predicate: list[str] | None, stance: str | None, tactic: str | None, since: str | None,
@@ -97,10 +101,16 @@ def graph_path(source: Annotated[str, typer.Argument(help="From (name or id).")]
                 out.print(f"      “{ev['sentence']}” [{ev['document']}]", markup=False)
 
 
-def _load(db: str | None, f: Any) -> Any:
+def _load(db: str | None, f: Any, exclude_type: list[str] | None = None, exclude_hubs: int = 0) -> Any:
+    from ..graph.analysis import restrict
     from ..graph.network import load_network
 
-    return read_store(db, lambda session: load_network(session, f))
+    network = read_store(db, lambda session: load_network(session, f))
+    try:
+        return restrict(network, exclude_type or (), exclude_hubs)
+    except FrontwatchError as exc:
+        typer.echo(f"frontwatch: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @graph_app.command("central")
@@ -108,7 +118,8 @@ def graph_central(by: Annotated[str, typer.Option("--by", help="degree, pagerank
                   top: Annotated[int, typer.Option("--top", min=1)] = 20,
                   predicate: Predicate = None, stance: Stance = None, tactic: Tactic = None,
                   since: Since = None, until: Until = None, min_sources: MinSources = 1,
-                  accepted_only: Accepted = False, db: Db = None, as_json: Json = False) -> None:
+                  accepted_only: Accepted = False, exclude_type: ExcludeType = None,
+                  exclude_hubs: ExcludeHubs = 0, db: Db = None, as_json: Json = False) -> None:
     """The most central entities of the (filtered) network."""
     from ..graph.analysis import MEASURES, central
 
@@ -116,7 +127,7 @@ def graph_central(by: Annotated[str, typer.Option("--by", help="degree, pagerank
         typer.echo(f"frontwatch: --by must be one of {', '.join(MEASURES)}", err=True)
         raise typer.Exit(2)
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    data = central(_load(db, f), by, top)
+    data = central(_load(db, f, exclude_type, exclude_hubs), by, top)
     t = Table(title=f"most central by {by}")
     for col in ("entity", "type", "score", "degree"):
         t.add_column(col)
@@ -128,12 +139,13 @@ def graph_central(by: Annotated[str, typer.Option("--by", help="degree, pagerank
 @graph_app.command("communities")
 def graph_communities(predicate: Predicate = None, stance: Stance = None, tactic: Tactic = None,
                       since: Since = None, until: Until = None, min_sources: MinSources = 1,
-                      accepted_only: Accepted = False, db: Db = None, as_json: Json = False) -> None:
+                      accepted_only: Accepted = False, exclude_type: ExcludeType = None,
+                      exclude_hubs: ExcludeHubs = 0, db: Db = None, as_json: Json = False) -> None:
     """Leiden communities of the (filtered) network, largest first."""
     from ..graph.analysis import communities
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    data = communities(_load(db, f))
+    data = communities(_load(db, f, exclude_type, exclude_hubs))
     data.pop("membership", None)
     t = Table(title=f"{len(data['communities'])} communities (modularity {data['modularity']})")
     t.add_column("community")
@@ -148,12 +160,13 @@ def graph_communities(predicate: Predicate = None, stance: Stance = None, tactic
 def graph_brokers(top: Annotated[int, typer.Option("--top", min=1)] = 20,
                   predicate: Predicate = None, stance: Stance = None, tactic: Tactic = None,
                   since: Since = None, until: Until = None, min_sources: MinSources = 1,
-                  accepted_only: Accepted = False, db: Db = None, as_json: Json = False) -> None:
+                  accepted_only: Accepted = False, exclude_type: ExcludeType = None,
+                  exclude_hubs: ExcludeHubs = 0, db: Db = None, as_json: Json = False) -> None:
     """Entities that bridge communities (participation across communities, betweenness)."""
     from ..graph.analysis import brokers
 
     f = filters(predicate, stance, tactic, since, until, min_sources, accepted_only)
-    data = brokers(_load(db, f), top)
+    data = brokers(_load(db, f, exclude_type, exclude_hubs), top)
     t = Table(title="brokers between communities")
     for col in ("entity", "type", "communities reached", "participation", "betweenness"):
         t.add_column(col)

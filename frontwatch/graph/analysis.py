@@ -3,13 +3,51 @@ Functions take the network first and return plain dicts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import igraph as ig
 
+from ..errors import FrontwatchError
+from ..model import ENTITY_TYPES
 from .network import Network
 
 MEASURES = ("degree", "pagerank", "betweenness")
+
+
+def restrict(network: Network, exclude_types: Iterable[str] = (), exclude_hubs: int = 0) -> Network:
+    """The network without entities of some types (say country, which every claim about a state touches)
+    and without its `exclude_hubs` best-connected entities (most distinct neighbours, after the types are
+    gone; ties by name); their claims go with them. The exclusions are recorded in `filters`."""
+    types = tuple(dict.fromkeys(exclude_types))
+    for t in types:
+        if t not in ENTITY_TYPES:
+            raise FrontwatchError(f"unknown entity type '{t}' (one of {', '.join(ENTITY_TYPES)})")
+    if exclude_hubs < 0:
+        raise FrontwatchError("--exclude-hubs wants a number of entities, 0 or more")
+    if not types and not exclude_hubs:
+        return network
+    keep = {i for i, n in network.nodes.items() if n.type not in types}
+    edges = [e for e in network.edges if e.source in keep and e.target in keep]
+    hubs: list[str] = []
+    if exclude_hubs:
+        neighbours: dict[int, set[int]] = {i: set() for i in keep}
+        for e in edges:
+            if e.source != e.target:
+                neighbours[e.source].add(e.target)
+                neighbours[e.target].add(e.source)
+        ranked = sorted(keep, key=lambda i: (-len(neighbours[i]), network.nodes[i].name, i))[:exclude_hubs]
+        hubs = [network.nodes[i].name for i in ranked]
+        keep -= set(ranked)
+        edges = [e for e in edges if e.source in keep and e.target in keep]
+    described = dict(network.filters)
+    if types:
+        described["exclude_types"] = list(types)
+    if exclude_hubs:
+        described["excluded_hubs"] = hubs
+    return replace(network, nodes={i: n for i, n in network.nodes.items() if i in keep}, edges=edges,
+                   filters=described)
 
 
 def to_igraph(network: Network) -> tuple[ig.Graph, list[int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import (
+    analysis,
     auth,
     claims,
     documents,
@@ -22,4 +23,4 @@ from . import (
 
 ROUTERS: list[APIRouter] = [meta.router, auth.router, entities.router, claims.router, documents.router,
                             graph.router, places.router, timeline.router, export.router, screen.router,
-                            investigations.router, notes.router, pages.router]
+                            investigations.router, notes.router, analysis.router, pages.router]
