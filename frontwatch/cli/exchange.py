@@ -15,19 +15,19 @@ from .graph import Accepted, MinSources, Predicate, Since, Stance, Tactic, Until
 from .paths import check_store_output
 from .store import Db, err, fail, open_store, read_store
 
-FORMATS = {"stix": ".json", "ftm": ".ftm.json", "gexf": ".gexf", "graphml": ".graphml", "csv": "",
-           "jsonl": ".jsonl"}
+FORMATS = {"stix": ".json", "misp": ".misp.json", "ftm": ".ftm.json", "gexf": ".gexf", "graphml": ".graphml",
+           "csv": "", "jsonl": ".jsonl"}
 
 
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="stix, ftm, gexf, graphml, csv or jsonl.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="stix, misp, ftm, gexf, graphml, csv or jsonl.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (a folder for csv); default "
                                                 "stdout (csv: ./frontwatch-csv).")] = None,
     predicate: Predicate = None, stance: Stance = None, tactic: Tactic = None, since: Since = None,
     until: Until = None, min_sources: MinSources = 1, accepted_only: Accepted = False, db: Db = None,
 ) -> None:
-    """Export the (filtered) network: STIX 2.1 bundle, FollowTheMoney entities, GEXF, GraphML, CSV
-    (nodes.csv and edges.csv) or JSON Lines. Stance and attribution travel with every claim."""
+    """Export the (filtered) network: STIX 2.1 bundle, MISP event, FollowTheMoney entities, GEXF, GraphML,
+    CSV (nodes.csv and edges.csv) or JSON Lines. Stance and attribution travel with every claim."""
     from ..graph.network import load_network
     from ..store.db import sqlite_path
 
