@@ -325,6 +325,9 @@ class AuditEntry(BaseModel):
     action: str
     target: str
     undone_by: int | None
+    # an analyst's claim, edit or note: what the claim (or note) read before and after, by name
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class AuditId(BaseModel):
@@ -373,6 +376,70 @@ class Split(Strict):
     documents: Annotated[list[Annotated[PlainText, Field(max_length=300)]], Field(max_length=1000)] = []
     forms: Annotated[list[Annotated[PlainText, Field(max_length=400)]], Field(max_length=1000)] = []
     name: Annotated[PlainText, Field(min_length=1, max_length=400)] | None = None
+
+
+Name = Annotated[PlainText, Field(min_length=1, max_length=400)]
+EventDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]  # YYYY, YYYY-MM or YYYY-MM-DD
+
+
+class ClaimCreate(Strict):
+    """A claim an analyst reads in a sentence of a stored document (store/manual.py)."""
+
+    document: Id
+    sentence: Annotated[PlainText, Field(min_length=1, max_length=5000)]
+    subject: Name
+    subject_type: EntityType | None = None  # to create the subject when no entity has that name
+    predicate: PredicateName
+    object: Name
+    object_type: EntityType | None = None
+    stance: StanceName = "alleged"
+    attributed_to: Annotated[PlainText, Field(max_length=400)] | None = None
+    tactic: TacticName | None = None
+    date: EventDate | None = None
+
+
+class ClaimEdit(Strict):
+    """New values for any of a claim's fields; "" clears a tactic, attribution or date. Stance,
+    attribution and date change the evidence of `document` only when it is given."""
+
+    subject: Name | None = None
+    subject_type: EntityType | None = None
+    predicate: PredicateName | None = None
+    object: Name | None = None
+    object_type: EntityType | None = None
+    tactic: TacticName | Literal[""] | None = None
+    stance: StanceName | None = None
+    attributed_to: Annotated[PlainText, Field(max_length=400)] | None = None
+    date: EventDate | Literal[""] | None = None
+    document: Id | None = None
+
+
+class ClaimChange(BaseModel):
+    audit_id: int
+    claim: ClaimOut
+
+
+NoteKind = Literal["claim", "entity", "document"]
+
+
+class NoteIn(Strict):
+    kind: NoteKind
+    ref: Id
+    text: Annotated[PlainText, Field(min_length=1, max_length=10_000)]
+
+
+class NoteOut(BaseModel):
+    id: int
+    kind: str
+    ref_id: int
+    text: str
+    author: str
+    created_at: str
+
+
+class NoteAdded(BaseModel):
+    audit_id: int
+    note: NoteOut
 
 
 SCREEN_MAX_CHARS = 100_000  # a few seconds of screening at most (its time grows with the text)

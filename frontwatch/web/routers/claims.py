@@ -1,4 +1,5 @@
-"""Claims: filtered lists, one claim with its documents, and review by an analyst."""
+"""Claims: filtered lists, one claim with its documents, review by an analyst, and an analyst's own
+claims and edits of every field (store/manual.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,25 @@ from sqlalchemy.orm import Session
 from ...errors import NotFoundError
 from ...graph.filters import Filters
 from ...store.curation import review
+from ...store.manual import add_claim, edit_claim
 from ...store.queries import claim_views, find_entity
 from ...store.schema import ClaimRow, EvidenceRow
 from ..deps import AnalystDep, FiltersDep, SessionDep, ViewerDep, WriteStoreDep
-from ..models import MAX_ID, AnyReviewStatus, ClaimDetail, ClaimOut, ClaimPage, ClaimReview, PlainText
+from ..models import (
+    MAX_ID,
+    AnyReviewStatus,
+    ClaimChange,
+    ClaimCreate,
+    ClaimDetail,
+    ClaimEdit,
+    ClaimOut,
+    ClaimPage,
+    ClaimReview,
+    PlainText,
+)
+from ..routing import SharedPathRoute, share_paths
 
-router = APIRouter(prefix="/api/claims", tags=["claims"])
+router = APIRouter(prefix="/api/claims", tags=["claims"], route_class=SharedPathRoute)
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ClaimOrder = Literal["oldest", "newest", "least_confident"]
 # "newest" puts the last ingested claims first: what an analyst reviews after an ingest
@@ -80,3 +94,37 @@ def review_claim(claim_id: ClaimId, body: ClaimReview, store: WriteStoreDep, use
         return view(session, claim_id)
 
     return store.retry(work)
+
+
+@router.post("", response_model=ClaimChange, status_code=201)
+def create_claim(body: ClaimCreate, store: WriteStoreDep, user: AnalystDep) -> ClaimChange:
+    """Add a claim read in a sentence of a stored document (analyst): subject and object name existing
+    entities (name or id), or new ones when their type is given. Audited; reversible with undo."""
+
+    def work(session: Session) -> ClaimChange:
+        entry = add_claim(session, document=str(body.document), sentence=body.sentence, subject=body.subject,
+                          predicate=body.predicate, object_=body.object, actor=user.name, stance=body.stance,
+                          attributed_to=body.attributed_to, tactic=body.tactic, date=body.date,
+                          subject_type=body.subject_type, object_type=body.object_type)
+        return ClaimChange(audit_id=entry.id, claim=view(session, int(entry.detail["claim"])))
+
+    return store.retry(work)
+
+
+@router.patch("/{claim_id}", response_model=ClaimChange)
+def patch_claim(claim_id: ClaimId, body: ClaimEdit, store: WriteStoreDep, user: AnalystDep) -> ClaimChange:
+    """Change any field of a claim (analyst): subject, predicate, object and tactic; stance, attribution
+    and date of its evidence (of one document's evidence with `document`). Audited with the claim before
+    and after; reversible with undo; a later ingest never overwrites it."""
+    fields = body.model_dump(exclude_none=True, exclude={"subject_type", "object_type", "document"})
+
+    def work(session: Session) -> ClaimChange:
+        entry = edit_claim(session, claim_id, fields, user.name,
+                           document=str(body.document) if body.document else None,
+                           subject_type=body.subject_type, object_type=body.object_type)
+        return ClaimChange(audit_id=entry.id, claim=view(session, claim_id))
+
+    return store.retry(work)
+
+
+share_paths(router)
