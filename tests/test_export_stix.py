@@ -11,10 +11,11 @@ import pytest
 from stix2validator import ValidationOptions, validate_parsed_json, validate_string
 
 from frontwatch.errors import SourceError
+from frontwatch.export.opencti import allowed, opencti_type, relationship_type
 from frontwatch.export.stix import to_bundle, write
 from frontwatch.graph.network import Edge, Evidence, Network, Node, SourceDocument, load_network
 from frontwatch.importers.stix import read
-from frontwatch.model import STANCES
+from frontwatch.model import PREDICATES, STANCES
 from frontwatch.store.db import Store
 from frontwatch.store.ingest import store_extractions
 
@@ -41,9 +42,9 @@ def _sets(bundle: dict[str, Any]) -> tuple[set[tuple[str, str]], set[tuple[str, 
     claims = set()
     for rel in _by_type(bundle, "relationship"):
         s, o = objects[rel["source_ref"]]["name"], objects[rel["target_ref"]]["name"]
-        if rel["relationship_type"] == "meets":  # symmetric: stored in id order, which a new store changes
+        if rel["x_frontwatch_predicate"] == "meets":  # symmetric: stored in id order, which a store changes
             s, o = sorted((s, o))
-        claims.add((s, rel["relationship_type"], o, rel["x_frontwatch_stance"]))
+        claims.add((s, rel["x_frontwatch_predicate"], o, rel["x_frontwatch_stance"]))
     return entities, claims
 
 
@@ -66,11 +67,9 @@ def test_every_relationship_carries_stance_and_attribution(bundle: dict[str, Any
         assert rel["description"].startswith(f"{stance.capitalize()} by ")
         assert rel["x_frontwatch_sources"] >= 1 and rel["external_references"]
         assert rel["x_frontwatch_evidence"]
-        # the sources' score (asserted 70-95, alleged 30-60, denied 15) times the extractor's confidence
+        # the claim's confidence (the highest of its sentences), 0-100; stance travels beside it
         extractor = max(e["confidence"] for e in rel["x_frontwatch_evidence"])
-        assert 0 <= extractor <= 1
-        low, high = {"asserted": (70, 95), "alleged": (30, 60), "denied": (15, 15)}[stance]
-        assert round(low * extractor) <= rel["confidence"] <= round(high * extractor)
+        assert 0 <= extractor <= 1 and rel["confidence"] == round(100 * extractor)
 
 
 def test_allegations_have_notes_and_denials_opinions(bundle: dict[str, Any]) -> None:
@@ -79,7 +78,46 @@ def test_allegations_have_notes_and_denials_opinions(bundle: dict[str, Any]) -> 
                 for r in o["object_refs"]}
     for rel in _by_type(bundle, "relationship"):
         assert (rel["id"] in notes) == (rel["x_frontwatch_stance"] == "alleged")
-        assert (rel["id"] in opinions) == (rel["x_frontwatch_stance"] == "denied")
+        # an opinion only where a sentence really denies the claim
+        denied = any(e["stance"] == "denied" for e in rel["x_frontwatch_evidence"])
+        assert (rel["id"] in opinions) == denied
+    for opinion in _by_type(bundle, "opinion"):
+        assert opinion["explanation"].startswith("Denied by ")
+
+
+def test_every_relationship_is_one_opencti_accepts(bundle: dict[str, Any]) -> None:
+    objects = {o["id"]: o for o in bundle["objects"]}
+    rels = _by_type(bundle, "relationship")
+    for rel in rels:
+        source, target = objects[rel["source_ref"]], objects[rel["target_ref"]]
+        triple = (opencti_type(source), rel["relationship_type"], opencti_type(target))
+        assert allowed(*triple), triple
+        assert rel["x_frontwatch_predicate"] in PREDICATES
+        if rel["relationship_type"] == "targets":
+            assert source["type"] != "location"  # never a location as the source of targets
+    assert {r["relationship_type"] for r in rels} <= {"targets", "attributed-to", "located-at", "part-of",
+                                                      "originates-from", "related-to"}
+    assert {"targets", "related-to"} <= {r["relationship_type"] for r in rels}
+
+
+@pytest.mark.parametrize(("predicate", "source", "target", "stix"), [
+    ("interferes_in", "Country", "Country", "related-to"),  # China interferes in Canada
+    ("interferes_in", "Threat-Actor-Group", "Country", "targets"),
+    ("targets", "Intrusion-Set", "Individual", "targets"),
+    ("targets", "Organization", "Individual", "related-to"),
+    ("affiliated_with", "Individual", "Organization", "part-of"),
+    ("affiliated_with", "Threat-Actor-Group", "Organization", "attributed-to"),
+    ("affiliated_with", "Intrusion-Set", "Threat-Actor-Group", "attributed-to"),
+    ("affiliated_with", "Intrusion-Set", "Country", "originates-from"),
+    ("affiliated_with", "Threat-Actor-Group", "Country", "related-to"),
+    ("located_in", "Organization", "City", "located-at"),
+    ("located_in", "City", "Country", "located-at"),
+    ("funds", "Threat-Actor-Group", "Organization", "related-to"),
+    ("controls", "Organization", "Organization", "related-to"),
+])
+def test_relationship_types_follow_openctis_table(predicate: str, source: str, target: str,
+                                                  stix: str) -> None:
+    assert relationship_type(predicate, source, target) == stix
 
 
 def test_reports_reference_their_relationships(bundle: dict[str, Any], example_network: Network) -> None:
@@ -179,16 +217,23 @@ def test_mapping_of_entities_and_claims() -> None:
     csis = sdo["Canadian Security Intelligence Service"]  # countermeasures make no threat actor
     assert csis["type"] == "identity" and csis["sectors"] == ["government-national"]
     assert sdo["Acme Friendship Association"]["type"] == "identity"  # a denied claim makes none either
-    rels = {r["relationship_type"]: r for r in _by_type(bundle, "relationship")}
-    assert set(rels) == {"recruits", "targets", "interferes-in", "investigates", "located-at"}
+    rels = {r["x_frontwatch_predicate"]: r for r in _by_type(bundle, "relationship")}
+    # STIX types OpenCTI accepts between these ends; our predicate rides along
+    assert {p: r["relationship_type"] for p, r in rels.items()} == {
+        "recruits": "targets",  # threat-actor -> Individual
+        "targets": "related-to",  # an identity (its claim is denied) cannot `target` in OpenCTI
+        "interferes_in": "targets",  # intrusion-set -> Country
+        "investigates": "related-to", "located_in": "located-at"}
     assert rels["recruits"]["description"] == "Alleged by CSIS: CSIS alleges the MSS recruited Jane Roe."
-    assert rels["recruits"]["confidence"] == 30 and rels["recruits"]["x_frontwatch_attributed_to"] == ["CSIS"]
+    assert rels["recruits"]["confidence"] == 100  # the rules' claim: 1.0
+    assert rels["recruits"]["x_frontwatch_attributed_to"] == ["CSIS"]
     assert rels["targets"]["description"].startswith("Denied by Acme Friendship Association: ")
-    assert rels["targets"]["confidence"] == 15
     assert rels["targets"]["x_frontwatch_denied_by"] == ["Acme Friendship Association"]
-    assert rels["interferes-in"]["confidence"] == 75 and rels["interferes-in"]["x_frontwatch_sources"] == 2
-    assert rels["interferes-in"]["description"].startswith("Asserted by Example News: ")
-    assert {r["source_name"] for r in rels["interferes-in"]["external_references"]} == {"Example News", "b"}
+    assert rels["interferes_in"]["x_frontwatch_sources"] == 2
+    assert rels["interferes_in"]["description"].startswith("Asserted by Example News: ")
+    assert {r["source_name"] for r in rels["interferes_in"]["external_references"]} == {"Example News", "b"}
+    assert sdo["China"]["x_opencti_location_type"] == "Country"
+    assert sdo["Springfield"]["x_opencti_location_type"] == "City"
     (report_a,) = [r for r in _by_type(bundle, "report") if r["name"] == "Report A"]
     assert report_a["published"] == "2024-03-01T00:00:00.000Z"
     assert report_a["external_references"][0]["url"] == "https://example.org/a"

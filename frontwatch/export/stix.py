@@ -17,20 +17,19 @@ from typing import Any
 
 from ..graph.network import Edge, Evidence, Network, Node
 from ..vocab import load_vocabulary
+from .opencti import opencti_type, relationship_type
 
 NAMESPACE = uuid.UUID("6f1d3c1e-9a7b-5c2d-8e4f-0a1b2c3d4e5f")  # fixed forever: ids must not change
 EXTENSION_CREATED = "2024-01-01T00:00:00.000Z"  # when the extension definition was written
 FALLBACK_DAY = "1970-01-01"
 STATE_TYPES = ("state_body", "diplomatic_mission", "overseas_station")
 HOSTILE = ("targets", "interferes_in", "recruits", "funds")
-RELATIONSHIP_TYPES = {p: p.replace("_", "-") for p in (
-    "controls", "affiliated_with", "funds", "supports", "meets", "recruits", "targets", "interferes_in",
-    "investigates")} | {"located_in": "located-at"}  # located-at is STIX's own
 UNKNOWN_REGION = "unknown"  # a location must name a region or country; we never guess one
 PROPERTIES = (
     "x_frontwatch_type", "x_frontwatch_aliases", "x_frontwatch_gazetteer_id", "x_frontwatch_review_status",
     "x_frontwatch_stance", "x_frontwatch_attributed_to", "x_frontwatch_denied_by", "x_frontwatch_tactic",
-    "x_frontwatch_sources", "x_frontwatch_evidence", "x_frontwatch_document",
+    "x_frontwatch_sources", "x_frontwatch_evidence", "x_frontwatch_document", "x_frontwatch_predicate",
+    "x_opencti_location_type",
     "x_frontwatch_published_unknown",
 )
 
@@ -117,6 +116,7 @@ def _sdo(node: Node, oid: str, edges: list[Edge], created: str, modified: str) -
         code = _country_code(node)
         obj |= {"country": code} if code else {
             "region": UNKNOWN_REGION, "description": "Country not resolved; the region is a placeholder."}
+        obj["x_opencti_location_type"] = "Country" if node.type == "country" else "City"
         obj["x_frontwatch_aliases"] = aliases  # location and identity have no aliases of their own
     elif kind == "identity":
         obj["identity_class"] = "individual" if node.type == "person" else "organization"
@@ -138,17 +138,10 @@ def _sdo(node: Node, oid: str, edges: list[Edge], created: str, modified: str) -
 
 
 def confidence(edge: Edge) -> int:
-    """STIX confidence (0-100): what the sources say (asserted 70, alleged 30, plus 5 a further
-    document up to 95 and 60; denied 15) times the extractor's confidence that they say it (the
-    highest of the claim's sentences; 1.0 for claims the rules find)."""
-    extra = max(edge.documents - 1, 0)
-    if edge.stance == "asserted":
-        sources = min(70 + 5 * extra, 95)
-    elif edge.stance == "alleged":
-        sources = min(30 + 5 * extra, 60)
-    else:
-        sources = 15
-    return round(sources * min(max(edge.confidence, 0.0), 1.0))
+    """STIX confidence (0-100): the claim's confidence (the highest of its sentences; 1.0 for claims the
+    rules find) times 100. Stance and corroboration travel beside it (x_frontwatch_stance, notes,
+    opinions, x_frontwatch_sources), never folded into it."""
+    return round(100 * min(max(edge.confidence, 0.0), 1.0))
 
 
 def _lead(edge: Edge) -> Evidence | None:
@@ -172,7 +165,8 @@ def describe(edge: Edge, network: Network) -> str:
     return f"{edge.stance.capitalize()} by {who}: {ev.sentence}"
 
 
-def _relationship(edge: Edge, oid: str, ends: dict[int, str], network: Network) -> dict[str, Any]:
+def _relationship(edge: Edge, oid: str, ends: dict[int, str], network: Network,
+                  types: dict[str, str]) -> dict[str, Any]:
     refs = []
     for ev in edge.evidence:
         doc = network.documents.get(ev.document)
@@ -184,7 +178,9 @@ def _relationship(edge: Edge, oid: str, ends: dict[int, str], network: Network) 
                         "confidence": round(ev.confidence, 4)})
                 for ev in edge.evidence]
     return _clean(_base("relationship", oid, _ts(edge.first_seen), _ts(edge.last_seen)) | {
-        "relationship_type": RELATIONSHIP_TYPES.get(edge.predicate, edge.predicate.replace("_", "-")),
+        "relationship_type": relationship_type(edge.predicate, types[ends[edge.source]],
+                                               types[ends[edge.target]]),
+        "x_frontwatch_predicate": edge.predicate,  # ours, whatever STIX type carries it
         "source_ref": ends[edge.source], "target_ref": ends[edge.target],
         "description": describe(edge, network), "confidence": confidence(edge),
         "external_references": refs,
@@ -195,24 +191,29 @@ def _relationship(edge: Edge, oid: str, ends: dict[int, str], network: Network) 
         "x_frontwatch_review_status": edge.review_status, "x_frontwatch_evidence": evidence})
 
 
-def _commentary(edge: Edge, rel: dict[str, Any]) -> dict[str, Any] | None:
-    """A note beside an allegation, an opinion beside a denial; an assertion needs neither."""
-    ev = _lead(edge)
-    sentence = f' Evidence: "{ev.sentence}"' if ev else ""
+def _commentary(edge: Edge, rel: dict[str, Any]) -> list[dict[str, Any]]:
+    """A note beside an allegation; an opinion for each claim that a source really denies (an evidence
+    sentence whose own stance is denied), authored by whoever denies it. An assertion needs neither."""
+    out = []
     if edge.stance == "alleged":
+        ev = _lead(edge)
+        sentence = f' Evidence: "{ev.sentence}"' if ev else ""
         who = sorted({e.attributed_to for e in edge.evidence if e.stance == "alleged" and e.attributed_to})
         named = ", ".join(who) or "an unnamed source"
-        return _clean(_base("note", _id("note", rel["id"]), rel["created"], rel["modified"], custom=False) | {
+        out.append(_clean(_base("note", _id("note", rel["id"]), rel["created"], rel["modified"],
+                                custom=False) | {
             "abstract": "Allegation", "authors": who, "object_refs": [rel["id"]],
-            "content": f"Alleged by {named}; not established as fact by the reporting.{sentence}"})
-    if edge.stance == "denied":
-        who = [d for d in edge.denied_by if d != "?"]
+            "content": f"Alleged by {named}; not established as fact by the reporting.{sentence}"}))
+    denials = [e for e in edge.evidence if e.stance == "denied"]
+    if denials:
+        who = sorted({e.attributed_to for e in denials if e.attributed_to})
         named = ", ".join(who) or "an unnamed party"
-        return _clean(_base("opinion", _id("opinion", rel["id"]), rel["created"], rel["modified"],
-                            custom=False) | {
+        quoted = " ".join(f'"{e.sentence}"' for e in denials[:3])
+        out.append(_clean(_base("opinion", _id("opinion", rel["id"]), rel["created"], rel["modified"],
+                                custom=False) | {
             "opinion": "strongly-disagree", "authors": who, "object_refs": [rel["id"]],
-            "explanation": f"Denied by {named}.{sentence}"})
-    return None
+            "explanation": f"Denied by {named}. Evidence: {quoted}"}))
+    return out
 
 
 def _producer() -> list[dict[str, Any]]:
@@ -260,6 +261,7 @@ def to_bundle(network: Network) -> dict[str, Any]:
     every = sorted(d.date for d in network.documents.values())
     sdos = [_sdo(n, ends[n.id], edges, _ts(min(seen[n.id], default=every[0] if every else None)),
                  _ts(max(seen[n.id], default=every[-1] if every else None))) for n in nodes]
+    types = {sdo["id"]: opencti_type(sdo) for sdo in sdos}  # as OpenCTI will name them
     rels: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     supports: dict[str, set[str]] = {key: set() for key in network.documents}
@@ -270,11 +272,9 @@ def to_bundle(network: Network) -> dict[str, Any]:
         if oid in taken:  # the same triple twice (edited predicates): keep both, distinctly
             oid = _id("relationship", *triple, str(e.id))
         taken.add(oid)
-        rel = _relationship(e, oid, ends, network)
+        rel = _relationship(e, oid, ends, network, types)
         rels.append(rel)
-        note = _commentary(e, rel)
-        if note:
-            comments.append(note)
+        comments += _commentary(e, rel)
         for ev in e.evidence:
             supports.setdefault(ev.document, set()).update((oid, ends[e.source], ends[e.target]))
     reports = []

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..model import ENTITY_TYPES, STANCES, Claim, Document, Entity, Evidence, Extraction, Mention
+from ..model import PREDICATES as SCHEMA_PREDICATES
 from ..vocab import load_vocabulary
 
 PREDICATES = {
@@ -24,6 +25,7 @@ PREDICATES = {
     "meets": "meets", "recruits": "recruits", "targets": "targets", "interferes-in": "interferes_in",
     "located-at": "located_in", "located-in": "located_in", "investigates": "investigates",
     "attributed-to": "affiliated_with",  # STIX: the source acts for the target
+    "part-of": "affiliated_with", "originates-from": "affiliated_with",
 }
 ENTITY_SDOS = ("identity", "threat-actor", "intrusion-set", "campaign", "location")
 DISAGREE = ("disagree", "strongly-disagree")
@@ -126,7 +128,10 @@ def _sentences(rel: dict[str, Any], doc_key: str | None) -> list[dict[str, Any]]
 
 def _claims(path: Path, rel: dict[str, Any], entities: dict[str, Entity], doc_key: str | None,
             denials: dict[str, list[str]], author: list[str]) -> list[_Item]:
-    predicate = PREDICATES.get(str(rel.get("relationship_type", "")))
+    # frontwatch's own predicate when the bundle says it (its STIX type is what OpenCTI accepts)
+    own_predicate = rel.get("x_frontwatch_predicate")
+    predicate = own_predicate if own_predicate in SCHEMA_PREDICATES else PREDICATES.get(
+        str(rel.get("relationship_type", "")))
     src, dst = entities.get(rel["source_ref"]), entities.get(rel["target_ref"])
     if predicate is None or src is None or dst is None:
         return []  # a relationship type or an end we do not map: skipped
