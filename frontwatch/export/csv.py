@@ -68,3 +68,8 @@ def write(network: Network, out: Path) -> None:
                 e.evidence[0].sentence if e.evidence else "", "; ".join(docs), "; ".join(urls),
                 round(e.confidence, 4),
             ])
+
+
+def writer(fh: Any) -> _Writer:
+    """A CSV writer for any table: every cell quoted, formula cells neutralised (the browse exports)."""
+    return _Writer(fh)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from . import (
     analysis,
     auth,
+    browse,
     claims,
     documents,
     entities,
@@ -23,4 +24,5 @@ from . import (
 
 ROUTERS: list[APIRouter] = [meta.router, auth.router, entities.router, claims.router, documents.router,
                             graph.router, places.router, timeline.router, export.router, screen.router,
-                            investigations.router, notes.router, analysis.router, pages.router]
+                            investigations.router, notes.router, analysis.router, browse.router,
+                            pages.router]

@@ -21,7 +21,8 @@ from ..models import MAX_ID
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [("/", "Search"), ("/graph", "Graph"), ("/review", "Review"), ("/map", "Map"),
+NAV = [("/", "Home"), ("/search", "Search"), ("/documents", "Documents"), ("/entities", "Entities"),
+       ("/claims", "Claims"), ("/graph", "Graph"), ("/review", "Review"), ("/map", "Map"),
        ("/timeline", "Timeline"), ("/screen", "Screen")]
 _BASE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -51,7 +52,8 @@ _DOCS = _EXTENDS + """{% block content %}<h1>{{ title }}</h1>
 {% if op.params %}<ul>{% for p in op.params %}<li><code>{{ p.name }}</code> ({{ p.where }}{% if p.required %},
 required{% endif %}){% if p.description %}: {{ p.description }}{% endif %}</li>{% endfor %}</ul>{% endif %}
 </section>{% endfor %}{% endblock %}"""
-PAGES = {"search.html": "Search", "entity.html": "Entity", "graph.html": "Graph", "document.html": "Document",
+PAGES = {"home.html": "Home", "browse.html": "Browse",
+         "search.html": "Search", "entity.html": "Entity", "graph.html": "Graph", "document.html": "Document",
          "review.html": "Review", "map.html": "Map", "timeline.html": "Timeline", "screen.html": "Screen",
          "login.html": "Log in"}
 FALLBACK_TEMPLATES = {"_fallback_base.html": _BASE, "login.html": _LOGIN, "error.html": _ERROR,
@@ -98,9 +100,20 @@ def _page(name: str) -> Any:
     return handler
 
 
-for _path, _name in (("/", "search.html"), ("/review", "review.html"), ("/map", "map.html"),
+for _path, _name in (("/", "home.html"), ("/search", "search.html"), ("/review", "review.html"),
+                     ("/map", "map.html"),
                      ("/timeline", "timeline.html"), ("/screen", "screen.html")):
     router.add_api_route(_path, _page(_name), methods=["GET"], response_class=HTMLResponse)
+
+
+def _browse(kind: str, title: str) -> Any:
+    def handler(request: Request, auth: AuthDep) -> Response:
+        return _gate(request, auth) or render(request, "browse.html", auth, kind=kind, page=kind, title=title)
+    return handler
+
+
+for _kind, _title in (("documents", "Documents"), ("entities", "Entities"), ("claims", "Claims")):
+    router.add_api_route(f"/{_kind}", _browse(_kind, _title), methods=["GET"], response_class=HTMLResponse)
 
 
 @router.get("/login", response_class=HTMLResponse)
