@@ -17,7 +17,7 @@ from frontwatch.model import STANCES
 from frontwatch.store.db import Store
 from frontwatch.store.ingest import SYMMETRIC, store_extractions
 
-LINKS = {"Membership", "Directorship", "Payment", "UnknownLink"}
+LINKS = {"Membership", "Directorship", "Employment", "Representation", "Payment", "UnknownLink"}
 
 
 def small_network() -> Network:
@@ -145,9 +145,10 @@ def test_small_network_mapping() -> None:
     assert payment["properties"]["publisher"] == ["Global News"]
     (director,) = by_schema(entities, "Directorship")
     assert director["properties"]["role"] == ["commissioner"]
-    (member,) = by_schema(entities, "Membership")
-    assert any(s.startswith("Denied by China: ") for s in member["properties"]["summary"])
-    assert "Denied by: China." in member["properties"]["description"][0]
+    (employment,) = by_schema(entities, "Employment")  # "Li Wei works for the UFWD"
+    assert employment["properties"]["role"] == ["works for"]
+    assert any(s.startswith("Denied by China: ") for s in employment["properties"]["summary"])
+    assert "Denied by: China." in employment["properties"]["description"][0]
     unattributed = next(e for e in by_schema(entities, "UnknownLink")
                         if e["properties"]["role"] == ["controls"])
     assert unattributed["properties"]["summary"][0].startswith("Alleged: ")

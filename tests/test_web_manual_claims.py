@@ -48,8 +48,8 @@ def test_add_edit_note_and_undo(rw: tuple[TestClient, dict[str, str]]) -> None:
     assert (log["id"], log["action"], log["actor"]) == (made["audit_id"], "add_claim", "ana")
     assert log["after"]["subject"] == body["subject"] and log["before"] is None
 
-    r = c.patch(f"/api/claims/{claim['id']}", json={"stance": "asserted", "date": "", "tactic": "intimidation",
-                                                    "predicate": "targets"}, headers=h)
+    change = {"stance": "asserted", "date": "", "tactic": "intimidation", "predicate": "targets"}
+    r = c.patch(f"/api/claims/{claim['id']}", json=change, headers=h)
     assert r.status_code == 200, r.text
     edited = r.json()["claim"]
     assert (edited["stance"], edited["tactic"], edited["predicate"], edited["review_status"]) == (

@@ -9,9 +9,9 @@ import typer
 from .exchange import export, import_app
 from .extract import extract
 from .graph import graph_app
-from .review import audit, review, undo
+from .review import audit, claims_app, notes, review, undo
 from .screen import screen
-from .store import claims, entity_app, ingest, stats
+from .store import entity_app, ingest, stats
 from .web import serve, users_app
 
 app = typer.Typer(
@@ -26,8 +26,9 @@ app.command()(extract)
 app.command()(ingest)
 app.command()(stats)
 app.add_typer(entity_app, name="entity")
-app.command()(claims)
+app.add_typer(claims_app, name="claims")
 app.command()(review)
+app.command()(notes)
 app.command()(audit)
 app.command()(undo)
 app.add_typer(graph_app, name="graph")

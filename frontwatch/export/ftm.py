@@ -12,15 +12,20 @@ Mapping (node type -> schema):
 Every node keeps its frontwatch type (and gazetteer id) in `keywords` so the import is exact.
 
 Claims (one link per canonical claim):
-  affiliated_with(legal entity, body) -> Membership, or Directorship when a person is named next to a
-  head role word (director, chief, head, commissioner, chairman, leader...); controls(person, body) ->
-  Directorship; funds(legal entity, legal entity) -> Payment; everything else -> UnknownLink
-  (role = predicate). Countries and places are Addresses, so links touching them are UnknownLinks.
+  affiliated_with(legal entity, legal entity) -> Representation (agent, client) when an evidence
+  sentence calls the subject an agent, proxy or representative ("acting on behalf of");
+  affiliated_with(legal entity, body) -> Directorship when a person is named next to a head role word
+  (director, chief, head, commissioner, chairman, leader...), Employment (employee, employer) when a
+  person works for the body (works for, employed by, officer, official, staff...), else Membership;
+  controls(person, body) -> Directorship; funds(legal entity, legal entity) -> Payment; everything
+  else -> UnknownLink (role = predicate). Countries and places are Addresses, so links touching them
+  are UnknownLinks.
 Every link: summary = each evidence sentence ("Alleged by X: " / "Denied by Y: " unless asserted),
 status (Payment has none: purpose) = the claim's stance, description = stance, attribution, tactic
 and corroboration in words, plus one "Evidence n" line per evidence (which the importer reads back),
-proof = the Document entities, sourceUrl, publisher, date = document dates, startDate = first seen,
-recordId = claim id.
+proof = the Document entities, sourceUrl, publisher, recordId = claim id; date (startDate, endDate)
+= the event dates its evidence gives, else the published dates of its documents, never the day a
+document was ingested (a Document's date is its published date, or none).
 """
 
 from __future__ import annotations
@@ -56,6 +61,11 @@ _HEAD = (r"(?<!deputy )(?<!vice )(?<!assistant )"
 # "chief executive Nikolai Tupikin") or in an apposition just after it ("Ken McCallum, director general")
 ROLE_BEFORE = re.compile(_HEAD + r"(?:\s+(?:executive|general|officer))?\s+$", re.IGNORECASE)
 ROLE_AFTER = re.compile(r"^,\s+(?:(?:the|a|an|its|former|then)\s+)*" + _HEAD + r"\b", re.IGNORECASE)
+# the subject acts for the object (Representation) or is employed by it (Employment)
+AGENT_WORDS = re.compile(r"\b(agents?|prox(?:y|ies)|representatives?|intermediar(?:y|ies)|on behalf of)\b",
+                         re.IGNORECASE)
+EMPLOYMENT_WORDS = re.compile(r"\b(works? for|worked for|working for|employ(?:ee|ees|ed|s)?|staffers?|"
+                              r"officers?|operatives?|diplomats?)\b", re.IGNORECASE)
 JSON_STR = r'"(?:[^"\\]|\\.)*"'
 # one line per evidence in a link's description: the importer parses exactly this
 EVIDENCE_LINE = re.compile(
@@ -151,8 +161,9 @@ class _Exporter:
 
     def _document(self, doc: SourceDocument) -> dict[str, Any]:
         props = {"fileName": [doc.key], "title": [doc.title or doc.key], "sourceUrl": [doc.url or ""],
-                 "publisher": [doc.publisher or ""], "date": [doc.date], "publishedAt": [doc.published or ""],
-                 "processingAgent": [AGENT]}  # marks `date` as possibly the ingest day, not publication
+                 "publisher": [doc.publisher or ""], "date": [doc.published or ""],
+                 "publishedAt": [doc.published or ""],
+                 "processingAgent": [AGENT]}  # `date` is the published day, never the ingest day
         return _entity(self.doc_ids[doc.key], "Document", props)
 
     def _schema_for(self, e: Edge) -> tuple[str, str, str, str | None]:
@@ -166,8 +177,14 @@ class _Exporter:
             role = self._head_role(e, s) if s.type == "person" else None
             if role or (e.predicate == "controls" and s.type == "person"):
                 return "Directorship", "director", "organization", role or e.predicate
-            if e.predicate == "affiliated_with":
+            if e.predicate == "affiliated_with" and s.type == "person" and (
+                    word := self._word(e, EMPLOYMENT_WORDS)):
+                return "Employment", "employee", "employer", word
+            if e.predicate == "affiliated_with" and not self._word(e, AGENT_WORDS):
                 return "Membership", "member", "organization", e.predicate
+        if e.predicate == "affiliated_with" and legal and o_schema.is_a("LegalEntity") and (
+                self._word(e, AGENT_WORDS)):
+            return "Representation", "agent", "client", "agent"
         if e.predicate == "funds" and legal and o_schema.is_a("LegalEntity"):
             return "Payment", "payer", "beneficiary", None  # Payment has no role
         return "UnknownLink", "subject", "object", e.predicate
@@ -185,9 +202,23 @@ class _Exporter:
                         return role.group(1).lower()
         return None
 
+    @staticmethod
+    def _word(e: Edge, words: re.Pattern[str]) -> str | None:
+        """The first of these words in the claim's evidence (lower case), if any."""
+        return next((m.group(1).lower() for ev in e.evidence if (m := words.search(ev.sentence))), None)
+
+    @staticmethod
+    def _dates(e: Edge, docs: list[SourceDocument]) -> list[str]:
+        """The event dates the evidence gives, else the days its documents were published: never the
+        day a document was ingested."""
+        events = {d for ev in e.evidence if ev.date and (d := registry.date.clean(ev.date))}
+        published = {d for doc in docs if doc.published and (d := registry.date.clean(doc.published[:10]))}
+        return sorted(events or published)
+
     def _link(self, e: Edge) -> dict[str, Any]:
         schema, s_prop, o_prop, role = self._schema_for(e)
         docs = [self.net.documents[ev.document] for ev in e.evidence if ev.document in self.net.documents]
+        dates = self._dates(e, docs)
         summaries = _unique(stance_prefix(ev.stance, ev.attributed_to) + ev.sentence for ev in e.evidence)
         props: dict[str, list[str]] = {
             s_prop: [self.node_ids[e.source]], o_prop: [self.node_ids[e.target]],
@@ -196,7 +227,8 @@ class _Exporter:
             "proof": _unique(self.doc_ids[d.key] for d in docs),
             "sourceUrl": sorted({d.url for d in docs if d.url}),
             "publisher": sorted({d.publisher for d in docs if d.publisher}),
-            "date": sorted({d.date for d in docs}), "startDate": [e.first_seen or ""], "role": [role or ""]}
+            "date": dates, "startDate": dates[:1],
+            "endDate": dates[-1:] if len(dates) > 1 else [], "role": [role or ""]}
         if schema == "Payment":
             # Payment is no Interest: no status or role; its caption shows `purpose`, so the stance goes there
             del props["status"]

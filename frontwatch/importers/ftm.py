@@ -29,6 +29,7 @@ LINKS: dict[str, tuple[str, str, str | None]] = {
     "Membership": ("member", "organization", "affiliated_with"),
     "Directorship": ("director", "organization", "affiliated_with"),
     "Employment": ("employee", "employer", "affiliated_with"),
+    "Representation": ("agent", "client", "affiliated_with"),
     "Ownership": ("owner", "asset", "controls"),
     "Payment": ("payer", "beneficiary", "funds"),
     "UnknownLink": ("subject", "object", None),

@@ -14,7 +14,7 @@ class SharedPathRoute(APIRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.methods and scope["method"] not in self.methods:
-            allowed = sorted(self.allow | self.methods)
+            allowed = sorted(self.allow | set(self.methods))
             response = JSONResponse({"detail": "Method Not Allowed"}, status_code=405,
                                     headers={"Allow": ", ".join(allowed)})
             await response(scope, receive, send)
@@ -27,7 +27,7 @@ def share_paths(router: APIRouter) -> None:
     by_path: dict[str, set[str]] = {}
     for route in router.routes:
         if isinstance(route, APIRoute):
-            by_path.setdefault(route.path, set()).update(route.methods)
+            by_path.setdefault(route.path, set()).update(route.methods or ())
     for route in router.routes:
         if isinstance(route, SharedPathRoute):
             route.allow = frozenset(by_path[route.path])
