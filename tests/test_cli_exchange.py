@@ -15,7 +15,8 @@ def fw(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=300)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("stix", "b.json"), ("ftm", "e.ftm.json"), ("gexf", "g.gexf"),
+@pytest.mark.parametrize(("fmt", "name"), [("stix", "b.json"), ("misp", "m.misp.json"), ("ftm", "e.ftm.json"),
+                                           ("gexf", "g.gexf"),
                                            ("graphml", "g.graphml"), ("jsonl", "n.jsonl"), ("csv", "csvdir")])
 def test_export_every_format(example_store_url: str, tmp_path: Path, fmt: str, name: str) -> None:
     out = tmp_path / name
