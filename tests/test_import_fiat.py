@@ -129,3 +129,16 @@ def test_repeated_case_id_keeps_both_rows(tmp_path: Path) -> None:
         keys = {(c.key(), c.attributed_to) for c in ex.claims}
         assert {((actor, predicate, target), accuser) for actor in ("Grey Finch", "Copper Owl")
                 for predicate, target in (("interferes_in", US), ("affiliated_with", "Belarus"))} <= keys
+
+
+def test_cli_import_twice(tmp_path: Path, pipeline: Language) -> None:
+    import subprocess
+    import sys
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runs = [subprocess.run([sys.executable, "-m", "frontwatch", "import", "csv", str(FIAT_2020), "--mapping",
+                            str(FIAT), "--db", db], capture_output=True, text=True, timeout=300)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert f": {len(ROWS)} new, 0 unchanged, 0 updated, 0 failed" in runs[0].stderr
+    assert f": 0 new, {len(ROWS)} unchanged, 0 updated, 0 failed" in runs[1].stderr
