@@ -40,8 +40,11 @@ def test_gexf_is_dynamic_and_reads_back(example_network: Network, tmp_path: Path
     assert g.number_of_nodes() == len(example_network.nodes)
     assert g.number_of_edges() == len(example_network.edges)
     for _, _, data in g.edges(data=True):
-        assert data["start"] and data["end"] and data["start"] <= data["end"]
-        assert data["stance"] in STANCES
+        if data["date_source"]:  # event dates, else published days; an undated claim has no span
+            assert data["start"] and data["end"] and data["start"] <= data["end"]
+        else:
+            assert "start" not in data and "end" not in data
+        assert data["stance"] in (*STANCES, "contested")
         assert data["predicate"] == data["label"]
         assert isinstance(data["sources"], int) and data["sources"] >= 1
     for _, data in g.nodes(data=True):
@@ -59,10 +62,13 @@ def test_gexf_every_edge_element_has_span_and_claim_attributes(example_network: 
     node_start = {n.get("id"): n.get("start", "") for n in root.findall("g:graph/g:nodes/g:node", NS)}
     for el in edges:
         start, end = el.get("start", ""), el.get("end", "")
-        assert start and end and start <= end
         values = {a.get("for"): a.get("value") for a in el.findall("g:attvalues/g:attvalue", NS)}
         assert {"predicate", "stance", "tactic", "sources", "publishers", "alleged_by", "denied_by",
-                "evidence"} <= values.keys()
+                "evidence", "asserted_by", "stance_counts", "date_source"} <= values.keys()
+        if not values["date_source"]:
+            assert not start and not end  # unknown stays unknown: no invented span
+            continue
+        assert start and end and start <= end
         # a node enters the timeline no later than any of its claims
         assert node_start[el.get("source")] <= start
         assert node_start[el.get("target")] <= start

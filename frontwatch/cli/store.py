@@ -16,8 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
+from ..dates import published_day
 from ..errors import FrontwatchError, SourceError, StoreError
-from ..model import PREDICATES, STANCES, Document
+from ..graph.filters import STANCE_FILTERS
+from ..model import PREDICATES, Document
 from .extract import MinConfidence, check_min_confidence
 
 if TYPE_CHECKING:
@@ -93,6 +95,9 @@ def ingest(
         "--workers", min=1, help="Extract and write on a local Dask cluster of this many worker processes.",
         show_default=False)] = None,
     min_confidence: MinConfidence = "0",
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Published date (YYYY-MM-DD) for documents that give none of their own.",
+        show_default=False)] = None,
 ) -> None:
     """Extract documents and store them with provenance, resolving entities across documents.
 
@@ -101,9 +106,13 @@ def ingest(
     With --cluster or --workers, Dask workers extract and write, taking turns at the store in the
     order of the input, and the store ends up the same. --min-confidence X stores only the claims
     whose confidence (0 to 1; 1.0 for claims the rules find) is at least X; a document already in the
-    store is not read again.
+    store is not read again. --date DAY is the published date of documents that give none (page
+    metadata, a record's date or a front matter block); without it their date stays unknown.
     """
     threshold = check_min_confidence(min_confidence)
+    if date is not None and (published_day(date) is None or len(date) != 10):
+        err.print(f"frontwatch: --date wants a date like 2023-06-30, not '{date}'", markup=False)
+        raise typer.Exit(2)
     from ..sources import iter_documents
     from ..store.ingest import ingest as run_ingest
 
@@ -128,6 +137,9 @@ def ingest(
                 items.append(exc)
         else:
             items.extend(iter_documents([Path(value)]))
+    for item in items:
+        if date is not None and isinstance(item, Document) and not item.date:
+            item.date = date
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -181,7 +193,8 @@ def stats(db: Db = None, as_json: Json = False) -> None:
     table.add_column("count", justify="right")
     for key in ("documents", "publishers", "entities", "claims", "evidence"):
         table.add_row(key, str(data[key]))
-    for group in ("entities_by_type", "claims_by_predicate", "evidence_by_stance", "claims_by_review"):
+    for group in ("entities_by_type", "claims_by_predicate", "claims_by_stance", "evidence_by_stance",
+                  "claims_by_review"):
         for k, v in sorted(data[group].items()):
             table.add_row(f"  {group.split('_by_')[0]} {k}", str(v))
     out.print(table)
@@ -214,9 +227,20 @@ def entity_show(name: Annotated[str, typer.Argument(help="Name, alias or id.")],
               f"documents, review: {prof['review_status']})")
     if prof["aliases"]:
         out.print("also: " + "; ".join(prof["aliases"]), markup=False)
-    for title, key in (("Claims made about others", "claims_out"), ("Claims about it", "claims_in")):
+    if prof["publishers"]:
+        out.print("published by: " + "; ".join(prof["publishers"]), markup=False)
+    for title, key in (("Claims made about others", "claims_out"), ("Claims about it", "claims_in"),
+                       ("Claims it makes as accuser (sources attributed to it)", "accuses")):
         if prof[key]:
             out.print(claims_table(prof[key], title))
+    if prof["document_list"]:
+        docs = Table(title="Documents it appears in")
+        for col in ("id", "document", "title", "publisher", "published"):
+            docs.add_column(col, overflow="fold")
+        for d in prof["document_list"]:
+            docs.add_row(str(d["id"]), d["key"], d["title"] or "-", d["publisher"] or "-",
+                         d["published"] or "-")
+        out.print(docs)
 
 
 @entity_app.command("merge")
@@ -255,30 +279,36 @@ def claims(
     about: Annotated[str | None, typer.Option("--about", help="Claims with this entity on either end.")
                      ] = None,
     predicate: Annotated[str | None, typer.Option("--predicate", help=", ".join(PREDICATES))] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help=", ".join(STANCES))] = None,
+    stance: Annotated[str | None, typer.Option(
+        "--stance", help="asserted, alleged or denied: a source with that stance; contested: denied by one "
+        "source and asserted or alleged by another (the same as the graph and export filters).")] = None,
     tactic: Annotated[str | None, typer.Option("--tactic", help="A SCHEMA tactic.")] = None,
     min_sources: Annotated[int, typer.Option("--min-sources", min=1, help="Distinct documents.")] = 1,
-    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="YYYY-MM-DD: claims dated on or after (event dates, else published days).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD: claims dated on or before.")
+                     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
     as_json: Json = False,
 ) -> None:
-    """Claims with corroboration: documents, publishers, who alleges and who denies them."""
+    """Claims with corroboration: how many documents assert, allege and deny each and who, publishers,
+    dates (event dates from the sentences, else published days)."""
     from ..store.queries import list_claims
 
     if predicate and predicate not in PREDICATES:
         err.print(f"frontwatch: unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})",
                   markup=False)
         raise typer.Exit(2)
-    if stance and stance not in STANCES:
-        err.print(f"frontwatch: unknown stance '{stance}' (one of {', '.join(STANCES)})", markup=False)
+    if stance and stance not in STANCE_FILTERS:
+        err.print(f"frontwatch: unknown stance '{stance}' (one of {', '.join(STANCE_FILTERS)})", markup=False)
         raise typer.Exit(2)
-    try:
-        views = read_store(db, lambda session: list_claims(
-            session, about=about, predicate=predicate, stance=stance, tactic=tactic,
-            min_sources=min_sources, since=since, limit=limit))
-    except ValueError:
-        err.print(f"frontwatch: --since wants a date like 2023-06-30, not '{since}'", markup=False)
-        raise typer.Exit(2) from None
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and (published_day(value) is None or len(value) != 10):
+            err.print(f"frontwatch: {name} wants a date like 2023-06-30, not '{value}'", markup=False)
+            raise typer.Exit(2)
+    views = read_store(db, lambda session: list_claims(
+        session, about=about, predicate=predicate, stance=stance, tactic=tactic,
+        min_sources=min_sources, since=since, until=until, limit=limit))
     rows = [v.to_dict() for v in views]
     if as_json:
         out.print(json.dumps(rows, indent=2, default=str), markup=False)
@@ -288,12 +318,31 @@ def claims(
 
 def claims_table(rows: list[dict[str, Any]], title: str) -> Table:
     table = Table(title=title, show_lines=False)
-    for col in ("id", "subject", "predicate", "object", "stance", "alleged by / denied by", "tactic", "docs",
-                "publishers", "review"):
+    for col in ("id", "subject", "predicate", "object", "stance", "sources by stance (by whom)", "tactic",
+                "docs", "publishers", "date", "review"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        denied = f" | denied: {'; '.join(r['denied_by'])}" if r["denied_by"] else ""
-        who = "; ".join(r["alleged_by"]) + denied
-        table.add_row(str(r["id"]), r["subject"], r["predicate"], r["object"], r["stance"], who or "-",
-                      r["tactic"] or "-", str(r["documents"]), str(r["publishers"]), r["review_status"])
+        table.add_row(str(r["id"]), r["subject"], r["predicate"], r["object"], r["stance"],
+                      stance_summary(r) or "-", r["tactic"] or "-", str(r["documents"]), str(r["publishers"]),
+                      claim_date(r), r["review_status"])
     return table
+
+
+def stance_summary(r: dict[str, Any]) -> str:
+    """"asserted by 1; alleged by 3 (CSIS; RCMP); denied by 1 (China)": every stance its sources take."""
+    parts = []
+    for stance, who in (("asserted", r.get("asserted_by") or []), ("alleged", r["alleged_by"]),
+                        ("denied", r["denied_by"])):
+        n = (r.get("stance_counts") or {}).get(stance, 0)
+        if n or who:
+            parts.append(f"{stance} by {n}" + (f" ({'; '.join(who)})" if who else ""))
+    return "; ".join(parts)
+
+
+def claim_date(r: dict[str, Any]) -> str:
+    """"2022-06-01..2022-06-30 (event)", or "-" when unknown."""
+    first, last = r.get("first_seen"), r.get("last_seen")
+    if not first:
+        return "-"
+    span = first if not last or last == first else f"{first}..{last}"
+    return f"{span} ({r.get('date_source') or '?'})"

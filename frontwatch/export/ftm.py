@@ -54,7 +54,9 @@ VERB = {"controls": "controls", "affiliated_with": "is affiliated with", "funds"
         "interferes_in": "interferes in", "located_in": "is located in", "investigates": "investigates"}
 STANCE_WORDS = {"asserted": "Asserted (stated as fact by at least one source)",
                 "alleged": "Alleged (not established)",
-                "denied": "Denied (a source specifically denies it)"}
+                "denied": "Denied (a source specifically denies it)",
+                "contested": "Contested (some sources deny it, others assert or allege it)"}
+DATE_SOURCES = {"event": "event dates from the evidence", "published": "published dates of the sources"}
 _HEAD = (r"(?<!deputy )(?<!vice )(?<!assistant )"
          r"\b(director|chief|head|commissioner|chair(?:man|woman|person)?|leader|president)")
 # the role word must be the person's own title: just before the name ("RCMP Commissioner Mike Duheme",
@@ -248,11 +250,15 @@ class _Exporter:
             lines.append(f"Alleged by: {'; '.join(e.alleged_by)}.")
         if e.denied_by:
             lines.append(f"Denied by: {'; '.join(e.denied_by)}.")
+        if e.stance_counts:
+            counts = ", ".join(f"{k} {n}" for k, n in e.stance_counts.items())
+            lines.append(f"Sources by stance: {counts}.")
         lines.append(f"Tactic: {e.tactic.replace('_', ' ') if e.tactic else 'none'}.")
         plural = "s" if e.documents != 1 else ""
         lines.append(f"Sources: {e.documents} document{plural} from {e.publishers} publisher"
-                     f"{'s' if e.publishers != 1 else ''}; first reported {e.first_seen or 'unknown'}, "
-                     f"last reported {e.last_seen or 'unknown'}. Analyst review: {e.review_status}.")
+                     f"{'s' if e.publishers != 1 else ''}; dates "
+                     f"({DATE_SOURCES.get(e.date_source or '', 'unknown')}) {e.first_seen or 'unknown'} to "
+                     f"{e.last_seen or 'unknown'}. Analyst review: {e.review_status}.")
         for n, ev in enumerate(e.evidence, start=1):
             index = summaries.index(stance_prefix(ev.stance, ev.attributed_to) + ev.sentence) + 1
             line = f"Evidence {n} (summary {index}) from document {json.dumps(ev.document)}: {ev.stance}"

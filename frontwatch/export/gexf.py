@@ -1,5 +1,6 @@
-"""GEXF 1.3 for Gephi: a dynamic graph whose edges live from first_seen to last_seen, so the timeline
-shows when each claim was reported. Stance and attribution are edge attributes, never dropped.
+"""GEXF 1.3 for Gephi: a dynamic graph whose edges live from first_seen to last_seen (event dates from
+the evidence, else published days: the `date_source` attribute says which), so the timeline shows when.
+Stance and attribution are edge attributes, never dropped.
 
 Written with xml.etree rather than networkx.write_gexf so the file declares GEXF 1.3, dynamic mode
 and timeformat="date" exactly, whatever networkx infers from the values.
@@ -37,7 +38,8 @@ NODE_ATTRIBUTES: dict[str, str] = {
 EDGE_ATTRIBUTES: dict[str, str] = {
     "predicate": "string", "stance": "string", "tactic": "string", "sources": "integer",
     "publishers": "integer", "alleged_by": "string", "denied_by": "string", "evidence": "string",
-    "review_status": "string", "confidence": "double",
+    "review_status": "string", "confidence": "double", "asserted_by": "string", "stance_counts": "string",
+    "date_source": "string",
 }
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -74,6 +76,9 @@ def edge_attributes(edge: Edge) -> dict[str, str | int | float]:
         "alleged_by": clean("; ".join(edge.alleged_by)), "denied_by": clean("; ".join(edge.denied_by)),
         "evidence": clean(edge.evidence[0].sentence) if edge.evidence else "",
         "review_status": edge.review_status, "confidence": round(edge.confidence, 4),
+        "asserted_by": clean("; ".join(edge.asserted_by)),
+        "stance_counts": "; ".join(f"{k} {n}" for k, n in edge.stance_counts.items()),
+        "date_source": edge.date_source or "",  # the edge's start/end: "event" dates or "published" days
     }
 
 

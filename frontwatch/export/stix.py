@@ -30,7 +30,8 @@ PROPERTIES = (
     "x_frontwatch_stance", "x_frontwatch_attributed_to", "x_frontwatch_denied_by", "x_frontwatch_tactic",
     "x_frontwatch_sources", "x_frontwatch_evidence", "x_frontwatch_document", "x_frontwatch_predicate",
     "x_opencti_location_type",
-    "x_frontwatch_published_unknown",
+    "x_frontwatch_published_unknown", "x_frontwatch_date_source", "x_frontwatch_stance_counts",
+    "x_frontwatch_asserted_by", "x_frontwatch_alleged_by",
 )
 
 
@@ -184,7 +185,13 @@ def _relationship(edge: Edge, oid: str, ends: dict[int, str], network: Network,
         "source_ref": ends[edge.source], "target_ref": ends[edge.target],
         "description": describe(edge, network), "confidence": confidence(edge),
         "external_references": refs,
+        "start_time": _ts(edge.first_seen) if edge.first_seen else None,
+        "stop_time": f"{_day(edge.last_seen)}T23:59:59.999Z" if edge.first_seen and edge.last_seen else None,
+        "x_frontwatch_date_source": edge.date_source,  # "event" (the sentence's date) or "published"
         "x_frontwatch_stance": edge.stance,
+        "x_frontwatch_stance_counts": edge.stance_counts or None,
+        "x_frontwatch_asserted_by": edge.asserted_by,
+        "x_frontwatch_alleged_by": edge.alleged_by,
         "x_frontwatch_attributed_to": sorted({e.attributed_to for e in edge.evidence if e.attributed_to}),
         "x_frontwatch_denied_by": [d if d != "?" else "unnamed" for d in edge.denied_by],
         "x_frontwatch_tactic": edge.tactic, "x_frontwatch_sources": edge.documents,
@@ -225,7 +232,9 @@ def _producer() -> list[dict[str, Any]]:
         "description": "Stance, attribution, tactic, corroboration and evidence of claims extracted from "
                        "reporting on foreign interference and transnational repression.",
         "schema": "Top-level properties: " + ", ".join(PROPERTIES) + ". x_frontwatch_stance is asserted, "
-                  "alleged or denied; x_frontwatch_evidence lists the sentences with their own stance.",
+                  "alleged, denied or contested (some sources deny, others assert or allege); start_time, "
+                  "stop_time are event dates when x_frontwatch_date_source is event, else published days; "
+                  "x_frontwatch_evidence lists the sentences with their own stance.",
         "extension_types": ["toplevel-property-extension"], "extension_properties": list(PROPERTIES)}
     return [identity, ext]
 
@@ -258,7 +267,7 @@ def to_bundle(network: Network) -> dict[str, Any]:
     for e in edges:
         for end in (e.source, e.target):
             seen[end] += [d for d in (e.first_seen, e.last_seen) if d]
-    every = sorted(d.date for d in network.documents.values())
+    every = sorted(d.date for d in network.documents.values() if d.date)
     sdos = [_sdo(n, ends[n.id], edges, _ts(min(seen[n.id], default=every[0] if every else None)),
                  _ts(max(seen[n.id], default=every[-1] if every else None))) for n in nodes]
     types = {sdo["id"]: opencti_type(sdo) for sdo in sdos}  # as OpenCTI will name them

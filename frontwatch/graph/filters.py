@@ -6,11 +6,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, exists, true
 
 from ..errors import FrontwatchError
 from ..model import PREDICATES, STANCES
-from ..store.schema import ClaimRow
+from ..store.schema import ClaimRow, EvidenceRow
+
+STANCE_FILTERS = (*STANCES, "contested")
+
+
+def stance_condition(stance: str) -> ColumnElement[bool]:
+    """Claims a `--stance` filter keeps, the same in `claims`, the graph, the timeline and exports:
+    asserted, alleged or denied by at least one source; `contested`: denied by some source and
+    asserted or alleged by another (the headline stance store.summary.headline computes)."""
+    if stance == "contested":
+        return ClaimRow.stance == "contested"
+    return exists().where(EvidenceRow.claim_id == ClaimRow.id, EvidenceRow.stance == stance)
+
+
+def date_conditions(since: str | None, until: str | None) -> list[ColumnElement[bool]]:
+    """Claims whose dates (event dates, else published days; store.summary.claim_dates) reach into
+    [since, until]; a claim with no known date is left out by either bound."""
+    conds: list[ColumnElement[bool]] = []
+    if since:
+        conds.append(ClaimRow.last_seen >= since)
+    if until:
+        conds.append(ClaimRow.first_seen <= until)
+    return conds
 
 TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidation", "forced_return",
            "covert_policing", "espionage", "illicit_finance", "countermeasure")
@@ -18,13 +40,13 @@ TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidat
 
 @dataclass(frozen=True)
 class Filters:
-    """Claim filters: predicates, summary stance, tactic, seen dates, sources and review."""
+    """Claim filters: predicates, stance, tactic, dates, sources and review."""
 
     predicates: tuple[str, ...] = ()
-    stance: str | None = None  # a claim's summary stance: asserted > alleged > denied
+    stance: str | None = None  # a source with this stance, or "contested" (stance_condition)
     tactic: str | None = None
-    since: str | None = None  # claims seen in a document on or after this day
-    until: str | None = None  # claims first seen on or before this day
+    since: str | None = None  # claims dated (event, else published) on or after this day
+    until: str | None = None  # claims dated on or before this day
     min_sources: int = 1
     accepted_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -33,8 +55,8 @@ class Filters:
         for p in self.predicates:
             if p not in PREDICATES:
                 raise FrontwatchError(f"unknown predicate '{p}' (one of {', '.join(PREDICATES)})")
-        if self.stance and self.stance not in STANCES:
-            raise FrontwatchError(f"unknown stance '{self.stance}' (one of {', '.join(STANCES)})")
+        if self.stance and self.stance not in STANCE_FILTERS:
+            raise FrontwatchError(f"unknown stance '{self.stance}' (one of {', '.join(STANCE_FILTERS)})")
         if self.tactic and self.tactic not in TACTICS:
             raise FrontwatchError(f"unknown tactic '{self.tactic}' (one of {', '.join(TACTICS)})")
         for name in ("since", "until"):
@@ -52,13 +74,10 @@ class Filters:
         if self.predicates:
             conds.append(ClaimRow.predicate.in_(self.predicates))
         if self.stance:
-            conds.append(ClaimRow.stance == self.stance)
+            conds.append(stance_condition(self.stance))
         if self.tactic:
             conds.append(ClaimRow.tactic == self.tactic)
-        if self.since:
-            conds.append(ClaimRow.last_seen >= self.since)
-        if self.until:
-            conds.append(ClaimRow.first_seen <= self.until)
+        conds += date_conditions(self.since, self.until)
         if review_status is not None:
             conds.append(ClaimRow.review_status == review_status)
         if self.accepted_only:

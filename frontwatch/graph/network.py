@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store.schema import AliasRow, ClaimRow, DocumentRow, EntityRow, EvidenceRow
-from ..store.summary import document_date
+from ..store.summary import claim_dates, document_date, stance_counts
 from .filters import Filters
 
 
@@ -58,6 +58,9 @@ class Edge:
     denied_by: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 1.0  # the extractor's: the highest of its evidence (1.0 from rules alone)
+    asserted_by: list[str] = field(default_factory=list)
+    stance_counts: dict[str, int] = field(default_factory=dict)  # documents per stance of its sources
+    date_source: str | None = None  # first_seen/last_seen are "event" dates, else "published" days
 
 
 @dataclass
@@ -67,7 +70,7 @@ class SourceDocument:
     url: str | None
     publisher: str | None
     published: str | None
-    date: str  # published, else ingested (YYYY-MM-DD)
+    date: str | None  # published (YYYY-MM-DD), else unknown: never the day it was ingested
 
 
 @dataclass
@@ -114,6 +117,7 @@ def load_network(session: Session, filters: Filters | None = None, entity_ids: s
             when = document_date(doc.published, doc.ingested_at)
             documents.setdefault(doc.doc_key, SourceDocument(doc.doc_key, doc.title, doc.url, doc.publisher,
                                                              doc.published, when))
+    dates = claim_dates(session, claim_ids)
     edges = []
     for c in claims:
         evs = evidence.get(c.id, [])
@@ -127,6 +131,10 @@ def load_network(session: Session, filters: Filters | None = None, entity_ids: s
             denied_by=sorted({e.attributed_to or "?" for e, _ in evs if e.stance == "denied"}),
             evidence=[Evidence(d.doc_key, e.sentence, e.stance, e.attributed_to, e.date, e.amount, e.start,
                                e.end, 1.0 if e.confidence is None else e.confidence) for e, d in evs],
-            confidence=1.0 if c.confidence is None else c.confidence))
+            confidence=1.0 if c.confidence is None else c.confidence,
+            asserted_by=sorted({e.attributed_to for e, _ in evs
+                                if e.stance == "asserted" and e.attributed_to}),
+            stance_counts=stance_counts((e.stance, d.lineage_id or d.id) for e, d in evs),
+            date_source=dates.get(c.id, (None, None, None))[2]))
     described = filters.describe() if only_claims is None else {"claims": len(claims)}
     return Network(nodes, edges, documents, described)

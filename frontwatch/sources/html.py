@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from frontwatch.dates import published_day
 from frontwatch.errors import SourceError
 from frontwatch.model import Document
 from frontwatch.sources._common import (
@@ -101,7 +102,10 @@ def extract_page(where: str, page: str, url: str | None = None) -> Page:
         warnings.simplefilter("ignore")
         try:
             result = trafilatura.bare_extraction(
-                page, url=url, include_comments=False, with_metadata=True
+                page, url=url, include_comments=False, with_metadata=True,
+                # only the page's own date markup: the extensive search reads any year in the text
+                # ("Copyright 2021" became 2021-01-01), which is a guess, not a published date
+                date_extraction_params={"original_date": True, "extensive_search": False},
             )
         except Exception as exc:  # a library bug on odd markup must not become a traceback
             raise SourceError(where, f"could not parse the HTML page: {short_message(exc)}") from None
@@ -112,7 +116,7 @@ def extract_page(where: str, page: str, url: str | None = None) -> Page:
         text=normalise_text(text),
         title=_field(result, "title") or title_from_tag(page),
         url=_field(result, "url"),
-        date=_field(result, "date"),
+        date=published_day(_field(result, "date")),
         publisher=_field(result, "sitename"),
     )
 

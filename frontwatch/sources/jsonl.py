@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from frontwatch.dates import published_day
 from frontwatch.errors import SourceError
 from frontwatch.model import Document
 from frontwatch.sources._common import (
@@ -60,7 +61,7 @@ def parse_record(obj: Any, where: str) -> Document:
         text=normalise_text(text),
         title=extras["title"],
         url=extras["url"],
-        date=extras["date"],
+        date=published_day(extras["date"]),  # YYYY-MM-DD; a value that names no day stays unknown
         source=where,
     )
 

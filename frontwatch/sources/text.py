@@ -2,13 +2,22 @@
 
 Markdown is not rendered: the extractor works on the text and markup characters do no harm,
 while keeping the file's own characters keeps evidence offsets meaningful to a reader.
+
+A YAML front matter block at the very top (between two `---` lines) gives the document's `date`,
+`title`, `url` and `publisher` and is not part of the text. A byline near the top ("By Sam Cooper,
+Taiwan News") names the publisher when the front matter does not: the outlet, else the author.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from frontwatch.dates import published_day
 from frontwatch.errors import SourceError
 from frontwatch.model import Document
 from frontwatch.sources._common import decode_utf8
@@ -48,11 +57,66 @@ def text_title(text: str) -> str | None:
     return None
 
 
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|bin|al-?\w*)){1,3}"
+_BYLINE = re.compile(rf"^\s*By\s+({_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*?)\s*(?:(?:,|\||\s[-–—])\s*(.+?))?\s*$")
+_BYLINE_LINES = 12  # a byline stands near the top
+
+
+def front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
+    """The YAML front matter block's fields and the text after it; ({}, text) when there is none.
+    A block that is not a YAML mapping is one line naming the file."""
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text
+    try:
+        fields = yaml.safe_load(m.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 2})" if mark is not None else ""
+        raise SourceError(where, f"the front matter block is not valid YAML{at}") from None
+    if not isinstance(fields, dict):
+        raise SourceError(where, "the front matter block is not a list of 'key: value' fields")
+    return {str(k).lower(): v for k, v in fields.items()}, text[m.end():]
+
+
+def _field(fields: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, str | int) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def byline_publisher(text: str) -> str | None:
+    """The outlet of a byline near the top ("By Sam Cooper, Taiwan News" -> "Taiwan News"), else
+    the author it names ("By Sam Cooper"); None without a byline."""
+    lines = [line for line in text.split("\n") if line.strip()][:_BYLINE_LINES]
+    for line in lines:
+        m = _BYLINE.match(line)
+        if m and len(line) < 120:
+            outlet = m.group(2)
+            if outlet and re.search(r"\d", outlet):  # "By Sam Cooper – Jun 13, 2023": a date, no outlet
+                outlet = None
+            return (outlet or m.group(1)).strip() or None
+    return None
+
+
 def load(path: Path, data: bytes) -> Document:
     """One document per file; the id is the file stem."""
     where = str(path)
     text = decode_utf8(where, data)
+    fields, text = front_matter(where, text)
     if not text.strip():
         raise SourceError(where, "no text")
-    title = markdown_title(text) if path.suffix.lower() == ".md" else text_title(text)
-    return Document(id=path.stem, text=text, title=title, source=where)
+    value = _field(fields, "date", "published", "published_at")
+    day = published_day(value)
+    if value and day is None:
+        raise SourceError(where, f"the front matter date '{value}' is not a date like 2023-06-30")
+    title = _field(fields, "title") or (
+        markdown_title(text) if path.suffix.lower() == ".md" else text_title(text))
+    return Document(id=path.stem, text=text, title=title, url=_field(fields, "url", "link"), date=day,
+                    source=where, publisher=_field(fields, "publisher", "outlet", "site", "author")
+                    or byline_publisher(text))

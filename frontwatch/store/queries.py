@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
+from ..graph.filters import STANCE_FILTERS, date_conditions, stance_condition
 from ..resolve.candidate import norm
 from .schema import AliasRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
+from .summary import claim_dates, headline, stance_counts
 
 
 @dataclass
@@ -41,7 +43,8 @@ class ClaimView:
     predicate: str
     object: str
     tactic: str | None
-    stance: str  # asserted if any source asserts it, else alleged if any alleges it, else denied
+    stance: str  # the headline: contested when a source denies it and another asserts or alleges it,
+    # else asserted if any source asserts it, else alleged if any alleges it, else denied (summary.headline)
     documents: int  # distinct documents (versions of one URL count once)
     publishers: int
     alleged_only_in: list[str] = field(default_factory=list)
@@ -50,8 +53,12 @@ class ClaimView:
     review_status: str = "pending"
     reviewed_by: str | None = None
     sources: list[Source] = field(default_factory=list)
-    first_seen: str | None = None
+    first_seen: str | None = None  # the claim's dates: event dates, else published days (date_source)
     confidence: float = 1.0  # the extractor's: the highest of its sources' (1.0 from rules alone)
+    asserted_by: list[str] = field(default_factory=list)
+    stance_counts: dict[str, int] = field(default_factory=dict)  # documents per stance of its sources
+    last_seen: str | None = None
+    date_source: str | None = None  # "event" (a sentence gives a date) or "published"; None: unknown
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +120,9 @@ def stats(session: Session) -> dict[str, Any]:
             select(EntityRow.type, func.count(EntityRow.id)).where(live).group_by(EntityRow.type)).all()),
         "claims_by_predicate": dict(session.execute(
             select(ClaimRow.predicate, func.count(ClaimRow.id)).group_by(ClaimRow.predicate)).all()),
+        "claims_by_stance": dict(session.execute(  # the headline stance, contested included
+            select(ClaimRow.stance, func.count(ClaimRow.id)).where(ClaimRow.n_documents > 0)
+            .group_by(ClaimRow.stance)).all()),
         "evidence_by_stance": dict(session.execute(
             select(EvidenceRow.stance, func.count(EvidenceRow.id)).group_by(EvidenceRow.stance)).all()),
         "claims_by_review": dict(session.execute(
@@ -134,14 +144,15 @@ def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
         by_claim[ev.claim_id].append((ev, doc))
     names = {e.id: e.name for e in session.scalars(select(EntityRow).where(
         EntityRow.id.in_({c.subject_id for c in claims} | {c.object_id for c in claims})))}
+    dates = claim_dates(session, ids)
     views = []
     for c in claims:
         evs = by_claim.get(c.id, [])
         stances_by_doc: dict[int, set[str]] = defaultdict(set)
         for ev, doc in evs:
             stances_by_doc[doc.lineage_id or doc.id].add(ev.stance)
-        all_stances = {s for ss in stances_by_doc.values() for s in ss}
-        stance = next((s for s in ("asserted", "alleged", "denied") if s in all_stances), "alleged")
+        stance = headline(s for ss in stances_by_doc.values() for s in ss)
+        first, last, date_source = dates.get(c.id, (None, None, None))
         view = ClaimView(
             id=c.id, subject=names.get(c.subject_id, "?"), predicate=c.predicate,
             object=names.get(c.object_id, "?"), tactic=c.tactic, stance=stance,
@@ -151,10 +162,13 @@ def claim_views(session: Session, claims: list[ClaimRow]) -> list[ClaimView]:
             alleged_by=sorted({ev.attributed_to for ev, _ in evs
                                if ev.stance == "alleged" and ev.attributed_to}),
             denied_by=sorted({ev.attributed_to or "?" for ev, _ in evs if ev.stance == "denied"}),
+            asserted_by=sorted({ev.attributed_to for ev, _ in evs
+                                if ev.stance == "asserted" and ev.attributed_to}),
+            stance_counts=stance_counts((ev.stance, d.lineage_id or d.id) for ev, d in evs),
             review_status=c.review_status, reviewed_by=c.reviewed_by,
             sources=[Source(d.doc_key, d.title, d.url, d.publisher, ev.stance, ev.attributed_to, ev.sentence,
                             ev.date, d.id, ev.start, ev.end, _confidence(ev.confidence)) for ev, d in evs],
-            first_seen=min((_when(d) for _, d in evs), default=None),
+            first_seen=first, last_seen=last, date_source=date_source,
             confidence=max((_confidence(ev.confidence) for ev, _ in evs), default=_confidence(c.confidence)),
         )
         if c.edits:
@@ -168,15 +182,18 @@ def _confidence(value: float | None) -> float:
     return 1.0 if value is None else round(float(value), 4)
 
 
-def _when(doc: DocumentRow) -> str:
-    return doc.published or doc.ingested_at.date().isoformat()
-
-
 def list_claims(session: Session, *, about: str | None = None, predicate: str | None = None,
                 stance: str | None = None, tactic: str | None = None, min_sources: int = 1,
-                since: str | None = None, limit: int | None = None) -> list[ClaimView]:
-    """Claims filtered as the `claims` command describes."""
-    q = select(ClaimRow).order_by(ClaimRow.id)
+                since: str | None = None, until: str | None = None, limit: int | None = None
+                ) -> list[ClaimView]:
+    """Claims filtered as the `claims` command describes: `stance` and `since`/`until` mean what they
+    mean in the graph, the timeline and exports (graph.filters.stance_condition, date_conditions)."""
+    for value in (since, until):
+        if value:
+            datetime.fromisoformat(value)  # a clear ValueError for a bad date, caught by the CLI
+    if stance and stance not in STANCE_FILTERS:
+        raise ValueError(f"unknown stance '{stance}'")
+    q = select(ClaimRow).where(ClaimRow.n_documents >= max(min_sources, 1), *date_conditions(since, until))
     if about:
         ent = find_entity(session, about)
         q = q.where((ClaimRow.subject_id == ent.id) | (ClaimRow.object_id == ent.id))
@@ -184,15 +201,10 @@ def list_claims(session: Session, *, about: str | None = None, predicate: str | 
         q = q.where(ClaimRow.predicate == predicate)
     if tactic:
         q = q.where(ClaimRow.tactic == tactic)
-    views = claim_views(session, list(session.scalars(q)))
     if stance:
-        views = [v for v in views if v.stance == stance or (stance == "denied" and v.denied_by)]
-    views = [v for v in views if v.documents >= min_sources]
-    if since:
-        datetime.fromisoformat(since)  # a clear ValueError for a bad date, caught by the CLI
-        views = [v for v in views if any((s.date or "") >= since for s in v.sources)
-                 or (v.first_seen or "") >= since]
-    return views[:limit] if limit else views
+        q = q.where(stance_condition(stance))
+    q = q.order_by(ClaimRow.id)
+    return claim_views(session, list(session.scalars(q.limit(limit) if limit else q)))
 
 
 def entity_profile(session: Session, name: str) -> dict[str, Any]:
@@ -203,13 +215,24 @@ def entity_profile(session: Session, name: str) -> dict[str, Any]:
     in_ = claim_views(session, list(session.scalars(
         select(ClaimRow).where(ClaimRow.object_id == ent.id).order_by(ClaimRow.id))))
     out_, in_ = [v for v in out_ if v.documents], [v for v in in_ if v.documents]
-    docs = session.scalar(select(func.count(func.distinct(DocEntityRow.document_id)))
-                          .where(DocEntityRow.entity_id == ent.id))
+    # as accuser: claims some source attributes to it (an attribution resolved to this entity)
+    accuses = claim_views(session, list(session.scalars(
+        select(ClaimRow).where(ClaimRow.id.in_(
+            select(EvidenceRow.claim_id).join(DocEntityRow, EvidenceRow.attributed_de_id == DocEntityRow.id)
+            .where(DocEntityRow.entity_id == ent.id))).order_by(ClaimRow.id))))
+    documents = list(session.execute(
+        select(DocumentRow.id, DocumentRow.doc_key, DocumentRow.title, DocumentRow.publisher,
+               DocumentRow.published).where(DocumentRow.id.in_(
+                   select(DocEntityRow.document_id).where(DocEntityRow.entity_id == ent.id)))
+        .order_by(DocumentRow.published.is_(None), DocumentRow.published.desc(), DocumentRow.id)))
     merged = merged_ids(session, ent.id)
     aliases = set(session.scalars(select(AliasRow.alias).where(AliasRow.entity_id.in_(merged))))
     return {
         "id": ent.id, "name": ent.name, "type": ent.type, "gazetteer_id": ent.gazetteer_id,
-        "aliases": sorted(aliases - {ent.name}), "documents": int(docs or 0),
+        "aliases": sorted(aliases - {ent.name}), "documents": len(documents),
         "review_status": ent.review_status, "claims_out": [v.to_dict() for v in out_],
-        "claims_in": [v.to_dict() for v in in_],
+        "claims_in": [v.to_dict() for v in in_], "accuses": [v.to_dict() for v in accuses if v.documents],
+        "document_list": [{"id": i, "key": k, "title": t, "publisher": p, "published": d}
+                          for i, k, t, p, d in documents],
+        "publishers": sorted({p for *_, p, _ in documents if p}),
     }

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..errors import FrontwatchError
 from ..graph.filters import Filters
 from ..store.db import Store
-from .models import IsoDate, PredicateName, StanceName, TacticName
+from .models import IsoDate, PredicateName, StanceFilter, TacticName
 from .security import SESSION_COOKIE, CurrentUser, has_users, is_loopback, same_token, session_user
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -122,10 +122,13 @@ CsrfDep = Annotated[None, Depends(check_csrf)]
 def claim_filters(
     predicate: Annotated[list[PredicateName] | None, Query(description="Only these predicates (repeat).")
                          ] = None,
-    stance: Annotated[StanceName | None, Query(description="A claim's summary stance.")] = None,
+    stance: Annotated[StanceFilter | None, Query(
+        description="Claims with a source of this stance, or contested: denied by one source and asserted "
+                    "or alleged by another.")] = None,
     tactic: Annotated[TacticName | None, Query()] = None,
-    since: Annotated[IsoDate | None, Query(description="Claims seen on or after this day.")] = None,
-    until: Annotated[IsoDate | None, Query(description="Claims first seen on or before this day.")] = None,
+    since: Annotated[IsoDate | None, Query(
+        description="Claims dated on or after this day (event dates, else published days).")] = None,
+    until: Annotated[IsoDate | None, Query(description="Claims dated on or before this day.")] = None,
     min_sources: Annotated[int, Query(ge=1, le=1_000_000, description="At least N documents.")] = 1,
     accepted_only: Annotated[bool, Query(description="Only claims an analyst accepted.")] = False,
 ) -> Filters:

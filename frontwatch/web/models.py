@@ -13,6 +13,8 @@ from ..model import ENTITY_TYPES, PREDICATES, STANCES
 PredicateName = Literal["controls", "affiliated_with", "funds", "supports", "meets", "recruits", "targets",
                         "interferes_in", "located_in", "investigates"]
 StanceName = Literal["asserted", "alleged", "denied"]
+# a stance filter: a source with that stance, or contested (one source denies, another asserts or alleges)
+StanceFilter = Literal["asserted", "alleged", "denied", "contested"]
 TacticName = Literal["covert_funding", "political_influence", "disinformation", "intimidation",
                      "forced_return", "covert_policing", "espionage", "illicit_finance", "countermeasure"]
 EntityType = Literal["person", "state_body", "diplomatic_mission", "overseas_station", "organization",
@@ -85,6 +87,10 @@ class ClaimOut(BaseModel):
     sources: list[SourceOut]
     first_seen: str | None
     confidence: float = 1.0  # the extractor's, 0 to 1: the highest of its sources' (1.0 from the rules)
+    asserted_by: list[str] = []
+    stance_counts: dict[str, int] = {}  # documents per stance of its sources: {"alleged": 3, "denied": 1}
+    last_seen: str | None = None
+    date_source: str | None = None  # first_seen/last_seen are "event" dates, else "published" days
 
 
 class ClaimDetail(ClaimOut):
@@ -112,6 +118,14 @@ class EntityPage(BaseModel):
     total: int
 
 
+class ProfileDocument(BaseModel):
+    id: int
+    key: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+
+
 class EntityProfile(BaseModel):
     id: int
     name: str
@@ -122,6 +136,9 @@ class EntityProfile(BaseModel):
     review_status: str
     claims_out: list[ClaimOut]
     claims_in: list[ClaimOut]
+    accuses: list[ClaimOut] = []  # claims it makes as accuser (sources attributed to it)
+    document_list: list[ProfileDocument] = []  # the documents it appears in
+    publishers: list[str] = []  # the publishers of those documents
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -311,6 +328,7 @@ class TimelineItem(BaseModel):
     documents: int
     alleged_by: list[str]
     denied_by: list[str]
+    date_source: str | None = None  # date is an "event" date from the evidence, else a "published" day
 
 
 class Timeline(BaseModel):
@@ -417,6 +435,8 @@ class ClaimEdit(Strict):
 class ClaimChange(BaseModel):
     audit_id: int
     claim: ClaimOut
+    subject_id: int  # the entities at its ends (the graph page opens at /graph?entity=ID)
+    object_id: int
 
 
 NoteKind = Literal["claim", "entity", "document"]
