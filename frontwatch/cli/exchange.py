@@ -100,10 +100,13 @@ def import_ftm(path: Annotated[Path, typer.Argument(help="FollowTheMoney entitie
 def _import(fmt: str, path: Path, db: str | None) -> None:
     """Read a file with `frontwatch.importers.<fmt>.read` and store what it holds."""
     reader = importlib.import_module(f"frontwatch.importers.{fmt}")
+    skipped: list[SourceError] = []
     try:
-        extractions = reader.read(path)
+        extractions = reader.read(path, skipped=skipped)
     except SourceError as exc:
         raise fail(exc) from None
+    for bad in skipped:  # one line per bad record; the others are imported
+        err.print(f"frontwatch: skipped {bad}", markup=False)
     _store(extractions, db, path)
 
 

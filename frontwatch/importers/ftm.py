@@ -22,7 +22,7 @@ from followthemoney.types import registry
 from ..errors import SourceError
 from ..export.ftm import AGENT, EVIDENCE_LINE, GAZETTEER_KEYWORD, PREDICATE_TAG, TYPE_KEYWORD, stance_prefix
 from ..model import ENTITY_TYPES, PREDICATES, STANCES, Claim, Document, Entity, Evidence, Extraction, Mention
-from ..sources._common import short_message, surrogate_reason
+from ..sources._common import bad_string, short_message, surrogate_reason
 
 # link schema -> (subject property, object property, predicate when nothing more specific is said)
 LINKS: dict[str, tuple[str, str, str | None]] = {
@@ -54,60 +54,55 @@ def _short(value: Any) -> str:
     return repr(value)[:80]
 
 
-def _bad_string(value: Any) -> str | None:
-    """Why a decoded JSON value holds a string that is not text (a lone surrogate), if it does."""
-    stack = [value]
-    while stack:  # no recursion: JSON may nest deeper than Python's stack
-        item = stack.pop()
-        if isinstance(item, str):
-            reason = surrogate_reason(item)
-            if reason:
-                return reason
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
-
-
-def _load(path: Path) -> list[dict[str, Any]]:
-    """The file's entities, fragments with the same id merged (as `ftm aggregate` does)."""
+def _load(path: Path, skipped: list[SourceError] | None = None) -> list[dict[str, Any]]:
+    """The file's entities, fragments with the same id merged (as `ftm aggregate` does). A bad line
+    raises, or with `skipped` is added to it and left out."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(str(path), f"cannot read: {exc}") from exc
+        raise SourceError(str(path), f"cannot read: {short_message(exc)}") from None
     merged: dict[str, dict[str, Any]] = {}
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceError(str(path), f"line {n} is not JSON ({exc.msg}); expected FtM JSON lines"
-                              ) from exc
-        except (ValueError, RecursionError) as exc:  # absurd nesting, huge numbers
-            raise SourceError(str(path), f"line {n} is not JSON ({short_message(exc)})") from None
-        bad = _bad_string(data)
-        if bad:  # "\ud800" is valid JSON, but no store, graph or output can encode it
-            raise SourceError(str(path), f"line {n}: a string is {bad}")
-        if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"] or \
-                not isinstance(data.get("schema"), str):
-            raise SourceError(str(path), f"line {n} is not an FtM entity (needs an id and a schema)")
-        schema = model.get(data["schema"])
-        if schema is None or schema.abstract:
-            raise SourceError(str(path), f"line {n}: unknown FtM schema {_short(data['schema'])}")
-        props = data.get("properties") or {}
-        if not isinstance(props, dict) or not all(
-                isinstance(v, list) and all(isinstance(x, str) for x in v) for v in props.values()):
-            raise SourceError(str(path), f"line {n}: properties must map names to lists of strings")
-        old = merged.setdefault(data["id"], {"id": data["id"], "schema": schema.name, "properties": {}})
-        if old["schema"] != schema.name:
-            raise SourceError(str(path), f"line {n}: {data['id']} is both {old['schema']} and {schema.name}")
-        for key, values in props.items():
-            have = old["properties"].setdefault(key, [])
-            have.extend(v for v in values if v not in have)
+            _merge(path, n, line, merged)
+        except SourceError as exc:
+            if skipped is None:
+                raise
+            skipped.append(exc)
     return list(merged.values())
+
+
+def _merge(path: Path, n: int, line: str, merged: dict[str, dict[str, Any]]) -> None:
+    """Add line `n` to the entities read so far; SourceError (and nothing added) if it is bad."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SourceError(str(path), f"line {n} is not JSON ({exc.msg}); expected FtM JSON lines"
+                          ) from exc
+    except (ValueError, RecursionError) as exc:  # absurd nesting, huge numbers
+        raise SourceError(str(path), f"line {n} is not JSON ({short_message(exc)})") from None
+    bad = bad_string(data)
+    if bad:  # "\ud800" is valid JSON, but no store, graph or output can encode it
+        raise SourceError(str(path), f"line {n}: a string is {bad}")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"] or \
+            not isinstance(data.get("schema"), str):
+        raise SourceError(str(path), f"line {n} is not an FtM entity (needs an id and a schema)")
+    schema = model.get(data["schema"])
+    if schema is None or schema.abstract:
+        raise SourceError(str(path), f"line {n}: unknown FtM schema {_short(data['schema'])}")
+    props = data.get("properties") or {}
+    if not isinstance(props, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in props.values()):
+        raise SourceError(str(path), f"line {n}: properties must map names to lists of strings")
+    old = merged.get(data["id"], {"id": data["id"], "schema": schema.name, "properties": {}})
+    if old["schema"] != schema.name:
+        raise SourceError(str(path), f"line {n}: {data['id']} is both {old['schema']} and {schema.name}")
+    merged[data["id"]] = old
+    for key, values in props.items():
+        have = old["properties"].setdefault(key, [])
+        have.extend(v for v in values if v not in have)
 
 
 def _type_of(schema_name: str, props: dict[str, list[str]]) -> str | None:
@@ -171,8 +166,9 @@ def _strip(summary: str, stance: str, by: str | None) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, skipped: list[SourceError] | None = None) -> None:
         self.path = path
+        self.skipped = skipped
         self.entities: dict[str, Entity] = {}
         self.buckets: dict[str, _Bucket] = {}  # by Document entity id
         self.by_key: dict[str, str] = {}  # a document's fileName -> its entity id
@@ -181,8 +177,14 @@ class _Reader:
     def fail(self, reason: str) -> SourceError:
         return SourceError(str(self.path), reason)
 
+    def bad(self, error: SourceError) -> None:
+        """A record that cannot be read: the whole file fails, or (with `skipped`) only the record."""
+        if self.skipped is None:
+            raise error
+        self.skipped.append(error)
+
     def run(self) -> list[Extraction]:
-        records = _load(self.path)
+        records = _load(self.path, self.skipped)
         links = []
         for data in records:
             schema = model.get(data["schema"])
@@ -196,13 +198,16 @@ class _Reader:
             elif (ent := _entity(data)) is not None:
                 self.entities[data["id"]] = ent
             else:
-                raise self.fail(f"{data['id']}: {data['schema']} entities are not supported "
-                                "(or it has no name)")
+                self.bad(self.fail(f"{data['id']}: {data['schema']} entities are not supported "
+                                   "(or it has no name)"))
         for data in links:
-            if data["schema"] == "Documentation":
-                self._documentation(data)
-            else:
-                self._link(data)
+            try:
+                if data["schema"] == "Documentation":
+                    self._documentation(data)
+                else:
+                    self._link(data)
+            except SourceError as exc:
+                self.bad(exc)
         placed = {i for b in self.buckets.values() for i in b.entity_ids}
         self.extra.entity_ids += [i for i in self.entities if i not in placed]
         out = [self._extraction(b) for b in self.buckets.values()]
@@ -242,19 +247,21 @@ class _Reader:
         base = Claim(self.entities[subject].name, predicate, self.entities[obj].name, tactic=tactic)
         summaries = props.get("summary", [])
         lines = [m for line in description.splitlines() if (m := EVIDENCE_LINE.match(line))]
+        adds: list[tuple[_Bucket, str, str, str | None, str | None, str | None]] = []
         for m in lines:  # written by our exporter: one line per evidence
-            index = int(m.group("summary")) - 1
+            index = int(m.group("summary")) - 1 if len(m.group("summary")) < 10 else -1
             if not 0 <= index < len(summaries):
                 raise self.fail(f"{data['id']}: evidence line points at summary {index + 1}, "
                                 f"which the link does not have")
-            key = json.loads(m.group("doc"))
-            if key not in self.by_key:
+            key = _json_text(self, data, m.group("doc"))
+            if key is None or key not in self.by_key:
                 raise self.fail(f"{data['id']}: evidence from document {_short(key)}, "
                                 "which is not in the file")
-            by = json.loads(m.group("by")) if m.group("by") else None
-            self._add(self.buckets[self.by_key[key]], base, summaries[index], m.group("stance"), by,
-                      json.loads(m.group("date")) if m.group("date") else None,
-                      json.loads(m.group("amount")) if m.group("amount") else None, (subject, obj))
+            by, date, amount = (_json_text(self, data, m.group(g)) for g in ("by", "date", "amount"))
+            bucket = self.buckets[self.by_key[key]]
+            adds.append((bucket, summaries[index], m.group("stance"), by, date, amount))
+        for bucket, summary, stance, by, date, amount in adds:  # only once every line is known good
+            self._add(bucket, base, summary, stance, by, date, amount, (subject, obj))
         if lines:
             return
         # another tool's link: stance from the summary prefix or `status`, else alleged
@@ -318,6 +325,22 @@ def _mentions(text: str, ent: Entity) -> list[Mention]:
     return [found[k] for k in sorted(found)]
 
 
-def read(path: Path) -> list[Extraction]:
-    """Extractions rebuilt from an FtM JSON Lines file; `SourceError` (one line) if it cannot be."""
-    return _Reader(path).run()
+def _json_text(reader: _Reader, data: dict[str, Any], value: str | None) -> str | None:
+    """A JSON string written into an evidence line by our exporter (None when absent)."""
+    if not value:
+        return None
+    try:
+        text = json.loads(value)
+    except ValueError:
+        text = None
+    if not isinstance(text, str) or surrogate_reason(text):
+        raise reader.fail(f"{data['id']}: evidence line holds {_short(value)}, not a JSON string")
+    return text
+
+
+def read(path: Path, skipped: list[SourceError] | None = None) -> list[Extraction]:
+    """Extractions rebuilt from an FtM JSON Lines file; `SourceError` (one line) if it cannot be.
+
+    A bad line or link raises too, unless `skipped` is given: then each is added to it (one
+    SourceError per record) and the rest of the file is read."""
+    return _Reader(path, skipped).run()

@@ -220,6 +220,8 @@ def parse_json(text: str, source: str) -> Conversation:
     except json.JSONDecodeError as exc:
         raise SourceError(
             source, f"malformed JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # absurd nesting, huge numbers
+        raise SourceError(source, f"malformed JSON ({short_message(exc)})") from None
     if not isinstance(data, list):
         raise SourceError(source, 'malformed JSON (expected a list of {"sender", "time", "text"} objects)')
     bracket = text.index("[")

@@ -144,6 +144,23 @@ def surrogate_reason(value: str) -> str | None:
     return f"not valid Unicode (lone surrogate \\u{ord(found.group()):04x} at character {found.start()})"
 
 
+def bad_string(value: object) -> str | None:
+    """Why a decoded JSON value holds a string that is not text (a lone surrogate), if it does."""
+    stack = [value]
+    while stack:  # no recursion: JSON may nest deeper than Python's stack
+        item = stack.pop()
+        if isinstance(item, str):
+            reason = surrogate_reason(item)
+            if reason:
+                return reason
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def check_unicode(where: str, **fields: str | None) -> None:
     """Refuse a record whose named string fields hold a lone surrogate, naming the field."""
     for name, value in fields.items():
