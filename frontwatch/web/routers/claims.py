@@ -96,6 +96,13 @@ def review_claim(claim_id: ClaimId, body: ClaimReview, store: WriteStoreDep, use
     return store.retry(work)
 
 
+def change(session: Session, audit_id: int, claim_id: int) -> ClaimChange:
+    row = session.get(ClaimRow, claim_id)
+    assert row is not None
+    return ClaimChange(audit_id=audit_id, claim=view(session, claim_id), subject_id=row.subject_id,
+                       object_id=row.object_id)
+
+
 @router.post("", response_model=ClaimChange, status_code=201)
 def create_claim(body: ClaimCreate, store: WriteStoreDep, user: AnalystDep) -> ClaimChange:
     """Add a claim read in a sentence of a stored document (analyst): subject and object name existing
@@ -106,7 +113,7 @@ def create_claim(body: ClaimCreate, store: WriteStoreDep, user: AnalystDep) -> C
                           predicate=body.predicate, object_=body.object, actor=user.name, stance=body.stance,
                           attributed_to=body.attributed_to, tactic=body.tactic, date=body.date,
                           subject_type=body.subject_type, object_type=body.object_type)
-        return ClaimChange(audit_id=entry.id, claim=view(session, int(entry.detail["claim"])))
+        return change(session, entry.id, int(entry.detail["claim"]))
 
     return store.retry(work)
 
@@ -122,7 +129,7 @@ def patch_claim(claim_id: ClaimId, body: ClaimEdit, store: WriteStoreDep, user: 
         entry = edit_claim(session, claim_id, fields, user.name,
                            document=str(body.document) if body.document else None,
                            subject_type=body.subject_type, object_type=body.object_type)
-        return ClaimChange(audit_id=entry.id, claim=view(session, claim_id))
+        return change(session, entry.id, claim_id)
 
     return store.retry(work)
 

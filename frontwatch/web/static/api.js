@@ -82,3 +82,17 @@ export async function canWrite() {
   if (m.read_only || !m.user) return false;
   return m.user.role === 'analyst' || m.user.role === 'admin';
 }
+
+export async function patchJSON(path, body) {
+  const response = await fetch(path, {
+    method: 'PATCH',
+    headers: {
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      'X-CSRF-Token': csrfToken(),
+    },
+    credentials: 'same-origin',
+    body: JSON.stringify(body === undefined ? {} : body),
+  });
+  return handle(response);
+}

@@ -1,6 +1,8 @@
 // Document view: the text with mentions highlighted by type and each claim's evidence marked with an
-// anchor `claim-{id}`; beside it the claims with stance and attribution.
+// anchor `claim-{id}`; beside it the claims with stance and attribution. An analyst selects a sentence to
+// add a claim the extractor missed, edits a claim, and writes notes (claim-form.js).
 import { getJSON } from './api.js';
+import { claimForm, notesPanel } from './claim-form.js';
 import {
   $, ENTITY_TYPES, append, clear, confidenceText, el, entityHref, errorText, human, initPage, message, sourceLink,
   stanceBadge,
@@ -102,6 +104,8 @@ function highlight() {
   if (anchor) anchor.scrollIntoView({ block: 'center' });
 }
 
+let form = null; // the add/edit form, for analysts
+
 function claimList(list, evidence) {
   clear(list);
   const seen = new Set();
@@ -116,6 +120,12 @@ function claimList(list, evidence) {
     li.append(el('div', { class: 'small muted' },
       e.attributed_to ? `attributed to ${e.attributed_to}` : 'no attribution (the document’s own voice)',
       e.confidence !== undefined ? ` · ${confidenceText(e.confidence)}` : ''));
+    if (form) {
+      const edit = el('button', { type: 'button', class: 'small secondary edit-claim', 'data-claim-id': e.claim_id },
+        'Edit');
+      edit.addEventListener('click', () => form.edit(e));
+      li.append(edit);
+    }
     list.append(li);
   }
   if (!seen.size) list.append(el('li', { class: 'muted' }, 'No claim was read from this document.'));
@@ -130,7 +140,17 @@ function legend(container, mentions) {
     el('mark', { class: 'evidence legend-item' }, 'evidence sentence'));
 }
 
-async function load() {
+// The text an analyst selected inside the document, if any.
+function selectedText() {
+  const sel = window.getSelection();
+  if (!sel || sel.isCollapsed || !sel.rangeCount) return '';
+  const text = $('#doc-text');
+  const range = sel.getRangeAt(0);
+  if (!text.contains(range.commonAncestorContainer)) return '';
+  return sel.toString().replace(/\s+/g, ' ').trim();
+}
+
+async function load(page) {
   const head = $('#doc-head');
   if (!docId) {
     message(head, 'No document given.', 'error');
@@ -142,6 +162,23 @@ async function load() {
   } catch (err) {
     message(head, errorText(err), 'error');
     return;
+  }
+  if (page && page.canWrite && !form) {
+    const entities = [];
+    for (const m of d.mentions || []) {
+      if (!entities.some((x) => x.id === m.entity_id)) entities.push({ id: m.entity_id, name: m.entity, type: m.type });
+    }
+    entities.sort((a, b) => a.name.localeCompare(b.name));
+    form = claimForm($('#claim-form-box'), { documentId: d.id, entities, onSaved: () => load() });
+    const take = () => {
+      const text = selectedText();
+      if (text) form.useSentence(text);
+    };
+    $('#doc-text').addEventListener('mouseup', take);
+    $('#doc-text').addEventListener('keyup', take);
+  }
+  if (page) {
+    notesPanel($('#doc-notes'), 'document', d.id, { canWrite: page.canWrite, title: 'Notes on this document' });
   }
   const title = d.title || d.key || `Document ${d.id}`;
   document.title = `${title} · frontwatch`;
@@ -162,5 +199,4 @@ async function load() {
 }
 
 window.addEventListener('hashchange', highlight);
-initPage();
-load();
+initPage().then((page) => load(page));

@@ -1,5 +1,6 @@
 // Entity profile: type, aliases, and claims in and out grouped by predicate, with stance and sources.
-import { getJSON } from './api.js';
+import { canWrite, getJSON } from './api.js';
+import { notesPanel } from './claim-form.js';
 import {
   $, claimBlock, clear, el, errorText, human, initPage, message, reviewBadge, typeBadge,
 } from './ui.js';
@@ -73,6 +74,7 @@ async function load() {
     el('div', { class: 'columns two' },
       claimSection('Claims where it is the subject', e.claims_out || [], 'out'),
       claimSection('Claims about it', e.claims_in || [], 'in')));
+  notesPanel(root, 'entity', e.id, { canWrite: await canWrite(), title: 'Notes on this entity' });
 }
 
 initPage();
