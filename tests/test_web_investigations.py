@@ -57,6 +57,10 @@ def test_crud_with_roles_and_audit(rw: tuple[TestClient, dict[str, str]], url: s
     made = r.json()
     assert made["name"] == "Consulate network" and made["claim_ids"] == claims and made["layout"] == layout
     assert made["created_by"] == "ana" and made["entities"] == len(ents)
+    shown = c.get(f"/api/investigations/{made['id']}/graph").json()  # what the graph page draws
+    assert sorted(n["id"] for n in shown["nodes"]) == ents
+    assert sorted(e["id"] for e in shown["edges"]) == sorted(claims)
+    assert all(e["stance"] and "alleged_by" in e and "denied_by" in e for e in shown["edges"])
     listed = c.get("/api/investigations").json()
     assert [i["id"] for i in listed] == [made["id"]] and "layout" not in listed[0]
     r = c.put(f"/api/investigations/{made['id']}", headers=h, json={"notes": "n2", "claim_ids": claims[:1]})

@@ -128,6 +128,19 @@ def delete(investigation_id: InvestigationId, store: WriteStoreDep, user: Analys
     return Response(status_code=204)
 
 
+@router.get("/{investigation_id}/graph")
+def graph(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
+    """The investigation's entities and claims for the graph page: `nodes` ({id, name, type}) and `edges`
+    (each claim with its stance, who alleges and denies it, tactic and number of documents)."""
+    row = inv.get_investigation(session, investigation_id)
+    network = load_network(session, only_claims=list(row.claim_ids or []),
+                           entity_ids=set(row.entity_ids or []) or None)
+    return {"nodes": [{"id": n.id, "name": n.name, "type": n.type} for n in network.nodes.values()],
+            "edges": [{"id": e.id, "source": e.source, "target": e.target, "predicate": e.predicate,
+                       "stance": e.stance, "tactic": e.tactic, "documents": e.documents,
+                       "alleged_by": e.alleged_by, "denied_by": e.denied_by} for e in network.edges]}
+
+
 @router.get("/{investigation_id}/export", response_class=FileResponse, responses=DOWNLOAD)
 def export(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep,
            format: Annotated[Format, Query(description="stix, ftm, gexf or csv (a zip of nodes and edges)")]

@@ -6,6 +6,7 @@ import {
   confidenceBadge, filterControls, human, initPage, stanceBadge, typeBadge,
 } from './ui.js';
 import { radialForceLayout } from './layout.js';
+import { investigationPanel } from './investigation.js';
 
 const cytoscape = window.cytoscape;
 const BIG = 500; // above this many nodes: cheaper layout, no labels when zoomed out, textures while moving
@@ -381,6 +382,10 @@ $('#reset').addEventListener('click', () => {
 
 legend();
 initPage();
+investigationPanel($('#investigation-panel'), {
+  cy: () => cy, makeCy, addElements, layout, setStatus, fit: fitAll,
+  clear: () => { if (cy) cy.elements().remove(); expanded.length = 0; clear(details); },
+});
 
 async function start() {
   const t0 = performance.now();
