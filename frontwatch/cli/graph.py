@@ -15,11 +15,13 @@ graph_app = typer.Typer(help="Ask the network questions: neighbours, paths, cent
                         "brokers.", no_args_is_help=True)
 
 Predicate = Annotated[list[str] | None, typer.Option("--predicate", help="Only these predicates (repeat).")]
-Stance = Annotated[str | None, typer.Option("--stance", help="Only claims with this summary stance, e.g. "
-                                            "asserted.")]
+Stance = Annotated[str | None, typer.Option(
+    "--stance", help="asserted, alleged or denied: claims a source states that way; contested: denied by one "
+    "source and asserted or alleged by another (as in `claims --stance`).")]
 Tactic = Annotated[str | None, typer.Option("--tactic", help="Only claims with this tactic.")]
-Since = Annotated[str | None, typer.Option("--since", help="Claims seen on or after YYYY-MM-DD.")]
-Until = Annotated[str | None, typer.Option("--until", help="Claims first seen on or before YYYY-MM-DD.")]
+Since = Annotated[str | None, typer.Option(
+    "--since", help="Claims dated on or after YYYY-MM-DD (event dates, else published days).")]
+Until = Annotated[str | None, typer.Option("--until", help="Claims dated on or before YYYY-MM-DD.")]
 MinSources = Annotated[int, typer.Option("--min-sources", min=1, help="At least N distinct documents.")]
 Accepted = Annotated[bool, typer.Option("--accepted-only", help="Only claims an analyst accepted.")]
 ExcludeType = Annotated[list[str] | None, typer.Option(
