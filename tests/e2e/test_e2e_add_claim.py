@@ -70,3 +70,22 @@ def test_select_sentence_add_claim_and_see_it_in_the_graph(tab: Tab, api: Any) -
     page.wait_for_selector("#notes-document-1 li[data-note-id]")
     assert api("/api/notes/document/1")[-1]["text"] == "Check this reading with the editor."
     assert tab.problems() == []
+
+
+def test_claim_notes_and_audit_changes_on_the_pages(tab: Tab, api: Any) -> None:
+    doc = api("/api/documents/2")
+    claim_id = doc["evidence"][0]["claim_id"]
+    page = tab.goto("/documents/2", f"#list-claim-{claim_id} details.claim-notes")
+    page.click(f"#list-claim-{claim_id} details.claim-notes summary")
+    page.fill(f"#note-text-claim-{claim_id}", "Two sources, one of them anonymous.")
+    page.click(f"#list-claim-{claim_id} .note-form button[type='submit']")
+    page.wait_for_selector(f"#notes-claim-{claim_id} li[data-note-id]")
+    assert [n["text"] for n in api(f"/api/notes/claim/{claim_id}")] == ["Two sources, one of them anonymous."]
+    page = tab.goto("/review", "#audit tr[data-action='note']")
+    row = page.locator("#audit tr[data-action='note']").first
+    assert "Two sources, one of them anonymous." in row.inner_text()
+    row.locator("button.undo").click()
+    page.wait_for_function("() => document.querySelector('#audit-status').textContent.includes('Undone')")
+    assert api(f"/api/notes/claim/{claim_id}") == []
+    tab.screenshot("review-audit-note-undone")
+    assert tab.problems() == []

@@ -120,6 +120,14 @@ function claimList(list, evidence) {
     li.append(el('div', { class: 'small muted' },
       e.attributed_to ? `attributed to ${e.attributed_to}` : 'no attribution (the document’s own voice)',
       e.confidence !== undefined ? ` · ${confidenceText(e.confidence)}` : ''));
+    const notes = el('details', { class: 'claim-notes small' }, el('summary', {}, 'Notes'));
+    notes.addEventListener('toggle', () => {
+      if (notes.open && !notes.dataset.loaded) {
+        notes.dataset.loaded = '1';
+        notesPanel(notes, 'claim', e.claim_id, { canWrite: Boolean(form), title: `Notes on claim #${e.claim_id}` });
+      }
+    });
+    li.append(notes);
     if (form) {
       const edit = el('button', { type: 'button', class: 'small secondary edit-claim', 'data-claim-id': e.claim_id },
         'Edit');

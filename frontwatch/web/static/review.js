@@ -78,6 +78,15 @@ async function loadQueue() {
   }
 }
 
+// What an analyst's claim, edit or note changed, by name: "predicate: funds → supports".
+function changeText(row) {
+  if (!row.after) return null;
+  const show = (v) => (Array.isArray(v) ? v.join(', ') : String(v ?? '—'));
+  const parts = Object.entries(row.after).filter(([k]) => k !== 'sentence').map(([k, v]) => (row.before
+    ? `${human(k)}: ${show(row.before[k])} → ${show(v)}` : `${human(k)}: ${show(v)}`));
+  return el('div', { class: 'small muted audit-change' }, parts.join(' · '));
+}
+
 async function loadAudit() {
   const body = $('#audit tbody');
   const out = $('#audit-status');
@@ -108,7 +117,8 @@ async function loadAudit() {
       }
       body.append(el('tr', { 'data-audit-id': row.id, 'data-action': row.action },
         el('td', {}, String(row.id)), el('td', {}, String(row.at || '').replace('T', ' ').slice(0, 19)),
-        el('td', {}, row.actor || ''), el('td', {}, row.action || ''), el('td', {}, row.target || ''), cell));
+        el('td', {}, row.actor || ''), el('td', {}, row.action || ''),
+        el('td', {}, row.target || '', changeText(row)), cell));
     }
     if (!rows.length) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No entries yet.')));
     out.textContent = '';
