@@ -154,3 +154,45 @@ def test_pages_render(c: TestClient, example_store_url: str, tmp_path: Path) -> 
         assert locked.get(path).status_code == 303
         assert locked.get(path.replace("/", "/api/browse/", 1) if path not in ("/", "/search")
                           else "/api/home").status_code == 401
+
+
+def test_browse_and_investigations_on_postgresql(pg_empty_url: str, pipeline: object) -> None:
+    from web_helpers import add_users, login
+
+    from frontwatch.model import Document
+    from frontwatch.store.db import Store
+    from frontwatch.store.ingest import ingest
+
+    fixture = Path(__file__).parent / "fixtures" / "store" / "reports.jsonl"
+    docs = [Document(id=r["id"], text=r["text"], title=r["title"], url=r["url"], date=r["date"],
+                     publisher="Globe") for r in map(json.loads, fixture.read_text().splitlines())]
+    store = Store(pg_empty_url)
+    assert len(ingest(store, docs[:2]).new) == 2
+    store.close()
+    add_users(pg_empty_url)
+    pg = client(pg_empty_url)
+    headers = {"X-CSRF-Token": login(pg, "ana")}
+    for kind in ("documents", "entities", "claims"):
+        whole = get(pg, f"/api/browse/{kind}", limit=500)
+        assert whole["total"] == len(whole["items"]) > 0
+        for facet, counts in whole["facets"].items():
+            for value, n in list(counts.items())[:2]:
+                choice = {facet: value} if facet != "year" else {"since": f"{value}-01-01",
+                                                                  "until": f"{value}-12-31"}
+                assert get(pg, f"/api/browse/{kind}", **choice)["total"] == n, (kind, facet)
+        r = pg.get(f"/api/browse/{kind}/export", params={"format": "csv", "sort": "-id" if kind == "claims"
+                                                          else "-created" if kind == "entities" else "title"})
+        assert r.status_code == 200 and len(list(csv.DictReader(io.StringIO(r.text)))) == whole["total"]
+    claims = get(pg, "/api/browse/claims")
+    assert claims["facets"]["publisher"] == {"Globe": claims["total"]}
+    assert get(pg, "/api/home")["documents"] == 2
+    edges = get(pg, "/api/graph/network")["edges"][:2]
+    ents = sorted({e["subject_id"] for e in edges} | {e["object_id"] for e in edges})
+    made = pg.post("/api/investigations", headers=headers, json={
+        "name": "pg", "entity_ids": ents, "claim_ids": [e["id"] for e in edges],
+        "layout": {str(ents[0]): {"x": 1.5, "y": 2}}})
+    assert made.status_code == 201, made.text
+    inv = made.json()["id"]
+    assert pg.put(f"/api/investigations/{inv}", headers=headers, json={"notes": "x"}).json()["notes"] == "x"
+    assert pg.get(f"/api/investigations/{inv}/export", params={"format": "gexf"}).status_code == 200
+    assert pg.delete(f"/api/investigations/{inv}", headers=headers).status_code == 204
