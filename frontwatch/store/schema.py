@@ -232,19 +232,3 @@ class InvestigationRow(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class InvestigationRow(Base):
-    """An analyst's saved investigation (store/investigations.py): entities and claims, notes, and where
-    the graph page placed each node ({"<entity id>": {"x": .., "y": ..}})."""
-
-    __tablename__ = "investigations"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    notes: Mapped[str] = mapped_column(Text, default="")
-    entity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    claim_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_by: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
