@@ -6,6 +6,7 @@ never the day they were ingested, and every consumer says which."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -263,3 +264,36 @@ def test_ingest_date_fills_only_undated_documents(tmp_path: Path) -> None:
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
     bad_until = fw("claims", "--until", "2021-13-01")
     assert bad_until.returncode == 2 and "--until wants a date like 2023-06-30" in bad_until.stderr
+
+
+def test_an_older_store_gets_contested_and_event_dates(tmp_path: Path, store_url: str) -> None:
+    """Migration 0007 recomputes what older summaries said: a denial hidden behind "alleged", dates
+    that fell back to the day of ingest."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with sqlite3.connect(store_url.split("///", 1)[1]) as src, sqlite3.connect(tmp_path / "old.db") as dst:
+        src.backup(dst)
+    store = Store(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        conn.execute(text("UPDATE claims SET stance = 'alleged' WHERE stance = 'contested'"))
+        conn.execute(text("UPDATE claims SET first_seen = '2026-12-03', last_seen = '2026-12-03'"))
+    store.engine.dispose()
+    again = Store(url)  # opening a store upgrades it
+    with again.read() as session:
+        got = {v.subject: (v.stance, v.first_seen, v.last_seen) for v in list_claims(session)}
+        contested = {v.subject for v in list_claims(session, stance="contested")}
+        undated = {v.subject for v in list_claims(session, since="2026-01-01")}
+    again.engine.dispose()
+    assert got == {"China": ("contested", "2022-06-01", "2022-06-30"),
+                   "Harbour Association": ("asserted", "2024-01-10", "2024-01-10"),
+                   "Wen Bo": ("asserted", None, None)}
+    assert contested == {"China"} and undated == set()  # the SQL columns agree with the views
