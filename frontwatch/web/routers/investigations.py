@@ -15,13 +15,14 @@ from ...graph.network import load_network
 from ...store import investigations as inv
 from ..deps import AnalystDep, SessionDep, ViewerDep, WriteStoreDep
 from ..models import MAX_ID, Id, PlainText, Strict
+from ..routing import SharedPathRoute, share_paths
 from .export import MEDIA, network_file
 
-router = APIRouter(prefix="/api/investigations", tags=["investigations"])
+router = APIRouter(prefix="/api/investigations", tags=["investigations"], route_class=SharedPathRoute)
 InvestigationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Format = Literal["stix", "ftm", "gexf", "csv"]
 MAX_ITEMS = 20_000
-Coordinate = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
+Coordinate = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False, strict=True)]
 
 
 class Position(Strict):
@@ -107,13 +108,13 @@ def export_subgraph(body: Subgraph, session: SessionDep, _: ViewerDep) -> FileRe
     return _file(session, body.claim_ids, body.entity_ids, body.format)
 
 
-@router.get("/{investigation_id}", response_model=InvestigationOut)
+@router.get("/{investigation_id:int}", response_model=InvestigationOut)
 def get(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
     """One investigation with its notes, entity and claim ids and layout."""
     return inv.to_dict(inv.get_investigation(session, investigation_id))
 
 
-@router.put("/{investigation_id}", response_model=InvestigationOut)
+@router.put("/{investigation_id:int}", response_model=InvestigationOut)
 def update(investigation_id: InvestigationId, body: InvestigationPatch, store: WriteStoreDep,
            user: AnalystDep) -> dict[str, Any]:
     """Change the fields given; the others stay."""
@@ -121,14 +122,14 @@ def update(investigation_id: InvestigationId, body: InvestigationPatch, store: W
                                                                       _body(body))))
 
 
-@router.delete("/{investigation_id}", status_code=204)
+@router.delete("/{investigation_id:int}", status_code=204)
 def delete(investigation_id: InvestigationId, store: WriteStoreDep, user: AnalystDep) -> Response:
     """Delete an investigation (the audit log keeps what it held)."""
     store.retry(lambda s: inv.delete_investigation(s, investigation_id, user.name))
     return Response(status_code=204)
 
 
-@router.get("/{investigation_id}/graph")
+@router.get("/{investigation_id:int}/graph")
 def graph(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
     """The investigation's entities and claims for the graph page: `nodes` ({id, name, type}) and `edges`
     (each claim with its stance, who alleges and denies it, tactic and number of documents)."""
@@ -141,10 +142,13 @@ def graph(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) 
                        "alleged_by": e.alleged_by, "denied_by": e.denied_by} for e in network.edges]}
 
 
-@router.get("/{investigation_id}/export", response_class=FileResponse, responses=DOWNLOAD)
+@router.get("/{investigation_id:int}/export", response_class=FileResponse, responses=DOWNLOAD)
 def export(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep,
            format: Annotated[Format, Query(description="stix, ftm, gexf or csv (a zip of nodes and edges)")]
            ) -> FileResponse:
     """Exactly the investigation's claims and entities in one of the export formats."""
     row = inv.get_investigation(session, investigation_id)
     return _file(session, list(row.claim_ids or []), list(row.entity_ids or []), format)
+
+
+share_paths(router)
