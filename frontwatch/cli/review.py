@@ -9,13 +9,13 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ..graph.filters import TACTICS
-from ..model import ENTITY_TYPES, PREDICATES, STANCES
+from ..model import ENTITY_TYPES
+from ..vocab_docs import help_text
 from .store import By, Db, Json, actor, claims, claims_table, err, out, read_store, write_store
 
-PREDICATE_HELP = "One of " + ", ".join(PREDICATES) + " (see docs/vocabulary.md)."
-STANCE_HELP = "asserted (the source says it as fact), alleged (someone is said to claim it) or denied."
-assert set(STANCES) == {"asserted", "alleged", "denied"}
+PREDICATE_HELP = "What the subject does to the object (docs/vocabulary.md). " + help_text("predicate")
+STANCE_HELP = "How the document says it. " + help_text("stance")
+TACTIC_HELP = "The kind of interference (docs/vocabulary.md). " + help_text("tactic")
 
 
 def review(
@@ -77,13 +77,13 @@ class _ClaimsGroup(TyperGroup):
 
 
 claims_app = typer.Typer(cls=_ClaimsGroup, help="List claims (`claims --about X ...`), add one read in a "
-                         "document's sentence, or edit any field of one.")
+                         "document's sentence, or edit any field of one. Predicates, stances and tactics: "
+                         "`claims add --help` and docs/vocabulary.md.")
 claims_app.command("list")(claims)
 Opt = Annotated[str | None, typer.Option(show_default=False)]
 EntityTypeOpt = Annotated[str | None, typer.Option(
     help=f"Create the entity with this type when none has that name ({', '.join(ENTITY_TYPES)}).",
     show_default=False)]
-TACTIC_HELP = "A tactic of data/tactics.yaml (see docs/vocabulary.md): " + ", ".join(TACTICS) + "."
 
 
 @claims_app.command("add")
