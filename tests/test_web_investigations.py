@@ -185,3 +185,35 @@ def test_analysis_api_excludes_countries_and_hubs(example_store_url: str, measur
     assert all(m["type"] != "country" for m in names)
     assert not {m["name"] for m in names} & set(data["filters"]["excluded_hubs"])
     assert c.get(f"/api/analysis/{measure}", params={"exclude_type": "nation"}).status_code == 422
+
+
+def test_migration_0006_matches_the_table_and_goes_both_ways(tmp_path: Path) -> None:
+    from importlib import resources
+
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from frontwatch.store.schema import Base
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert not [d for d in diff if "investigations" in repr(d)], diff
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005")
+        with store.engine.connect() as conn:
+            assert "investigations" not in inspect(conn).get_table_names()
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        with store.engine.connect() as conn:
+            assert "investigations" in inspect(conn).get_table_names()
+    finally:
+        store.close()
