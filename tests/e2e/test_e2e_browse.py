@@ -114,3 +114,12 @@ def test_save_and_reopen_an_investigation_then_export_it(tab: Tab, api: Any) -> 
     assert sorted(int(r["id"]) for r in rows) == claims[1:] and all(r["stance"] for r in rows)
     tab.screenshot("investigation-exported")
     assert tab.problems() == []
+
+
+@pytest.mark.parametrize("path", ["/documents?q=Zorbanian", "/entities?q=Zorb", "/claims?sort=-id", "/"])
+def test_hostile_names_stay_text_on_browse_pages(tab: Tab, path: str) -> None:
+    page = tab.goto(path, "#browse[data-ready='1'], #home[data-ready='1']")
+    text = page.text_content("main") or ""
+    assert "<script>" in text or "<img" in text  # the payloads are shown, as text
+    assert page.evaluate("window.__pwned") is None and tab.dialogs == []
+    assert tab.problems() == []
