@@ -50,12 +50,26 @@ def audit(db: Db = None, limit: Annotated[int, typer.Option("--limit", min=1)] =
         out.print(json.dumps(rows, indent=2), markup=False)
         return
     table = Table(title="audit log")
-    for col in ("id", "at", "actor", "action", "target", "undone by"):
-        table.add_column(col)
+    for col in ("id", "at", "actor", "action", "target", "change", "undone by"):
+        table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), r["at"][:19], r["actor"], r["action"], r["target"],
+        table.add_row(str(r["id"]), r["at"][:19], r["actor"], r["action"], r["target"], _change(r),
                       str(r["undone_by"] or ""))
     out.print(table)
+
+
+def _change(row: dict[str, Any]) -> str:
+    """What an added or edited claim or a note read before and after, by name."""
+    after = row.get("after") or {}
+    before = row.get("before") or {}
+
+    def show(value: Any) -> str:
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        return str(value) if value else "-"
+
+    return "; ".join(f"{k}: {show(before[k])} -> {show(v)}" if k in before else f"{k}: {show(v)}"
+                     for k, v in after.items() if k != "sentence")
 
 
 def undo(entry: Annotated[int, typer.Argument(help="Audit entry id (see `frontwatch audit`).")],
