@@ -96,6 +96,9 @@ def test_save_and_reopen_an_investigation_then_export_it(tab: Tab, api: Any) -> 
     assert sorted(page.evaluate("window.fwGraph.cy.edges().map(e => e.data('claim'))")) == claims
     assert page.input_value("#inv-notes") == "check the consulate claims"
     tab.screenshot("investigation-reopened")
+    page.locator("#investigation-panel").scroll_into_view_if_needed()
+    assert "Canada picture" in page.text_content("#inv-list")
+    tab.screenshot("investigation-panel")
 
     # drop one claim from the picture: the download is exactly what is on screen
     gone = claims[0]
