@@ -168,6 +168,30 @@ def test_trickled_headers_hit_one_overall_deadline(base: str) -> None:
     assert elapsed < 3, elapsed
 
 
+@pytest.mark.parametrize("allow_private, reason", [
+    (True, "could not connect: could not resolve host 'dead-resolver.example' (no answer within 0.3 s)"),
+    (False, "could not resolve host 'dead-resolver.example' (no answer within 0.3 s)"),  # the address check
+])
+def test_dns_resolution_is_under_the_deadline(monkeypatch: pytest.MonkeyPatch, allow_private: bool,
+                                              reason: str) -> None:
+    """A resolver that never answers (getaddrinfo blocks: the socket library gives it no time limit)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def dead(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "dead-resolver.example":
+            time.sleep(5)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dead)
+    started = time.monotonic()
+    with pytest.raises(SourceError) as info:
+        fetch_url("http://dead-resolver.example/report", allow_private=allow_private, timeout=0.3)
+    assert info.value.reason == reason
+    assert time.monotonic() - started < 2.5
+
+
 # --- item 8: lone surrogates and file names that are not UTF-8 -------------------------------------
 
 def _items(*paths: Path) -> tuple[list[Document], list[SourceError]]:
@@ -283,3 +307,121 @@ def test_extract_skips_the_bad_record_and_writes_the_rest(tmp_path: Path) -> Non
     assert f"{src}:line 2: 'text' is not valid Unicode (lone surrogate \\ud800 at character 4)" in run.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["doc_id"] for r in lines] == ["a"]
+
+
+# --- item 12: deep nesting, huge ids, a full disk --------------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+TOO_DEEP = "maximum recursion depth exceeded while decoding a JSON array from a unicode string"
+HUGE = "99999999999999999999999"
+BUNDLE = {"type": "bundle", "id": "bundle--1", "objects": [
+    {"type": "identity", "id": "identity--a", "name": "CSIS"},
+    {"type": "identity", "id": "identity--b", "name": "Wang Xiaoming", "identity_class": "individual"},
+    {"type": "relationship", "id": "relationship--1", "relationship_type": "targets",
+     "source_ref": "identity--b", "target_ref": "identity--a", "description": "Wang targeted CSIS."}]}
+
+
+def _cli(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from frontwatch.cli import app
+
+    done = CliRunner().invoke(app, list(args))
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+    assert "Traceback" not in done.output
+    return done
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> str:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps(BUNDLE), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'small.db'}"
+    assert _cli("import", "stix", str(bundle), "--db", db).exit_code == 0
+    return db
+
+
+def test_deeply_nested_json_is_one_line(tmp_path: Path, small_db: str) -> None:
+    corpus = tmp_path / "deep.jsonl"
+    corpus.write_text(DEEP + '\n{"id": "a", "text": "CSIS investigated Karan Brar."}\n', encoding="utf-8")
+    items = list(iter_documents([corpus]))
+    assert [str(i) for i in items if isinstance(i, SourceError)] == [
+        f"{corpus}:line 1: invalid JSON ({TOO_DEEP})"]
+    assert [i.id for i in items if isinstance(i, Document)] == ["a"]
+    bundle = tmp_path / "deep.json"  # one JSON document: the whole file is one line
+    bundle.write_text('{"type": "bundle", "id": "b", "objects": ' + DEEP + "}", encoding="utf-8")
+    done = _cli("import", "stix", str(bundle), "--db", small_db)
+    assert done.exit_code == 1 and done.stderr == (
+        f"frontwatch: {bundle}: not JSON: {TOO_DEEP}\n")
+    entities = tmp_path / "deep.ftm.json"  # JSON lines: that line is skipped, the next one imported
+    person = {"id": "p9", "schema": "Person", "properties": {"name": ["Karan Brar"]}}
+    entities.write_text(DEEP + "\n" + json.dumps(person) + "\n", encoding="utf-8")
+    done = _cli("import", "ftm", str(entities), "--db", small_db)
+    assert done.exit_code == 0 and done.stderr.splitlines() == [
+        f"frontwatch: skipped {entities}: line 1 is not JSON ({TOO_DEEP})",
+        f"frontwatch: {entities}: 1 new, 0 unchanged, 0 updated, 0 failed"]
+    assert json.loads(_cli("stats", "--json", "--db", small_db).stdout)["claims"] == 1  # nothing else changed
+
+
+@pytest.mark.parametrize("args, message", [
+    (("entity", HUGE), f"no entity named '{HUGE}'"),
+    (("entity", "merge", HUGE, "CSIS", "--by", "ana"), f"no entity named '{HUGE}'"),
+    (("graph", "neighbors", HUGE), f"no entity named '{HUGE}'"),
+    (("claims", "--about", HUGE), f"no entity named '{HUGE}'"),
+    (("review", "claim", HUGE, "accepted", "--by", "ana"), f"no claim with id {HUGE}"),
+    (("undo", HUGE, "--by", "ana"), f"no audit entry {HUGE}"),
+    (("claims", "--limit", HUGE), "a number is too large (ids, limits and counts are at most 2147483647)"),
+    (("audit", "--limit", HUGE), "a number is too large (ids, limits and counts are at most 2147483647)"),
+], ids=lambda v: "-".join(v) if isinstance(v, tuple) else "")
+def test_huge_ids_are_one_line(small_db: str, args: tuple[str, ...], message: str) -> None:
+    done = _cli(*args, "--db", small_db)
+    assert done.exit_code == 1 and done.stderr == f"frontwatch: {message}\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("export", "-f", "stix"), ("claims", "--json"), ("stats",)],
+                         ids=lambda a: a[0])
+def test_output_to_a_full_disk_is_one_line(small_db: str, args: tuple[str, ...]) -> None:
+    exe = Path(sys.executable).with_name("frontwatch")
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([str(exe), *args, "--db", small_db], stdout=full, stderr=subprocess.PIPE,
+                             text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr == "frontwatch: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs RLIMIT_FSIZE")
+def test_a_store_that_cannot_grow_stays_whole(tmp_path: Path, small_db: str) -> None:
+    """A full disk, honestly: the import runs with a file-size limit just above the store's size, so the
+    database's own writes fail (SQLite: disk I/O error). Each document is one line; the store stays whole."""
+    import resource
+    import sqlite3
+
+    objects = list(BUNDLE["objects"])  # type: ignore[call-overload]
+    for n in range(40):
+        text = f"Report {n}. " + "Wang Xiaoming targeted CSIS again and again. " * 60
+        objects.append({"type": "report", "id": f"report--{n}", "name": f"Report {n}", "description": text,
+                        "published": "2024-01-01T00:00:00Z", "object_refs": ["identity--a", "identity--b"]})
+    bundle = tmp_path / "many.json"
+    bundle.write_text(json.dumps({**BUNDLE, "objects": objects}), encoding="utf-8")
+    path = small_db.split("///", 1)[1]
+    limit = os.path.getsize(path) + 16_384
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    exe = Path(sys.executable).with_name("frontwatch")
+    run = subprocess.run([str(exe), "import", "stix", str(bundle), "--db", small_db], preexec_fn=cap,
+                         capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert all(line.startswith("frontwatch: ") for line in lines), lines
+    summary = lines[-1]
+    assert "failed" in summary and not summary.endswith(" 0 failed"), summary  # the limit was hit
+    skipped = [line for line in lines if line.startswith("frontwatch: skipped ")]
+    assert skipped and all("disk I/O error" in line or "full" in line for line in skipped), skipped
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = json.loads(_cli("stats", "--json", "--db", small_db).stdout)["documents"]
+    new = int(summary.split(": ", 2)[-1].split(" new")[0])
+    assert stored == 1 + new  # the bundle's first document and every one reported new, whole

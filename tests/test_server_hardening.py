@@ -4,6 +4,7 @@ from configured proxies and one address cannot lock every user out; the API refe
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -21,7 +22,7 @@ from web_helpers import PASSWORD, add_users, client, copy_store, login
 
 from frontwatch.store.db import Store
 from frontwatch.store.schema import UserRow, WebSessionRow
-from frontwatch.web.app import MAX_BODY, create_app
+from frontwatch.web.app import INTERNAL_ERROR, MAX_BODY, create_app
 from frontwatch.web.security import LoginLimiter
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -253,3 +254,77 @@ def test_interrupted_ingest_says_what_is_stored(tmp_path: Path) -> None:
     assert line.startswith("frontwatch: interrupted after ") and "of 3000 documents" in line
     assert "new" in line and "run the same command again" in line
     assert 2 <= stored() < 3000
+
+
+# --- 12: every API error is JSON: nesting, huge ids, surrogates, a broken store, a bug -----------------
+
+@pytest.fixture
+def small_url(tmp_path: Path) -> str:
+    """A store with users and one imported claim (no extraction: fast)."""
+    from frontwatch.importers import stix
+    from frontwatch.store.ingest import store_extractions
+
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"type": "bundle", "id": "bundle--1", "objects": [
+        {"type": "identity", "id": "identity--a", "name": "CSIS"},
+        {"type": "identity", "id": "identity--b", "name": "Wang Xiaoming", "identity_class": "individual"},
+        {"type": "relationship", "id": "relationship--1", "relationship_type": "targets",
+         "source_ref": "identity--b", "target_ref": "identity--a", "description": "Wang targeted CSIS."}]}))
+    url = f"sqlite:///{tmp_path / 'small.db'}"
+    store = Store(url)
+    assert store_extractions(store, stix.read(bundle)).processed == 1
+    store.close()
+    add_users(url)
+    return url
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HUGE = "99999999999999999999999"
+CHAT = '{"text": "[{\\"sender\\": \\"Li\\", \\"text\\": \\"x\\ud800\\"}]", "format": "json"}'
+
+
+@pytest.mark.parametrize("method, path, body, status", [
+    ("post", "/api/screen", DEEP, 400),
+    ("post", "/api/screen", '{"text": ' + DEEP + "}", 400),
+    ("post", "/api/entities/merge", '{"keep": 1, "gone": ' + DEEP + "}", 400),
+    ("post", "/api/screen", '{"text": "Li: meet me \\ud800 tonight", "format": "text"}', 422),
+    ("post", "/api/screen", CHAT, 422),
+    ("post", "/api/entities/merge", f'{{"keep": 1, "gone": {HUGE}}}', 422),
+    ("post", f"/api/claims/{HUGE}/review", '{"status": "accepted"}', 422),
+    ("post", f"/api/audit/{HUGE}/undo", None, 422),
+    ("get", f"/api/claims/{HUGE}", None, 422),
+    ("get", f"/api/entities/{HUGE}", None, 422),
+    ("get", f"/api/documents/{HUGE}", None, 422),
+    ("get", f"/api/graph/neighbors/{HUGE}", None, 422),
+    ("get", f"/api/claims?limit={HUGE}", None, 422),
+], ids=["deep-body", "deep-text", "deep-merge", "surrogate", "surrogate-json", "huge-merge", "huge-review",
+        "huge-undo", "huge-claim", "huge-entity", "huge-document", "huge-neighbors", "huge-limit"])
+def test_hostile_requests_get_a_json_4xx(small_url: str, method: str, path: str, body: str | None,
+                                         status: int) -> None:
+    c = client(small_url)
+    headers = {"X-CSRF-Token": login(c, "ana"), "Content-Type": "application/json"}
+    r = c.request(method.upper(), path, content=body, headers=headers)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/json" and set(r.json()) == {"detail"}
+
+
+def test_a_broken_store_and_a_bug_are_json_errors(small_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    import sqlite3
+
+    app = create_app(small_url)
+
+    def boom() -> None:  # stands for any bug nothing else handles
+        raise ZeroDivisionError("a bug")
+
+    app.add_api_route("/api/boom", boom)
+    c = TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 50000), follow_redirects=False)
+    login(c, "vic")
+    assert c.get("/api/claims").status_code == 200
+    r = c.get("/api/boom")
+    assert r.status_code == 500 and r.json() == {"detail": INTERNAL_ERROR}
+    assert r.headers["x-content-type-options"] == "nosniff"  # inside the security headers
+    assert "ZeroDivisionError: a bug" in caplog.text  # the traceback is in the server's log
+    with sqlite3.connect(small_url.split("///", 1)[1]) as con:  # the store breaks while serving
+        con.execute("DROP TABLE evidence")
+    r = c.get("/api/claims")
+    assert r.status_code == 503 and r.json()["detail"] == "store error: no such table: evidence"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 
 import typer
 
@@ -51,4 +53,19 @@ def main() -> None:
     # numpy loads; a value the user set wins.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    app()
+    try:
+        app()
+    except OSError as exc:  # writing the output failed (a full disk, a closed pipe): one line, no traceback
+        _quiet_stdout()
+        if exc.errno != errno.EPIPE:  # `frontwatch claims | head` is not an error worth a line
+            where = exc.filename or "standard output"
+            print(f"frontwatch: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not fail a second time."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -58,7 +58,7 @@ def export(
     except FrontwatchError as exc:
         raise fail(exc) from None
     except OSError as exc:
-        err.print(f"frontwatch: cannot write {output}: {exc.strerror}", markup=False)
+        err.print(f"frontwatch: cannot write {output or 'standard output'}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
     err.print(f"frontwatch: {len(network.nodes)} entities, {len(network.edges)} claims -> {target}",
               markup=False)

@@ -96,7 +96,7 @@ def extract(
     try:
         handle = part.open("w", encoding="utf-8") if part else sys.stdout
     except OSError as exc:
-        err.print(f"frontwatch: cannot write {out}: {exc.strerror}", markup=False)
+        err.print(f"frontwatch: cannot write {out or 'standard output'}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
     complete = False
     try:
@@ -111,7 +111,7 @@ def extract(
         _say(f"frontwatch: {exc}")
         raise typer.Exit(1) from None
     except OSError as exc:
-        _say(f"frontwatch: cannot write {out}: {exc.strerror}")
+        _say(f"frontwatch: cannot write {out or 'standard output'}: {exc.strerror}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         kept = f"; {out} left unchanged" if out else ""
@@ -127,7 +127,7 @@ def extract(
             os.replace(part, out)
         except OSError as exc:
             part.unlink(missing_ok=True)
-            _say(f"frontwatch: cannot write {out}: {exc.strerror}")
+            _say(f"frontwatch: cannot write {out or 'standard output'}: {exc.strerror}")
             raise typer.Exit(1) from None
     if summary:
         _print_summary(results)

@@ -54,6 +54,9 @@ def fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+TOO_LARGE = "a number is too large (ids, limits and counts are at most 2147483647)"
+
+
 def read_store(db: str | None, work: Callable[[Any], T]) -> T:
     """Run `work` on a read session of the store; a store error (a corrupted file too) ends the command
     with one line."""
@@ -71,6 +74,8 @@ def read_store(db: str | None, work: Callable[[Any], T]) -> T:
     except SQLAlchemyError as exc:
         where = store.display_url if store is not None else db
         raise fail(StoreError(f"store {where}: {short_error(exc)}")) from None
+    except OverflowError:  # SQLite cannot bind a number past 64 bits: no id or limit is that large
+        raise fail(FrontwatchError(TOO_LARGE)) from None
 
 
 def write_store(db: str | None, work: Callable[[Any], T], create: bool = False) -> T:
@@ -80,6 +85,8 @@ def write_store(db: str | None, work: Callable[[Any], T], create: bool = False) 
         return open_store(db, create=create).retry(work)
     except FrontwatchError as exc:
         raise fail(exc) from None
+    except OverflowError:
+        raise fail(FrontwatchError(TOO_LARGE)) from None
 
 
 def ingest(

@@ -14,8 +14,9 @@ between the check and the connection (DNS rebinding) cannot slip through.
 A hostile server must not exhaust memory or hold a run forever.  The body is decompressed here,
 layer by layer in bounded pieces, so the size limit applies to the decoded bytes as they stream
 (a ``Content-Encoding: gzip, gzip`` bomb stops at the limit, not after inflating a whole network
-read); and one deadline covers everything from connecting to the last byte, so a server that
-trickles its headers or its body, one byte at a time, is cut off all the same.
+read); and one deadline covers everything from resolving the host name to the last byte, so a resolver
+that never answers, or a server that trickles its headers or its body one byte at a time, is cut off
+all the same.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import importlib.metadata
 import ipaddress
 import re
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -134,6 +136,32 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+def _lookup(host: str, port: int, deadline: _Deadline | None, timeout: float | None) -> list[str]:
+    """`_resolve` within what is left of the deadline: the system resolver cannot be interrupted, so it
+    runs in a daemon thread that is left behind (and ends on its own) when the time is up."""
+    if deadline is None:
+        return _resolve(host, port)
+    wait = deadline.left(timeout)
+    answer: list[list[str] | BaseException] = []
+
+    def work() -> None:
+        try:
+            answer.append(_resolve(host, port))
+        except BaseException as exc:  # handed to the caller below
+            answer.append(exc)
+
+    thread = threading.Thread(target=work, name=f"frontwatch-dns-{host}", daemon=True)
+    thread.start()
+    thread.join(wait)
+    if not answer:
+        if deadline.passed():
+            raise deadline.expired()
+        raise OSError(f"no answer within {wait:g} s")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
 def _check_addresses(addresses: Iterable[str]) -> None:
     for address in addresses:
         if is_private_address(address):
@@ -152,14 +180,15 @@ def _check_form(url: httpx.URL) -> str:
     return host
 
 
-def _check_url(url: httpx.URL, allow_private: bool) -> None:
+def _check_url(url: httpx.URL, allow_private: bool, deadline: _Deadline | None = None,
+               timeout: float | None = None) -> None:
     """The scheme, and (unless allowed) the addresses, of the URL about to be requested."""
     host = _check_form(url)
     if allow_private:
         return
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        addresses = _resolve(host, port)
+        addresses = _lookup(host, port, deadline, timeout)
     except (OSError, UnicodeError) as exc:
         raise _Refused(f"could not resolve host '{url.host}' ({short_message(exc)})") from None
     _check_addresses(addresses)
@@ -251,14 +280,12 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        if self._allow_private:
-            stream = self._inner.connect_tcp(host, port, self._wait(timeout), local_address, socket_options)
-            return self._stream(stream)
-        try:
-            addresses = _resolve(host, port)
+        try:  # resolved here, within the deadline (the socket library's own lookup has no time limit)
+            addresses = _lookup(host, port, self._deadline, timeout)
         except (OSError, UnicodeError) as exc:
             raise httpcore.ConnectError(f"could not resolve host '{host}' ({short_message(exc)})") from None
-        _check_addresses(addresses)
+        if not self._allow_private:
+            _check_addresses(addresses)
         error: Exception | None = None
         for address in addresses:
             try:
@@ -463,7 +490,7 @@ def _fetch(url: str, allow_private: bool, timeout: float, max_bytes: int) -> Doc
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(timeout),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
-        event_hooks={"request": [lambda request: _check_url(request.url, allow_private)]},
+        event_hooks={"request": [lambda request: _check_url(request.url, allow_private, deadline, timeout)]},
     ) as client, client.stream("GET", parsed) as response:
         if not response.is_success:
             reason = response.reason_phrase or ""

@@ -14,7 +14,7 @@ from ..errors import FrontwatchError, NotFoundError
 from ..resolve.candidate import norm
 from .ingest import SYMMETRIC, claims_for
 from .manual import MANUAL_ACTIONS, undo_manual
-from .queries import find_entity, merged_ids
+from .queries import MAX_ROW_ID, find_entity, merged_ids, row_id
 from .schema import (
     REVIEW_STATES,
     AliasRow,
@@ -139,7 +139,8 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
         raise FrontwatchError(f"review status must be one of {', '.join(REVIEW_STATES)}")
     row: ClaimRow | EntityRow | None
     if kind == "claim":
-        row = session.get(ClaimRow, int(ident)) if ident.isdigit() else None
+        number = row_id(ident)
+        row = session.get(ClaimRow, number) if number is not None else None
     else:
         row = find_entity(session, ident, fuzzy=False)
     if row is None:
@@ -195,7 +196,7 @@ def _check_undoable(session: Session, entry: AuditRow) -> None:
 def undo(session: Session, audit_id: int, actor: str) -> AuditRow:
     """Reverse one merge, split, review, added claim, claim edit or note exactly; a merge or split
     that later merges or splits depend on is refused until those are undone."""
-    entry = session.get(AuditRow, audit_id)
+    entry = session.get(AuditRow, audit_id) if 0 < audit_id <= MAX_ROW_ID else None
     if entry is None:
         raise NotFoundError(f"no audit entry {audit_id}")
     if entry.undone_by is not None:

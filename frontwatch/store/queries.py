@@ -83,10 +83,23 @@ def merged_ids(session: Session, entity_id: int) -> set[int]:
     return ids
 
 
+MAX_ROW_ID = 2_147_483_647  # PostgreSQL integer; a larger number is no row's id (SQLite cannot even bind it)
+
+
+def row_id(text: str) -> int | None:
+    """`text` as a row id when it is one: ASCII digits, at most MAX_ROW_ID (else None)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
+
+
 def find_entity(session: Session, name: str, fuzzy: bool = True) -> EntityRow:
     """An entity by id, exact name or alias, else (with `fuzzy`) a name that differs only slightly."""
-    if name.isdigit():
-        return live_entity(session, int(name))
+    number = row_id(name)
+    if number is not None:
+        return live_entity(session, number)
     key = norm(name)
     ids = session.scalars(select(AliasRow.entity_id).where(AliasRow.norm == key)).all()
     live = {live_entity(session, i).id for i in ids}

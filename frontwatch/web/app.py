@@ -3,6 +3,7 @@ page shells that fetch from it. See docs/web-contract.md (the contract) and docs
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FrontwatchError, NotFoundError, SourceError, StoreError
-from ..store.db import Store
+from ..store.db import Store, short_error
 from .deps import ViewerDep, check_csrf
 from .security import LoginLimiter
 
@@ -34,6 +36,8 @@ SECURITY_HEADERS = [
 ]
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"]
 MAX_BODY = 2 * 1024 * 1024  # bytes: the largest request body (a screened text is at most 100,000 characters)
+INTERNAL_ERROR = "internal error (the server's log has the details)"
+log = logging.getLogger("frontwatch.web")
 
 
 class SecurityHeaders:
@@ -89,6 +93,33 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class InternalErrors:
+    """An exception nothing else handled (a bug, a full disk): logged with its traceback, answered with
+    500 and {"detail": ...} as JSON, inside the security headers, never a text/plain page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # the answer is under way: all that can be done is to end the connection
+                raise
+            await _error(500, INTERNAL_ERROR)(scope, receive, send)
 
 
 def _host(scope: Scope) -> str:
@@ -186,6 +217,12 @@ def create_app(db: str | None = None, *, assets: Path | None = None,
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         return _error(503, str(exc))
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # a store that went wrong under the server (a full disk, a damaged file): one line, logged
+        log.error("store error on %s %s: %s", request.method, request.url.path, short_error(exc))
+        return _error(503, f"store error: {short_error(exc)}")
+
     @app.exception_handler(FrontwatchError)
     async def _frontwatch(_: Request, exc: FrontwatchError) -> JSONResponse:
         # a well-formed request the store's state refuses (already merged, already undone, ...)
@@ -207,6 +244,7 @@ def create_app(db: str | None = None, *, assets: Path | None = None,
         """The schema; like the API, it needs a login once users exist."""
         return JSONResponse(app.openapi())
 
+    app.add_middleware(InternalErrors)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     return app
