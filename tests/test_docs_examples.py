@@ -34,6 +34,29 @@ NOT_HERE = {
     ".venv/bin/frontwatch extract ../shared/corpus/seeds": "the seeds and their gold records are in the "
     "project workspace, not the repository; tests/test_seed_quality.py scores them when present",
 }
+# the pages' other shell commands (set-up, the suite, benchmarks, a cluster's processes): not frontwatch
+# examples with an output to check here; each with where it is exercised
+OTHER_COMMANDS = {
+    "sudo apt-get install": "system set-up; .ci/run installs the same packages on a fresh machine",
+    "make demo": "ingests examples/corpus and serves it: the README's ingest example and web.md's serve "
+    "example run here",
+    "make test": "the whole suite, this test included",
+    "make dist": "tests/e2e/test_wheel.py builds the wheel and serves from it",
+    "make train": "retrains the claim model for minutes; tests/test_claim_model.py trains on a sample",
+    "python3 ../shared/eval/score.py": "the gold records are in the project workspace; "
+    "tests/test_seed_quality.py scores the seeds when present",
+    "dask scheduler": "a Dask cluster's own processes; tests/test_distributed.py starts local clusters",
+    "dask worker": "a Dask cluster's own processes; tests/test_distributed.py starts local clusters",
+    "python benchmarks/screen_quality.py": "a benchmark; tests/test_screen.py checks the same corpus",
+    "python -m pytest tests/test_screen.py": "part of the suite",
+}
+COMMAND_WORDS = re.compile(r"(sudo|make|python3?|dask|bash|sh|curl|pip|npm) ")
+
+
+def other_commands(page: Path) -> list[str]:
+    """The shell command lines of a page's code blocks that do not run frontwatch."""
+    return [line.strip() for block in FENCE.findall(page.read_text(encoding="utf-8"))
+            for line in block.splitlines() if COMMAND_WORDS.match(line.strip())]
 
 
 @dataclass
@@ -149,3 +172,13 @@ def test_every_skipped_example_exists() -> None:
     """NOT_HERE names commands the pages still show (no stale excuses)."""
     for prefix in NOT_HERE:
         assert any(ex.command.startswith(prefix) for ex in ALL), prefix
+
+
+def test_every_other_command_is_accounted_for() -> None:
+    """A shell command of the pages that is not a frontwatch example is listed with where it is
+    exercised; and every listed one is still on a page."""
+    shown = [line for page in PAGES for line in other_commands(page)]
+    for line in shown:
+        assert any(line.startswith(prefix) for prefix in OTHER_COMMANDS), f"not run by any test: {line}"
+    for prefix in OTHER_COMMANDS:
+        assert any(line.startswith(prefix) for line in shown), prefix
