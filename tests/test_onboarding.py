@@ -69,3 +69,23 @@ def test_screen_page_says_what_it_checks_and_lists_the_clis_countries(tmp_path: 
     assert "intelligence recruitment" in page and "transnational repression" not in page
     for service in ("CSIS", "MI5", "FBI", "ASIO", "NZSIS"):
         assert service in page
+
+
+def _commands(cmd: object, path: list[str]) -> list[tuple[str, object]]:
+    subs = getattr(cmd, "commands", None)
+    if subs is None:
+        return [(" ".join(path), cmd)]
+    return [found for name, sub in subs.items() for found in _commands(sub, [*path, name])]
+
+
+def test_every_command_has_a_docstring_and_a_line_in_cli_md() -> None:
+    import typer
+
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = _commands(typer.main.get_command(app), [])
+    assert {"claims add", "claims edit", "notes", "claims list"} <= {name for name, _ in commands}
+    for name, cmd in commands:
+        assert (getattr(cmd, "help", None) or "").strip(), f"frontwatch {name} has no docstring"
+        group_default = name.endswith((" list", " show")) and f"`frontwatch {name.rsplit(' ', 1)[0]}" in doc
+        assert f"`frontwatch {name}" in doc or f"`{name} " in doc or group_default, \
+            f"frontwatch {name} has no line in docs/cli.md"
