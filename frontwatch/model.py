@@ -13,6 +13,8 @@ PREDICATES = (
     "interferes_in", "located_in", "investigates",
 )
 STANCES = ("asserted", "alleged", "denied")
+TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidation", "forced_return",
+           "covert_policing", "espionage", "illicit_finance", "countermeasure")
 
 
 @dataclass(slots=True)

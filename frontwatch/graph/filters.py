@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, true
 
 from ..errors import FrontwatchError
-from ..model import PREDICATES, STANCES
+from ..model import PREDICATES, STANCES, TACTICS
 from ..store.schema import ClaimRow, EvidenceRow
 
 STANCE_FILTERS = (*STANCES, "contested")
@@ -34,8 +34,6 @@ def date_conditions(since: str | None, until: str | None) -> list[ColumnElement[
         conds.append(ClaimRow.first_seen <= until)
     return conds
 
-TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidation", "forced_return",
-           "covert_policing", "espionage", "illicit_finance", "countermeasure")
 
 
 @dataclass(frozen=True)

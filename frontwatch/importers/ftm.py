@@ -21,7 +21,18 @@ from followthemoney.types import registry
 
 from ..errors import SourceError
 from ..export.ftm import AGENT, EVIDENCE_LINE, GAZETTEER_KEYWORD, PREDICATE_TAG, TYPE_KEYWORD, stance_prefix
-from ..model import ENTITY_TYPES, PREDICATES, STANCES, Claim, Document, Entity, Evidence, Extraction, Mention
+from ..model import (
+    ENTITY_TYPES,
+    PREDICATES,
+    STANCES,
+    TACTICS,
+    Claim,
+    Document,
+    Entity,
+    Evidence,
+    Extraction,
+    Mention,
+)
 from ..sources._common import bad_string, short_message, surrogate_reason
 
 # link schema -> (subject property, object property, predicate when nothing more specific is said)
@@ -244,6 +255,8 @@ class _Reader:
                             f"predicate ({', '.join(PREDICATES)})")
         tactic_m = TACTIC.search(description)
         tactic = tactic_m.group(1).replace(" ", "_") if tactic_m and tactic_m.group(1) != "none" else None
+        if tactic is not None and tactic not in TACTICS:
+            raise self.fail(f"{data['id']}: unknown tactic {_short(tactic)} ({', '.join(TACTICS)})")
         base = Claim(self.entities[subject].name, predicate, self.entities[obj].name, tactic=tactic)
         summaries = props.get("summary", [])
         lines = [m for line in description.splitlines() if (m := EVIDENCE_LINE.match(line))]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..model import ENTITY_TYPES, STANCES, Claim, Document, Entity, Evidence, Extraction, Mention
+from ..model import ENTITY_TYPES, STANCES, TACTICS, Claim, Document, Entity, Evidence, Extraction, Mention
 from ..model import PREDICATES as SCHEMA_PREDICATES
 from ..sources._common import bad_string, short_message
 from ..vocab import load_vocabulary
@@ -301,6 +301,12 @@ def _check_relationship(path: Path, rel: dict[str, Any], by_id: dict[str, dict[s
     stance = rel.get("x_frontwatch_stance")
     if stance is not None and stance not in (*STANCES, "contested"):
         raise SourceError(str(path), f"relationship {_short(rel['id'])} has unknown stance {_short(stance)}")
+    # our own vocabulary fields are exported again as they are: an unknown value is a bad relationship
+    for key, allowed in (("x_frontwatch_tactic", TACTICS), ("x_frontwatch_predicate", SCHEMA_PREDICATES)):
+        value = rel.get(key)
+        if value is not None and value not in allowed:
+            raise SourceError(str(path), f"relationship {_short(rel['id'])} has unknown {key.split('_')[-1]} "
+                                         f"{_short(value)}")
 
 
 def _short(value: Any) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError
-from ..model import ENTITY_TYPES, PREDICATES, Claim, Document, Entity, Evidence, Extraction
+from ..model import ENTITY_TYPES, PREDICATES, TACTICS, Claim, Document, Entity, Evidence, Extraction
 from ..sources._common import decode_utf8, read_limited, short_message
 from ..vocab import GazetteerEntry, Vocabulary, load_vocabulary
 
@@ -37,8 +37,6 @@ FIELDS = ("id", "date", "accuser", "actor", "actor_country", "target", "target_c
 REQUIRED = ("actor", "description")
 DEFAULT_TYPES = {"accuser": "organization", "actor": "organization", "actor_country": "country",
                  "target": "country", "target_country": "country"}
-TACTICS = ("covert_funding", "political_influence", "disinformation", "intimidation", "forced_return",
-           "covert_policing", "espionage", "illicit_finance", "countermeasure")
 # A target that is an organ of its state belongs to it; any other target is merely located there.
 _OF_STATE = {"state_body", "diplomatic_mission"}
 DEFAULT_SEPARATORS = (";",)  # several actors or targets in one cell (a line break always separates)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
+from ..model import ENTITY_TYPES, PREDICATES, TACTICS
 from ..resolve.candidate import norm
 from .ingest import SYMMETRIC, claims_for
 from .manual import MANUAL_ACTIONS, undo_manual
@@ -137,6 +138,7 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
     """Set the review state of a claim (by id) or an entity (by id or name)."""
     if status not in REVIEW_STATES:
         raise FrontwatchError(f"review status must be one of {', '.join(REVIEW_STATES)}")
+    check_edits(kind, edits or {})
     row: ClaimRow | EntityRow | None
     if kind == "claim":
         number = row_id(ident)
@@ -158,6 +160,28 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
     return _audit(session, actor, "review", f"{kind} {row.id}",
                   {"kind": kind, "id": row.id, "before": before, "edits_before": old_edits, "status": status,
                    "edits": edits or {}})
+
+
+# what a review may correct, and the vocabulary each correction must come from (None: any text)
+EDITABLE: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "claim": {"predicate": PREDICATES, "tactic": TACTICS},
+    "entity": {"name": None, "type": ENTITY_TYPES},
+}
+
+
+def check_edits(kind: str, edits: dict[str, str]) -> None:
+    """Refuse a correction that is not a field of that kind or not in its vocabulary (it is exported)."""
+    fields = EDITABLE.get(kind)
+    if fields is None:
+        raise FrontwatchError("review what? 'claim' or 'entity'")
+    for key, value in edits.items():
+        if key not in fields:
+            raise FrontwatchError(f"a {kind} review cannot change '{key}' (only {', '.join(fields)})")
+        allowed = fields[key]
+        if allowed is not None and value not in allowed:
+            raise FrontwatchError(f"unknown {key} '{value}' (one of {', '.join(allowed)})")
+        if allowed is None and not value.strip():
+            raise FrontwatchError(f"a {kind}'s {key} cannot be empty")
 
 
 def _dependents(session: Session, entry: AuditRow) -> list[int]:
