@@ -55,14 +55,17 @@ def test_an_entity_in_a_country_and_a_city_is_on_the_map_once(located: TestClien
     assert "Ontario" not in by_name and "Maple Office" not in by_name  # a province is no city point
 
 
-@pytest.mark.parametrize(("name", "country", "expected"), [
-    ("Ontario", "CA", None),  # the province, never Ontario, California
-    ("Toronto", "CA", "CA"),
-    ("London", None, "GB"),
-    ("Ontario", None, "US"),  # with no country known the most populous namesake stands
+@pytest.mark.parametrize(("name", "country", "also", "expected"), [
+    ("Ontario", "CA", "", None),  # the province, never Ontario, California
+    ("Toronto", "CA", "", "CA"),
+    ("London", None, "", "GB"),
+    ("Ontario", None, "", "US"),  # with no country known the most populous namesake stands
+    ("Hong Kong", "CN", "HK", "HK"),  # the gazetteer's CN, geonames' HK: the place's own code counts
+    ("Hong Kong", "CN", "", None),
 ])
-def test_locate_keeps_to_the_known_country(name: str, country: str | None, expected: str | None) -> None:
-    found = locate(name, country)
+def test_locate_keeps_to_the_known_country(name: str, country: str | None, also: str, expected: str | None
+                                           ) -> None:
+    found = locate(name, country, frozenset({also} - {""}))
     assert (found[2] if found else None) == expected
 
 

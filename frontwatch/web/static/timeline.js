@@ -1,8 +1,8 @@
-// Timeline: claims by the month they were first seen, as SVG bars stacked by stance; click a bar to list
+// Timeline: claims by the month of their date (event, else published), as SVG bars stacked by stance; click a bar to list
 // its claims, each linking to the document holding its evidence.
 import { getJSON } from './api.js';
 import {
-  $, STANCES, attribution, claimDocumentIds, clear, documentHref, el, entityHref, entityPicker, errorText, filterControls, human, initPage, stanceBadge, svg,
+  $, HEADLINES, attribution, claimDocumentIds, clear, documentHref, el, entityHref, entityPicker, errorText, filterControls, human, initPage, stanceBadge, svg,
 } from './ui.js';
 
 const status = $('#timeline-status');
@@ -74,7 +74,7 @@ function draw(data) {
     const g = svg('g', { class: 'bar', tabindex: 0, role: 'button', 'data-month': d.key,
       'aria-label': `${d.key}: ${d.items.length} claim(s)` }, svg('title', {}, `${d.key}: ${d.items.length} claim(s)`));
     let y = H - bottom;
-    for (const s of STANCES) {
+    for (const s of HEADLINES) {
       const n = d.items.filter((it) => it.stance === s).length;
       if (!n) continue;
       const h = n * scale;
@@ -87,7 +87,7 @@ function draw(data) {
     root.append(g);
   });
   chart.append(el('div', { class: 'bars-scroll' }, root),
-    el('p', { class: 'legend small' }, ...STANCES.map((s) => el('span', { class: 'legend-item' },
+    el('p', { class: 'legend small' }, ...HEADLINES.map((s) => el('span', { class: 'legend-item' },
       el('span', { class: `swatch seg stance-${s}`, 'aria-hidden': 'true' }), ` ${s} `))));
 }
 
@@ -104,7 +104,8 @@ function show(month) {
       ' ', el('span', { class: 'pred' }, human(it.predicate)), ' ', who(it.object, it.object_id, 'obj'), ' ',
       it.tactic ? el('span', { class: 'badge tactic' }, human(it.tactic)) : null,
       attribution(it) ? el('span', { class: 'attr small' }, ` ${attribution(it)}`) : null,
-      el('span', { class: 'muted small' }, ` · ${it.date} · `), link));
+      el('span', { class: 'muted small' }, ` · ${it.date} (${it.date_source === 'event' ? 'event date' : 'published'}) · `),
+      link));
     claimDocumentIds(it.claim_id).then((ids) => {
       if (ids.length) link.setAttribute('href', documentHref(ids[0], it.claim_id));
     });

@@ -4,6 +4,8 @@ import { canWrite, getJSON, me, query } from './api.js';
 export const PREDICATES = ['controls', 'affiliated_with', 'funds', 'supports', 'meets', 'recruits', 'targets',
   'interferes_in', 'located_in', 'investigates'];
 export const STANCES = ['asserted', 'alleged', 'denied'];
+// a claim's headline stance: contested when one source denies what another asserts or alleges
+export const HEADLINES = [...STANCES, 'contested'];
 export const TACTICS = ['covert_funding', 'political_influence', 'disinformation', 'intimidation', 'forced_return',
   'covert_policing', 'espionage', 'illicit_finance', 'countermeasure'];
 export const ENTITY_TYPES = ['person', 'state_body', 'diplomatic_mission', 'overseas_station', 'organization',
@@ -14,6 +16,7 @@ const STANCE_HELP = {
   asserted: 'a source states this in its own voice',
   alleged: 'a source reports someone alleging this; not established',
   denied: 'a source reports a denial',
+  contested: 'sources disagree: one denies what another asserts or alleges',
 };
 
 // el('a', {href: '/x', class: 'y'}, 'text', child) — attributes via setAttribute, strings as text nodes.
@@ -76,7 +79,7 @@ export function documentHref(doc, claimId) {
 export const entityHref = (id) => `/entities/${encodeURIComponent(String(id))}`;
 
 export function stanceBadge(stance) {
-  const s = STANCES.includes(stance) ? stance : 'unknown';
+  const s = HEADLINES.includes(stance) ? stance : 'unknown';
   return el('span', { class: `badge stance stance-${s}`, title: STANCE_HELP[s] || 'stance unknown' }, stance || '?');
 }
 
@@ -118,11 +121,18 @@ export function errorText(err) {
   return err && err.message ? err.message : String(err);
 }
 
-// "alleged by CSIS; denied by the embassy; only alleged in doc-a" — attribution for one claim.
+// "asserted by 1; alleged by 3 (CSIS, RCMP); denied by 1 (the embassy); only alleged in 2 document(s)" —
+// every stance its sources take, with who, for one claim (counts where the view gives them).
 export function attribution(claim) {
   const parts = [];
-  if (claim.alleged_by && claim.alleged_by.length) parts.push(`alleged by ${claim.alleged_by.join(', ')}`);
-  if (claim.denied_by && claim.denied_by.length) parts.push(`denied by ${claim.denied_by.join(', ')}`);
+  const counts = claim.stance_counts || {};
+  const who = { asserted: claim.asserted_by || [], alleged: claim.alleged_by || [], denied: claim.denied_by || [] };
+  for (const s of STANCES) {
+    const n = counts[s];
+    const names = who[s].length ? who[s].join(', ') : '';
+    if (n) parts.push(`${s} by ${n}${names ? ` (${names})` : ''}`);
+    else if (names) parts.push(`${s} by ${names}`);
+  }
   if (claim.alleged_only_in && claim.alleged_only_in.length) {
     parts.push(`only alleged in ${claim.alleged_only_in.length} document(s)`);
   }
@@ -174,6 +184,14 @@ function linkSources(list, claim, ids) {
   }
 }
 
+// "dated 2022-06-01 to 2022-06-30 (event date)": where a claim's date comes from, always said.
+export function dateText(claim) {
+  const span = claim.last_seen && claim.last_seen !== claim.first_seen
+    ? `${claim.first_seen} to ${claim.last_seen}` : claim.first_seen;
+  const source = claim.date_source === 'event' ? 'event date' : claim.date_source === 'published' ? 'published' : 'date';
+  return `dated ${span} (${source})`;
+}
+
 // A claim with stance, attribution, corroboration and its sources (a ClaimView).
 export function claimBlock(claim, opts = {}) {
   const box = el('article', { class: 'claim', id: opts.idPrefix ? `${opts.idPrefix}${claim.id}` : null,
@@ -189,7 +207,7 @@ export function claimBlock(claim, opts = {}) {
   const meta = [`${claim.documents} document(s)`, `${claim.publishers} publisher(s)`];
   const who = attribution(claim);
   if (who) meta.push(who);
-  if (claim.first_seen) meta.push(`first seen ${claim.first_seen}`);
+  if (claim.first_seen) meta.push(dateText(claim));
   if (claim.confidence !== undefined) meta.push(confidenceText(claim.confidence));
   box.append(el('p', { class: 'claim-meta muted' }, meta.join(' · ')));
   const sources = claim.sources || [];
@@ -235,7 +253,7 @@ export function filterControls(container, opts = {}) {
   }
   if (fields.includes('stance')) {
     row('stance', 'Stance', el('select', { id: id('stance') }, option('', 'any'),
-      STANCES.map((s) => option(s, s))));
+      HEADLINES.map((s) => option(s, s))));
   }
   if (fields.includes('tactic')) {
     row('tactic', 'Tactic', el('select', { id: id('tactic') }, option('', 'any'),
