@@ -197,7 +197,7 @@ def test_places_and_timeline(ro: TestClient) -> None:
     assert all(i["tactic"] == "covert_policing" for i in tactic)
 
 
-@pytest.mark.parametrize("fmt", ["stix", "ftm", "gexf", "graphml", "csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["stix", "misp", "ftm", "gexf", "graphml", "csv", "jsonl"])
 def test_export_downloads(ro: TestClient, fmt: str) -> None:
     r = ro.get("/api/export", params={"format": fmt, "predicate": "located_in"})
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
@@ -209,6 +209,12 @@ def test_export_downloads(ro: TestClient, fmt: str) -> None:
     elif fmt == "jsonl":
         claims = [json.loads(line) for line in r.text.splitlines() if '"kind": "claim"' in line]
         assert claims and all(c["stance"] and c["evidence"] for c in claims)
+    elif fmt == "misp":
+        from pymisp import MISPEvent
+
+        event = MISPEvent()
+        event.load(r.text)
+        assert event.info and event.objects
     else:
         assert len(r.content) > 100
 

@@ -20,6 +20,7 @@ from ..deps import FiltersDep, SessionDep, ViewerDep
 router = APIRouter(prefix="/api", tags=["export"])
 FORMATS: dict[str, tuple[str, str]] = {  # format -> (file name, media type)
     "stix": ("frontwatch-stix.json", "application/json"),
+    "misp": ("frontwatch.misp.json", "application/json"),
     "ftm": ("frontwatch.ftm.json", "application/x-ndjson"),
     "gexf": ("frontwatch.gexf", "application/xml"),
     "graphml": ("frontwatch.graphml", "application/xml"),
@@ -28,14 +29,15 @@ FORMATS: dict[str, tuple[str, str]] = {  # format -> (file name, media type)
 }
 MEDIA: dict[str, Any] = {media: {"schema": {"type": "string", "format": "binary"}}
                          for _, media in FORMATS.values()}
-MEDIA["application/json"] = {"schema": {"type": "object"}}  # a STIX bundle
+MEDIA["application/json"] = {"schema": {"type": "object"}}  # a STIX bundle or a MISP event
 
 
 @router.get("/export", response_class=FileResponse,
             responses={200: {"description": "The export as a download", "content": MEDIA}})
 def export(session: SessionDep, _: ViewerDep, filters: FiltersDep,
-           format: Annotated[Literal["stix", "ftm", "gexf", "graphml", "csv", "jsonl"], Query(
-               description="stix, ftm, gexf, graphml, csv (a zip of nodes.csv and edges.csv) or jsonl")]
+           format: Annotated[Literal["stix", "misp", "ftm", "gexf", "graphml", "csv", "jsonl"], Query(
+               description="stix, misp (a MISP event), ftm, gexf, graphml, csv (a zip of nodes.csv and "
+                           "edges.csv) or jsonl")]
            ) -> FileResponse:
     """The filtered network as a file (Content-Disposition: attachment)."""
     return network_file(load_network(session, filters), format)

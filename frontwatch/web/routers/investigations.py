@@ -20,7 +20,7 @@ from .export import MEDIA, network_file
 
 router = APIRouter(prefix="/api/investigations", tags=["investigations"], route_class=SharedPathRoute)
 InvestigationId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Format = Literal["stix", "ftm", "gexf", "csv"]
+Format = Literal["stix", "misp", "ftm", "gexf", "csv"]
 MAX_ITEMS = 20_000
 Coordinate = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False, strict=True)]
 
@@ -144,7 +144,7 @@ def graph(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) 
 
 @router.get("/{investigation_id:int}/export", response_class=FileResponse, responses=DOWNLOAD)
 def export(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep,
-           format: Annotated[Format, Query(description="stix, ftm, gexf or csv (a zip of nodes and edges)")]
+           format: Annotated[Format, Query(description="stix, misp, ftm, gexf or csv (zip: nodes, edges)")]
            ) -> FileResponse:
     """Exactly the investigation's claims and entities in one of the export formats."""
     row = inv.get_investigation(session, investigation_id)
