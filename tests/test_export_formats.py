@@ -153,8 +153,10 @@ def test_csv_tables(example_network: Network, tmp_path: Path) -> None:
     for row in edges:
         assert row["source"] in ids and row["target"] in ids
         assert ids[row["source"]] == row["source_name"] and ids[row["target"]] == row["target_name"]
-        assert row["stance"] in STANCES
+        assert row["stance"] in (*STANCES, "contested")
         assert row["evidence"] and row["documents"]
+        assert row["stance_counts"] and row["date_source"] in ("event", "published", "")
+        assert bool(row["date_source"]) == bool(row["first_seen"])
 
 
 def test_csv_lists_documents_and_urls(tmp_path: Path) -> None:

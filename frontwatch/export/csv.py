@@ -18,7 +18,7 @@ NODE_COLUMNS = ("id", "name", "type", "aliases", "gazetteer_id", "review_status"
 EDGE_COLUMNS = (
     "id", "source", "source_name", "target", "target_name", "predicate", "stance", "alleged_by",
     "denied_by", "tactic", "sources", "publishers", "first_seen", "last_seen", "review_status", "evidence",
-    "documents", "urls", "confidence",
+    "documents", "urls", "confidence", "asserted_by", "stance_counts", "date_source",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,7 +66,8 @@ def write(network: Network, out: Path) -> None:
                 e.stance, "; ".join(e.alleged_by), "; ".join(e.denied_by), e.tactic or "", e.documents,
                 e.publishers, e.first_seen or "", e.last_seen or "", e.review_status,
                 e.evidence[0].sentence if e.evidence else "", "; ".join(docs), "; ".join(urls),
-                round(e.confidence, 4),
+                round(e.confidence, 4), "; ".join(e.asserted_by),
+                "; ".join(f"{k} {n}" for k, n in e.stance_counts.items()), e.date_source or "",
             ])
 
 
