@@ -210,3 +210,23 @@ def test_an_older_store_upgrades_to_notes_and_manual_evidence(store: Store) -> N
     with again.read() as s:
         assert s.scalar(select(func.count(EvidenceRow.id)).where(EvidenceRow.added_by.is_(None))) > 0
     again.engine.dispose()
+
+
+def test_an_edit_to_a_new_entity_makes_it_and_undo_removes_it(store: Store) -> None:
+    with store.read() as s:
+        [funds] = list_claims(s, predicate="funds")
+    before = counts(store)
+    with pytest.raises(NotFoundError, match="give its type"):
+        store.retry(lambda s: edit_claim(s, funds.id, {"object": "Harbour Friendship Society"}, "ana"))
+    entry = store.retry(lambda s: edit_claim(s, funds.id, {"object": "Harbour Friendship Society"}, "ana",
+                                             object_type="organization").id)
+    with store.read() as s:
+        [view] = list_claims(s, predicate="funds")
+        assert view.object == "Harbour Friendship Society" and view.documents == 3
+        society = find_entity(s, "Harbour Friendship Society")
+        # each document now reads the new entity: a later merge or split moves the evidence with it
+        assert s.scalar(select(func.count(DocEntityRow.id)).where(DocEntityRow.entity_id == society.id)) == 3
+    store.retry(lambda s: undo(s, entry, "ana"))
+    assert counts(store) == before
+    with store.read() as s:
+        assert [v.object for v in list_claims(s, predicate="funds")] == ["Wen Bo"]
