@@ -100,3 +100,19 @@ def published_day(value: str | None) -> str | None:
         start, end = event_period(m.group(0)) or ("", "")
         return start if start == end and start else None
     return None
+
+
+def period_label(first: str | None, last: str | None) -> str | None:
+    """A period as a reader says it: "2022" (a whole year), "2022-06" (a whole month), "2022-06-15",
+    else "first to last"; None when unknown."""
+    if not first:
+        return None
+    last = last or first
+    if first == last:
+        return first
+    if first[5:] == "01-01" and last[5:] == "12-31":
+        return first[:4] if first[:4] == last[:4] else f"{first[:4]} to {last[:4]}"
+    whole_month = first[8:] == "01" and int(last[8:]) == _last_day(int(last[:4]), int(last[5:7]))
+    if whole_month and first[:7] == last[:7]:
+        return first[:7]
+    return f"{first} to {last}"

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import client
 
-from frontwatch.dates import event_period, published_day
+from frontwatch.dates import event_period, period_label, published_day
 from frontwatch.errors import SourceError
 from frontwatch.export.stix import to_bundle
 from frontwatch.graph.filters import STANCE_FILTERS, Filters
@@ -297,3 +297,12 @@ def test_an_older_store_gets_contested_and_event_dates(tmp_path: Path, store_url
                    "Harbour Association": ("asserted", "2024-01-10", "2024-01-10"),
                    "Wen Bo": ("asserted", None, None)}
     assert contested == {"China"} and undated == set()  # the SQL columns agree with the views
+
+
+@pytest.mark.parametrize(("first", "last", "label"), [
+    ("2022-01-01", "2022-12-31", "2022"), ("2022-06-01", "2022-06-30", "2022-06"),
+    ("2023-04-17", "2023-04-17", "2023-04-17"), ("2019-01-01", "2021-12-31", "2019 to 2021"),
+    ("2021-04-01", "2022-07-31", "2021-04-01 to 2022-07-31"), (None, None, None),
+])
+def test_period_labels(first: str | None, last: str | None, label: str | None) -> None:
+    assert period_label(first, last) == label

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ..dates import published_day
+from ..dates import period_label, published_day
 from ..errors import FrontwatchError, SourceError, StoreError
 from ..graph.filters import STANCE_FILTERS
 from ..model import PREDICATES, Document
@@ -347,9 +347,6 @@ def stance_summary(r: dict[str, Any]) -> str:
 
 
 def claim_date(r: dict[str, Any]) -> str:
-    """"2022-06-01..2022-06-30 (event)", or "-" when unknown."""
-    first, last = r.get("first_seen"), r.get("last_seen")
-    if not first:
-        return "-"
-    span = first if not last or last == first else f"{first}..{last}"
-    return f"{span} ({r.get('date_source') or '?'})"
+    """"2022-06 (event)", "2023-04-17 (published)", or "-" when unknown."""
+    span = period_label(r.get("first_seen"), r.get("last_seen"))
+    return f"{span} ({r.get('date_source') or '?'})" if span else "-"

@@ -184,10 +184,23 @@ function linkSources(list, claim, ids) {
   }
 }
 
-// "dated 2022-06-01 to 2022-06-30 (event date)": where a claim's date comes from, always said.
+// A period as a reader says it: "2022" (a whole year), "2022-06" (a whole month), else "first to last".
+export function periodText(first, last) {
+  const end = last || first;
+  if (end === first) return first;
+  if (first.endsWith('-01-01') && end.endsWith('-12-31')) {
+    return first.slice(0, 4) === end.slice(0, 4) ? first.slice(0, 4) : `${first.slice(0, 4)} to ${end.slice(0, 4)}`;
+  }
+  const monthEnd = new Date(Date.UTC(Number(end.slice(0, 4)), Number(end.slice(5, 7)), 0)).getUTCDate();
+  if (first.endsWith('-01') && first.slice(0, 7) === end.slice(0, 7) && Number(end.slice(8)) === monthEnd) {
+    return first.slice(0, 7);
+  }
+  return `${first} to ${end}`;
+}
+
+// "dated 2022-06 (event date)": a claim's date and where it comes from, always said.
 export function dateText(claim) {
-  const span = claim.last_seen && claim.last_seen !== claim.first_seen
-    ? `${claim.first_seen} to ${claim.last_seen}` : claim.first_seen;
+  const span = periodText(claim.first_seen, claim.last_seen);
   const source = claim.date_source === 'event' ? 'event date' : claim.date_source === 'published' ? 'published' : 'date';
   return `dated ${span} (${source})`;
 }
