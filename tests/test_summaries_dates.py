@@ -208,9 +208,19 @@ def test_text_front_matter_and_bylines(tmp_path: Path, name: str, body: str, exp
     assert "---" not in doc.text  # the front matter block is not part of the text
 
 
+@pytest.mark.parametrize("body", [
+    "---\nA paragraph between two rules: it says so.\n---\nMore text.\n",  # YAML error, not fields
+    "---\n- a list\n---\nMore text.\n",  # YAML, but no fields
+])
+def test_rules_around_text_are_text(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "rules.txt"
+    path.write_text(body, encoding="utf-8")
+    [doc] = load_file(path)
+    assert doc.text == body and doc.date is None
+
+
 @pytest.mark.parametrize(("body", "problem"), [
     ("---\ntitle: [unclosed\n---\nText.\n", "the front matter block is not valid YAML"),
-    ("---\n- a\n- b\n---\nText.\n", "the front matter block is not a list of 'key: value' fields"),
     ("---\ndate: next spring\n---\nText.\n", "the front matter date 'next spring' is not a date"),
 ])
 def test_bad_front_matter_is_one_line(tmp_path: Path, body: str, problem: str) -> None:

@@ -61,22 +61,28 @@ _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|bin|al-?\w*)){1,3}"
 _BYLINE = re.compile(rf"^\s*By\s+({_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*?)\s*(?:(?:,|\||\s[-–—])\s*(.+?))?\s*$")
 _BYLINE_LINES = 12  # a byline stands near the top
+_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 
 
 def front_matter(where: str, text: str) -> tuple[dict[str, Any], str]:
-    """The YAML front matter block's fields and the text after it; ({}, text) when there is none.
-    A block that is not a YAML mapping is one line naming the file."""
+    """The YAML front matter block's fields and the text after it; ({}, text) when there is none. A
+    block between two `---` lines that is not `key: value` lines is text (a horizontal rule around a
+    paragraph); one whose lines all look like fields but are not valid YAML is one line naming the file."""
     m = _FRONT.match(text)
     if not m:
         return {}, text
+    block = m.group(1) or ""
     try:
-        fields = yaml.safe_load(m.group(1) or "") or {}
+        fields = yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 2})" if mark is not None else ""
-        raise SourceError(where, f"the front matter block is not valid YAML{at}") from None
-    if not isinstance(fields, dict):
-        raise SourceError(where, "the front matter block is not a list of 'key: value' fields")
+        lines = [line for line in block.split("\n") if line.strip() and not line.startswith((" ", "\t", "#"))]
+        if lines and all(_KEY.match(line) for line in lines):
+            mark = getattr(exc, "problem_mark", None)
+            at = f" (line {mark.line + 2})" if mark is not None else ""
+            raise SourceError(where, f"the front matter block is not valid YAML{at}") from None
+        return {}, text
+    if not isinstance(fields, dict) or not all(_KEY.match(f"{k}:") for k in fields):
+        return {}, text  # "A paragraph between rules: it says so." is YAML too, but no field
     return {str(k).lower(): v for k, v in fields.items()}, text[m.end():]
 
 
