@@ -32,7 +32,9 @@ class Position(Strict):
 
 IdList = Annotated[list[Id], Field(max_length=MAX_ITEMS)]
 NodeKey = Annotated[str, Field(pattern=r"^[0-9]{1,10}$")]  # an entity id
-Layout = Annotated[dict[NodeKey, Position], Field(max_length=MAX_ITEMS)]
+# keys other than entity ids are refused: the schema says so too (patternProperties alone allows any key)
+Layout = Annotated[dict[NodeKey, Position], Field(max_length=MAX_ITEMS,
+                                                   json_schema_extra={"additionalProperties": False})]
 
 
 class InvestigationIn(Strict):
