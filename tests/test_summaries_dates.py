@@ -141,7 +141,8 @@ def test_api_contested_filter_distribution_and_timeline(store_url: str) -> None:
         ("China", "2022-06-01", "event"), ("Harbour Association", "2024-01-10", "published"),
         ("Wen Bo", None, None)]
     june = c.get("/api/graph/network", params={"since": "2022-06-01", "until": "2022-06-30"}).json()
-    assert {e["predicate"] for e in june["edges"]} == {"interferes_in"}
+    assert [(e["predicate"], e["stance"], e["date_source"]) for e in june["edges"]] == [
+        ("interferes_in", "contested", "event")]
 
 
 def test_stix_relationships_carry_event_dates_and_come_back(store_url: str, tmp_path: Path) -> None:

@@ -242,6 +242,7 @@ class GraphEdge(BaseModel):
     alleged_by: list[str]
     denied_by: list[str]
     confidence: float = 1.0  # the extractor's, 0 to 1
+    date_source: str | None = None  # first_seen/last_seen are "event" dates, else "published" days
 
 
 class Neighborhood(BaseModel):

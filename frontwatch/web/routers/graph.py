@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ...graph.traverse import neighbors, shortest_paths
 from ...store.queries import live_entity
 from ...store.schema import ClaimRow, EntityRow, EvidenceRow
+from ...store.summary import claim_dates
 from ..deps import FiltersDep, SessionDep, ViewerDep
 from ..models import MAX_ID, GraphEdge, GraphNode, Neighborhood, NetworkOut, Paths
 
@@ -81,6 +82,7 @@ def graph_network(session: SessionDep, _: ViewerDep, filters: FiltersDep,
                                    .where(EntityRow.id.in_(ids[i:i + CHUNK]))):
             nodes[row.id] = GraphNode(id=row.id, name=row.name, type=row.type)
     who = attribution(session, (c.id for c in claims))
+    dates = claim_dates(session, (c.id for c in claims))
     edges = [GraphEdge(id=c.id, subject_id=c.subject_id, object_id=c.object_id,
                        subject=nodes[c.subject_id].name, object=nodes[c.object_id].name,
                        predicate=(c.edits or {}).get("predicate", c.predicate),
@@ -88,6 +90,6 @@ def graph_network(session: SessionDep, _: ViewerDep, filters: FiltersDep,
                        documents=c.n_documents,
                        publishers=c.n_publishers, first_seen=c.first_seen, last_seen=c.last_seen,
                        review_status=c.review_status, alleged_by=who[c.id][0], denied_by=who[c.id][1],
-                       confidence=round(c.confidence, 4))
+                       confidence=round(c.confidence, 4), date_source=dates.get(c.id, (None, None, None))[2])
              for c in claims]
     return NetworkOut(nodes=sorted(nodes.values(), key=lambda n: n.id), edges=edges, truncated=truncated)
