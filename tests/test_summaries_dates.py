@@ -242,11 +242,11 @@ def test_html_dates_come_from_metadata_only() -> None:
     assert extract_page("tagged.html", tagged).date == "2023-04-17"
 
 
-def test_jsonl_dates_are_days_or_unknown(tmp_path: Path) -> None:
+def test_jsonl_dates_are_days_or_unknown_and_publishers_count(tmp_path: Path) -> None:
     path = tmp_path / "records.jsonl"
-    path.write_text('{"id": "a", "text": "One.", "date": "2024-03-15T10:00:00Z"}\n'
+    path.write_text('{"id": "a", "text": "One.", "date": "2024-03-15T10:00:00Z", "publisher": "Globe"}\n'
                     '{"id": "b", "text": "Two.", "date": "sometime"}\n', encoding="utf-8")
-    assert [d.date for d in load_file(path)] == ["2024-03-15", None]
+    assert [(d.date, d.publisher) for d in load_file(path)] == [("2024-03-15", "Globe"), (None, None)]
 
 
 def test_ingest_date_fills_only_undated_documents(tmp_path: Path) -> None:

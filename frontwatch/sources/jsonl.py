@@ -1,4 +1,4 @@
-"""JSON Lines (.jsonl): one {"id", "text", "title"?, "url"?, "date"?} object per line.
+"""JSON Lines (.jsonl): one {"id", "text", "title"?, "url"?, "date"?, "publisher"?} object per line.
 
 A bad line is reported as its own SourceError ("file:line N: reason") and the other lines
 are still read, so one broken record does not cost a whole corpus.
@@ -21,7 +21,7 @@ from frontwatch.sources._common import (
     utf8_error,
 )
 
-OPTIONAL_FIELDS = ("title", "url", "date")
+OPTIONAL_FIELDS = ("title", "url", "date", "publisher")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
                bool: "boolean", type(None): "null"}
 
@@ -63,6 +63,7 @@ def parse_record(obj: Any, where: str) -> Document:
         url=extras["url"],
         date=published_day(extras["date"]),  # YYYY-MM-DD; a value that names no day stays unknown
         source=where,
+        publisher=extras["publisher"],
     )
 
 
