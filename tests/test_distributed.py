@@ -88,6 +88,21 @@ def test_distributed_equals_single_process(tmp_path: Path, url_pair: tuple[str, 
     assert contents(url) == expected
 
 
+def test_records_with_the_same_text_stay_apart(tmp_path: Path, pipeline: Any) -> None:
+    """Two tracker rows with one description are two records, on a cluster as in one process."""
+    from frontwatch.model import Document
+
+    text = "The Harbour Bureau funded the Lake Society in Toronto, police alleged."
+    rows = [Document(id=f"row-{n}", text=text, source="tracker.csv", record=f"row-{n}") for n in (1, 2)]
+    store = Store(f"sqlite:///{tmp_path / 'rows.db'}")
+    report = ingest_distributed(store, rows, workers=1)
+    assert not report.failed and report.new == ["row-1", "row-2"]
+    again = ingest_distributed(store, rows, workers=1)
+    assert again.unchanged == ["row-1", "row-2"] and not again.new
+    store.close()
+    assert snapshot(f"sqlite:///{tmp_path / 'rows.db'}")["documents"] == 2
+
+
 def test_worker_killed_mid_run(tmp_path: Path, url_pair: tuple[str, str], pipeline: Any) -> None:
     from distributed import Client, LocalCluster
 

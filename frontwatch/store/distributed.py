@@ -16,8 +16,8 @@ adding workers adds write capacity until the database itself is the limit.
 At most ``4 x worker threads`` batches are in flight, so memory stays flat however large the corpus.
 A worker that dies mid-run costs nothing but time: Dask recomputes what it held (and retries failed
 tasks twice); a batch that kills workers again and again (``KilledWorker``) is reported as failed
-documents, and the chain is rebuilt past it. Content-hash identity makes every write idempotent: a
-write that a dead worker had committed is found, not repeated.
+documents, and the chain is rebuilt past it. Content identity (the text hash, plus a tracker row's key)
+makes every write idempotent: a write that a dead worker had committed is found, not repeated.
 
 Every worker writes to the store, so the store must be reachable from every worker: PostgreSQL for
 a cluster (its writers serialise on an advisory lock); a SQLite file only for a local cluster.
@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 from ..errors import FrontwatchError, ModelNotFoundError, SourceError
 from ..model import Document, Extraction, drop_unconfident
 from .db import Store
-from .ingest import IngestReport, content_hash, known_hashes, write_extraction
+from .ingest import IngestReport, identity, known_hashes, write_extraction
 from .resolver import Resolver
 from .schema import DocumentRow
 
@@ -255,10 +255,11 @@ def batches(store: Store, items: Iterable[Document | SourceError], report: Inges
     seen: set[str] = set()
 
     def check(chunk: list[Document]) -> list[Document]:
-        known = known_hashes(store, [content_hash(d.text) for d in chunk])
+        # the same identity as a single-process ingest: the text, and a tracker row's own key
+        known = known_hashes(store, [identity(d) for d in chunk])
         todo = []
         for doc in chunk:
-            digest = content_hash(doc.text)
+            digest = identity(doc)
             if digest in known or digest in seen:
                 report.unchanged.append(doc.id)
                 tick(doc.id, "unchanged")
