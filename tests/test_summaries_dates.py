@@ -197,6 +197,10 @@ FRONT = "---\ntitle: Station report\ndate: 2023-04-17\nurl: https://example.org/
      {"date": None, "title": "Consulates run volunteers", "url": None, "publisher": "Taiwan News"}),
     ("author.txt", "Headline\nBy Jane Roe – Jun 13, 2023\nText here.\n",
      {"date": None, "title": "Headline", "url": None, "publisher": "Jane Roe"}),
+    ("desk.txt", "Headline\nBy frontwatch example desk\n\nText here.\n",
+     {"date": None, "title": "Headline", "url": None, "publisher": "frontwatch example desk"}),
+    ("staff.md", "# Headline\n\nBy the Reuters staff\n\nText here.\n",
+     {"date": None, "title": "Headline", "url": None, "publisher": "the Reuters staff"}),
     ("plain.txt", "By 2020, the consulate had three staff.\n",
      {"date": None, "title": "By 2020, the consulate had three staff.", "url": None, "publisher": None}),
 ])

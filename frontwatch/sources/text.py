@@ -60,6 +60,9 @@ def text_title(text: str) -> str | None:
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|bin|al-?\w*)){1,3}"
 _BYLINE = re.compile(rf"^\s*By\s+({_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*?)\s*(?:(?:,|\||\s[-–—])\s*(.+?))?\s*$")
+# an outlet's collective byline, often in lower case: "By the Reuters staff", "By frontwatch example desk"
+_DESK = re.compile(r"^\s*By\s+((?:the\s+)?[\w'’.&-]+(?:\s+[\w'’.&-]+){0,4}?\s+"
+                   r"(?:desk|staff|newsroom|correspondents?|reporters|editors|team))\s*$", re.IGNORECASE)
 _BYLINE_LINES = 12  # a byline stands near the top
 _KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 
@@ -101,6 +104,9 @@ def byline_publisher(text: str) -> str | None:
     the author it names ("By Sam Cooper"); None without a byline."""
     lines = [line for line in text.split("\n") if line.strip()][:_BYLINE_LINES]
     for line in lines:
+        desk = _DESK.match(line)
+        if desk and len(line) < 120:
+            return desk.group(1).strip()
         m = _BYLINE.match(line)
         if m and len(line) < 120:
             outlet = m.group(2)
