@@ -20,9 +20,11 @@ FORMULA_TITLE = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
 @pytest.fixture(scope="module")
 def c(example_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    """The example store with publishers and days on three documents and a title a spreadsheet would run."""
+    """The example store with publishers and days on three documents (the others undated) and a title a
+    spreadsheet would run."""
     url = copy_store(example_store_url, tmp_path_factory.mktemp("browse"))
     with sqlite3.connect(url.split("///", 1)[1]) as db:
+        db.execute("UPDATE documents SET published = NULL")
         db.execute("UPDATE documents SET publisher = 'Globe', published = '2023-05-01' WHERE id IN (1, 2)")
         db.execute("UPDATE documents SET publisher = 'Post', published = '2024-02-10' WHERE id = 3")
         db.execute("UPDATE documents SET title = ? WHERE id = 4", (FORMULA_TITLE,))
