@@ -9,8 +9,7 @@ from functools import cache
 from typing import Any
 
 from .errors import VocabularyError
-from .graph.filters import TACTICS
-from .model import PREDICATES, STANCES
+from .model import PREDICATES, STANCES, TACTICS
 from .vocab import _read
 
 

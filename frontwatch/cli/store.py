@@ -20,6 +20,7 @@ from ..dates import period_label, published_day
 from ..errors import FrontwatchError, SourceError, StoreError
 from ..graph.filters import STANCE_FILTERS
 from ..model import PREDICATES, Document
+from ..vocab_docs import help_text
 from .extract import MinConfidence, check_min_confidence
 
 if TYPE_CHECKING:
@@ -285,11 +286,13 @@ def claims(
     db: Db = None,
     about: Annotated[str | None, typer.Option("--about", help="Claims with this entity on either end.")
                      ] = None,
-    predicate: Annotated[str | None, typer.Option("--predicate", help=", ".join(PREDICATES))] = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", help="Only this predicate. " + help_text(
+        "predicate"))] = None,
     stance: Annotated[str | None, typer.Option(
         "--stance", help="asserted, alleged or denied: a source with that stance; contested: denied by one "
         "source and asserted or alleged by another (the same as the graph and export filters).")] = None,
-    tactic: Annotated[str | None, typer.Option("--tactic", help="A SCHEMA tactic.")] = None,
+    tactic: Annotated[str | None, typer.Option("--tactic", help="Only this tactic. " + help_text("tactic"))
+                      ] = None,
     min_sources: Annotated[int, typer.Option("--min-sources", min=1, help="Distinct documents.")] = 1,
     since: Annotated[str | None, typer.Option(
         "--since", help="YYYY-MM-DD: claims dated on or after (event dates, else published days).")] = None,
