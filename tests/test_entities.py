@@ -58,6 +58,23 @@ def test_two_places_joined_by_a_hyphen_are_both_places() -> None:
     assert {"Quebec", "Ontario"} <= names(result)
 
 
+def test_two_states_joined_by_a_hyphen_can_start_a_longer_name() -> None:
+    result = run("Members of the Norway-Chile Harbour Exchange Centre met the minister.")
+    body = find(result, "Norway-Chile Harbour Exchange Centre")
+    assert body is not None and body.type == "organization"
+    assert not {"Norway", "Chile"} & names(result)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Reporters from Haaretz and Radio France asked the ministry.", "Haaretz"),
+    ("Swedish PEN said the writer had been followed.", "Swedish PEN"),
+    ("An analysis by NewsGuard counted the cloned sites.", "NewsGuard"),
+])
+def test_outlets_and_ngos_from_the_gazetteer(text: str, name: str) -> None:
+    entity = find(run(text), name)
+    assert entity is not None and entity.type == "organization"
+
+
 def test_a_known_city_is_a_place_not_a_person() -> None:
     e = find(run("Officers from Longueuil searched the house on Friday."), "Longueuil")
     assert e is not None and e.type == "place"

@@ -35,12 +35,20 @@ def _inside_name(doc: Doc, start: int) -> bool:
 
 def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
     """The match is one part of a hyphenated name ("Hydro-Québec"): not a name on its own, unless the
-    other part is a known name too ("Quebec-Ontario border")."""
+    other part is a known name too ("Quebec-Ontario border"), and the pair is not the start of a longer
+    name ("China-Sweden International Technology Transfer Center")."""
     before = start >= 2 and doc[start - 1].text in HYPHENS and not doc[start - 2].whitespace_ \
-        and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha and start - 1 not in ends
+        and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha \
+        and (start - 1 not in ends or _name_goes_on(doc, end))
     after = end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end - 1].whitespace_ \
-        and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper() and end + 1 not in starts
+        and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper() \
+        and (end + 1 not in starts or _name_goes_on(doc, end + 2))
     return before or after
+
+
+def _name_goes_on(doc: Doc, i: int) -> bool:
+    """Token i continues a name: a capitalised word that is not a sentence's first."""
+    return i < len(doc) and doc[i].is_alpha and doc[i].text[:1].isupper() and not doc[i].is_sent_start
 
 
 HYPHENS = {"-", "‑", "–"}
