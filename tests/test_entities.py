@@ -65,6 +65,14 @@ def test_two_states_joined_by_a_hyphen_can_start_a_longer_name() -> None:
     assert not {"Norway", "Chile"} & names(result)
 
 
+def test_regions_and_seas_are_places_of_no_country() -> None:
+    result = run("Agents worked across Latin America, and patrol boats sailed in the South China Sea.")
+    for name in ("Latin America", "South China Sea"):
+        place = find(result, name)
+        assert place is not None and place.type == "place"
+    assert not {"United States", "China"} & names(result)
+
+
 @pytest.mark.parametrize(("text", "name"), [
     ("Reporters from Haaretz and Radio France asked the ministry.", "Haaretz"),
     ("Swedish PEN said the writer had been followed.", "Swedish PEN"),
