@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_cli_integrity import fw
 
 from frontwatch.errors import SourceError
 from frontwatch.importers import ftm as ftm_import
@@ -27,11 +26,6 @@ BUNDLE = {"type": "bundle", "id": "bundle--1", "objects": [
      "x_frontwatch_predicate": "funds", "x_frontwatch_tactic": "covert_funding",
      "description": "The Harbour Bureau funds the Lake Society, a newspaper said."},
 ]}
-
-
-def fw(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "frontwatch", *args], capture_output=True, text=True,
-                          timeout=300)
 
 
 @pytest.fixture

@@ -8,16 +8,13 @@ does). Without it, or without npm's node_modules (`npm ci`), these tests skip an
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import ANALYST, CHROMIUM, CHROMIUM_ARGS, REPO, VIEWER, Tab, open_tab
+from e2e_helpers import ANALYST, CHROMIUM, CHROMIUM_ARGS, REPO, VIEWER, Tab, open_tab, serve_store
 
 # Hostile input: if any of it ran, window.__pwned would be set (and alert() would open a dialog).
 PAYLOAD_SCRIPT = "<script>window.__pwned=1;alert('script')</script>"
@@ -116,29 +113,8 @@ def e2e_store(example_store_url: str, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="session")
 def live_server(e2e_store: E2EStore, assets_dir: Path) -> Iterator[str]:
     """The app on a free loopback port, served by uvicorn in a thread."""
-    import uvicorn
-
-    from frontwatch.web.app import create_app
-
-    app = create_app(e2e_store.url, assets=assets_dir)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_store(e2e_store.url, assets_dir) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
