@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
-from ..model import ENTITY_TYPES, PREDICATES, TACTICS
+from ..model import ENTITY_TYPES
 from ..resolve.candidate import norm
 from .ingest import SYMMETRIC, claims_for
-from .manual import MANUAL_ACTIONS, undo_manual
+from .manual import MANUAL_ACTIONS, audit_entry, check_values, undo_manual
 from .queries import MAX_ROW_ID, find_entity, merged_ids, row_id
 from .schema import (
     REVIEW_STATES,
@@ -31,9 +31,7 @@ from .summary import refresh_claims
 
 
 def _audit(session: Session, actor: str, action: str, target: str, detail: dict[str, Any]) -> AuditRow:
-    row = AuditRow(actor=actor, action=action, target=target, detail=detail)
-    session.add(row)
-    session.flush()
+    row = audit_entry(session, actor, action, target, detail)
     reindex_after(session, action, detail)  # full-text search follows every correction
     return row
 
@@ -162,11 +160,7 @@ def review(session: Session, kind: str, ident: str, status: str, actor: str,
                    "edits": edits or {}})
 
 
-# what a review may correct, and the vocabulary each correction must come from (None: any text)
-EDITABLE: dict[str, dict[str, tuple[str, ...] | None]] = {
-    "claim": {"predicate": PREDICATES, "tactic": TACTICS},
-    "entity": {"name": None, "type": ENTITY_TYPES},
-}
+EDITABLE = {"claim": ("predicate", "tactic"), "entity": ("name", "type")}  # what a review may correct
 
 
 def check_edits(kind: str, edits: dict[str, str]) -> None:
@@ -174,14 +168,14 @@ def check_edits(kind: str, edits: dict[str, str]) -> None:
     fields = EDITABLE.get(kind)
     if fields is None:
         raise FrontwatchError("review what? 'claim' or 'entity'")
-    for key, value in edits.items():
+    for key in edits:
         if key not in fields:
             raise FrontwatchError(f"a {kind} review cannot change '{key}' (only {', '.join(fields)})")
-        allowed = fields[key]
-        if allowed is not None and value not in allowed:
-            raise FrontwatchError(f"unknown {key} '{value}' (one of {', '.join(allowed)})")
-        if allowed is None and not value.strip():
-            raise FrontwatchError(f"a {kind}'s {key} cannot be empty")
+    check_values(predicate=edits.get("predicate"), tactic=edits.get("tactic"))
+    if "type" in edits and edits["type"] not in ENTITY_TYPES:
+        raise FrontwatchError(f"unknown type '{edits['type']}' (one of {', '.join(ENTITY_TYPES)})")
+    if "name" in edits and not edits["name"].strip():
+        raise FrontwatchError(f"a {kind}'s name cannot be empty")
 
 
 def _dependents(session: Session, entry: AuditRow) -> list[int]:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
-from .schema import AuditRow, ClaimRow, EntityRow, InvestigationRow, utcnow
+from .manual import audit_entry
+from .schema import ClaimRow, EntityRow, InvestigationRow, utcnow
 
 FIELDS = ("name", "notes", "entity_ids", "claim_ids", "layout")
 MAX_NAME = 200
@@ -65,9 +66,7 @@ def _summary(session: Session, row: InvestigationRow) -> dict[str, Any]:
 
 
 def _audit(session: Session, actor: str, action: str, row: InvestigationRow, detail: dict[str, Any]) -> None:
-    session.add(AuditRow(actor=actor, action=action, target=f"investigation {row.id}",
-                         detail={"investigation": row.id, **detail}))
-    session.flush()
+    audit_entry(session, actor, action, f"investigation {row.id}", {"investigation": row.id, **detail})
 
 
 def list_investigations(session: Session) -> list[dict[str, Any]]:

@@ -19,9 +19,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
-from ..model import ENTITY_TYPES, PREDICATES, STANCES
+from ..model import ENTITY_TYPES, PREDICATES, STANCES, TACTICS
 from ..resolve.candidate import norm
-from ..vocab import load_vocabulary
 from .ingest import SYMMETRIC, claims_for
 from .queries import find_entity, merged_ids
 from .schema import (
@@ -43,13 +42,6 @@ EDITABLE = ("subject", "predicate", "object", "tactic", "stance", "attributed_to
 MAX_FIELD = 400
 
 
-def tactics() -> list[str]:
-    """Every tactic the vocabulary (data/tactics.yaml) knows."""
-    data = load_vocabulary().tactics
-    known = set(data.get("keywords") or {})
-    for allowed in (data.get("allowed") or {}).values():
-        known |= set(allowed or [])
-    return sorted(known)
 
 
 def check_values(predicate: str | None = None, stance: str | None = None, tactic: str | None = None,
@@ -59,8 +51,8 @@ def check_values(predicate: str | None = None, stance: str | None = None, tactic
         raise FrontwatchError(f"unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})")
     if stance is not None and stance not in STANCES:
         raise FrontwatchError(f"unknown stance '{stance}' (one of {', '.join(STANCES)})")
-    if tactic and tactic not in tactics():
-        raise FrontwatchError(f"unknown tactic '{tactic}' (one of {', '.join(tactics())})")
+    if tactic and tactic not in TACTICS:
+        raise FrontwatchError(f"unknown tactic '{tactic}' (one of {', '.join(TACTICS)})")
     if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
         raise FrontwatchError(f"a date is YYYY, YYYY-MM or YYYY-MM-DD, not '{date}'")
 
