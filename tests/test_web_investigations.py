@@ -89,6 +89,14 @@ def test_crud_with_roles_and_audit(rw: tuple[TestClient, dict[str, str]], url: s
     assert log[1].detail["after"]["claim_ids"] == claims[:1]
 
 
+def test_delete_as_the_graph_page_sends_it(rw: tuple[TestClient, dict[str, str]]) -> None:
+    """The page sends every write with a JSON body ({} for a delete) and the CSRF token."""
+    c, h = rw
+    made = c.post("/api/investigations", headers=h, json={"name": "To delete"}).json()
+    assert c.request("DELETE", f"/api/investigations/{made['id']}", headers=h, json={}).status_code == 204
+    assert c.get(f"/api/investigations/{made['id']}").status_code == 404
+
+
 @pytest.mark.parametrize(("body", "status"), [
     ({"name": ""}, 422), ({"name": "x", "claim_ids": [2_000_000]}, 404),
     ({"name": "x", "entity_ids": [0]}, 422), ({"name": "x", "layout": {"a": {"x": 1, "y": 2}}}, 422),

@@ -49,9 +49,10 @@ export async function getJSON(path, params) {
   return handle(response);
 }
 
-export async function postJSON(path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
+// A JSON body sent with the session's CSRF token (POST, PATCH, PUT, DELETE).
+function send(method, path, body) {
+  return fetch(path, {
+    method,
     headers: {
       Accept: 'application/json',
       'Content-Type': 'application/json',
@@ -60,7 +61,22 @@ export async function postJSON(path, body) {
     credentials: 'same-origin',
     body: JSON.stringify(body === undefined ? {} : body),
   });
-  return handle(response);
+}
+
+// The JSON answer (null when there is none); an error answer throws ApiError.
+export async function sendJSON(method, path, body) {
+  return handle(await send(method, path, body));
+}
+
+// The answer itself, for a file to download; an error answer throws ApiError.
+export async function sendForFile(method, path, body) {
+  const response = await send(method, path, body);
+  if (!response.ok) await handle(response);
+  return response;
+}
+
+export function postJSON(path, body) {
+  return sendJSON('POST', path, body);
 }
 
 let meCache = null;
@@ -83,16 +99,6 @@ export async function canWrite() {
   return m.user.role === 'analyst' || m.user.role === 'admin';
 }
 
-export async function patchJSON(path, body) {
-  const response = await fetch(path, {
-    method: 'PATCH',
-    headers: {
-      Accept: 'application/json',
-      'Content-Type': 'application/json',
-      'X-CSRF-Token': csrfToken(),
-    },
-    credentials: 'same-origin',
-    body: JSON.stringify(body === undefined ? {} : body),
-  });
-  return handle(response);
+export function patchJSON(path, body) {
+  return sendJSON('PATCH', path, body);
 }

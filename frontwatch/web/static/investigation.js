@@ -1,27 +1,9 @@
 // Investigations on the graph page: save what is on screen (entities, claims, notes, node positions) under
 // a name, reopen it, and download exactly the subgraph on screen as STIX, FtM, GEXF or CSV.
-import { ApiError, canWrite, csrfToken, getJSON } from './api.js';
+import { canWrite, getJSON, sendForFile, sendJSON } from './api.js';
 import { $, clear, el, errorText } from './ui.js';
 
 const FORMATS = [['stix', 'STIX'], ['ftm', 'FtM'], ['gexf', 'GEXF'], ['csv', 'CSV']];
-
-async function send(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const data = await response.json();
-      detail = typeof data.detail === 'string' ? data.detail : JSON.stringify(data.detail);
-    } catch { /* not JSON */ }
-    throw new ApiError(response.status, detail);
-  }
-  return response;
-}
 
 // graph: { cy(), makeCy(n), addElements(nodes, edges, around), layout(opts), setStatus(), fit(), clear() }
 export function investigationPanel(container, graph) {
@@ -67,7 +49,7 @@ export function investigationPanel(container, graph) {
           'aria-label': `Delete ${item.name}` }, 'Delete');
         remove.addEventListener('click', async () => {
           try {
-            await send('DELETE', `/api/investigations/${item.id}`);
+            await sendJSON('DELETE', `/api/investigations/${item.id}`);
             if (current && current.id === item.id) current = null;
             status.textContent = `Deleted “${item.name}”.`;
             refresh();
@@ -87,10 +69,9 @@ export function investigationPanel(container, graph) {
     if (!body.name) { status.textContent = 'Give the investigation a name first.'; name.focus(); return; }
     if (!body.entity_ids.length) { status.textContent = 'Nothing on screen to save yet.'; return; }
     try {
-      const r = current && !asNew
-        ? await send('PUT', `/api/investigations/${current.id}`, body)
-        : await send('POST', '/api/investigations', body);
-      const saved = await r.json();
+      const saved = current && !asNew
+        ? await sendJSON('PUT', `/api/investigations/${current.id}`, body)
+        : await sendJSON('POST', '/api/investigations', body);
       current = { id: saved.id, name: saved.name };
       const url = new URL(window.location.href);
       url.searchParams.set('investigation', saved.id);
@@ -138,7 +119,7 @@ export function investigationPanel(container, graph) {
     delete body.layout;
     if (!body.entity_ids.length) { status.textContent = 'Nothing on screen to download.'; return; }
     try {
-      const r = await send('POST', '/api/investigations/export', body);
+      const r = await sendForFile('POST', '/api/investigations/export', body);
       const found = /filename="?([^";]+)"?/.exec(r.headers.get('content-disposition') || '');
       const a = el('a', { href: URL.createObjectURL(await r.blob()), download: found ? found[1] : `subgraph.${format}` });
       document.body.append(a);
