@@ -4,18 +4,16 @@ PostgreSQL server: audited with names before and after, undone exactly, never ov
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, inspect, select
 
 from frontwatch.errors import FrontwatchError, NotFoundError
 from frontwatch.model import Document
 from frontwatch.store.curation import audit_log, undo
-from frontwatch.store.db import Store
+from frontwatch.store.db import Store, migration_config
 from frontwatch.store.ingest import ingest
 from frontwatch.store.manual import add_claim, edit_claim
 from frontwatch.store.notes import add_note, notes_for
@@ -193,8 +191,7 @@ def test_notes_on_claims_entities_documents(store: Store) -> None:
 
 
 def test_an_older_store_upgrades_to_notes_and_manual_evidence(store: Store) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+    cfg = migration_config()
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004")

@@ -4,17 +4,15 @@ The extractions are built by hand, so no spaCy model is needed."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, select
 
 from frontwatch.model import Claim, Document, Entity, Evidence, Extraction, Mention
 from frontwatch.store.curation import merge, undo
-from frontwatch.store.db import Store
+from frontwatch.store.db import Store, migration_config
 from frontwatch.store.ingest import store_extractions
 from frontwatch.store.queries import list_claims
 from frontwatch.store.schema import ClaimRow, EvidenceRow
@@ -108,8 +106,7 @@ def test_a_merge_moves_the_highest_confidence_and_undo_restores_it(store: Store)
 
 def test_an_older_store_upgrades_with_confidence_one(store: Store) -> None:
     store_extractions(store, [extraction("a", 0.5)])
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+    cfg = migration_config()
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0003")

@@ -25,7 +25,7 @@ from frontwatch.importers import stix as stix_import
 from frontwatch.model import Claim, Document, Entity, Evidence, Extraction, Mention
 from frontwatch.sources import load_file
 from frontwatch.sources.html import extract_page
-from frontwatch.store.db import Store
+from frontwatch.store.db import Store, migration_config
 from frontwatch.store.ingest import store_extractions
 from frontwatch.store.queries import entity_profile, list_claims, stats
 
@@ -284,18 +284,15 @@ def test_ingest_date_fills_only_undated_documents(tmp_path: Path) -> None:
 def test_an_older_store_gets_contested_and_event_dates(tmp_path: Path, store_url: str) -> None:
     """Migration 0007 recomputes what older summaries said: a denial hidden behind "alleged", dates
     that fell back to the day of ingest."""
-    from importlib import resources
 
     from alembic import command
-    from alembic.config import Config
     from sqlalchemy import text
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with sqlite3.connect(store_url.split("///", 1)[1]) as src, sqlite3.connect(tmp_path / "old.db") as dst:
         src.backup(dst)
     store = Store(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+    cfg = migration_config()
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0006")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from web_helpers import add_users, client, copy_store, login
 
 from frontwatch.model import Document
-from frontwatch.store.db import Store
+from frontwatch.store.db import Store, migration_config
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -384,10 +384,7 @@ def _index(url: str) -> list[tuple[str, int, str | None, str]]:
 
 
 def test_migration_backfill_matches_the_live_index(example_store_url: str, tmp_path: Path) -> None:
-    from importlib import resources
-
     from alembic import command
-    from alembic.config import Config
 
     from frontwatch.store.search import rebuild
 
@@ -406,8 +403,7 @@ def test_migration_backfill_matches_the_live_index(example_store_url: str, tmp_p
     with store.write() as s:
         rebuild(s)
     assert _index(url) == live
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+    cfg = migration_config()
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")

@@ -18,7 +18,7 @@ from web_helpers import add_users, client, copy_store, login
 
 from frontwatch.errors import FrontwatchError, NotFoundError
 from frontwatch.store import investigations as inv
-from frontwatch.store.db import Store
+from frontwatch.store.db import Store, migration_config
 from frontwatch.store.schema import AuditRow, ClaimRow, EntityRow
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -196,11 +196,8 @@ def test_analysis_api_excludes_countries_and_hubs(example_store_url: str, measur
 
 
 def test_migration_0006_matches_the_table_and_goes_both_ways(tmp_path: Path) -> None:
-    from importlib import resources
-
     from alembic import command
     from alembic.autogenerate import compare_metadata
-    from alembic.config import Config
     from alembic.migration import MigrationContext
     from sqlalchemy import inspect
 
@@ -211,8 +208,7 @@ def test_migration_0006_matches_the_table_and_goes_both_ways(tmp_path: Path) -> 
         with store.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert not [d for d in diff if "investigations" in repr(d)], diff
-        cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
+        cfg = migration_config()
         with store.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0005")

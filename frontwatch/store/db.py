@@ -168,7 +168,7 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (safe when several processes start at once)."""
-        cfg = _config()
+        cfg = migration_config()
         with self._migration_lock(), self.engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
@@ -226,7 +226,8 @@ class Store:
         self.engine.dispose()
 
 
-def _config() -> Config:
+def migration_config() -> Config:
+    """Alembic's configuration for frontwatch's migrations (run on a connection given in attributes)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("frontwatch.store") / "migrations"))
     return cfg
@@ -234,7 +235,7 @@ def _config() -> Config:
 
 def _revisions() -> set[str]:
     """The schema revisions this version of frontwatch knows."""
-    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return {script.revision for script in ScriptDirectory.from_config(migration_config()).walk_revisions()}
 
 
 def _schema(conn: Connection) -> tuple[set[str], str | None]:
