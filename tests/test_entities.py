@@ -132,6 +132,24 @@ def test_types_from_the_words_around_a_name(text: str, form: str, typ: str) -> N
 
 
 @pytest.mark.parametrize(("text", "form", "typ"), [
+    ("An officer of the Harbin Public Security Bureau was charged with the others.",
+     "Harbin Public Security Bureau", "state_body"),
+    ("Kent Valley Police said it was investigating the letters.", "Kent Valley Police", "state_body"),
+    ("She once worked for a think tank, the Tianjin Academy of Social Sciences.",
+     "Tianjin Academy of Social Sciences", "organization"),
+    ("The judge, who sits on the Ontario Court of Appeal, heard the motion.", "Ontario Court of Appeal",
+     "state_body"),
+    ("He leads the Social Democratic Party in the assembly.", "Social Democratic Party", "organization"),
+    ("The case went to the U.S. District Court for the Middle District of Georgia last year.",
+     "U.S. District Court for the Middle District of Georgia", "state_body"),
+])
+def test_a_place_or_known_name_does_not_cut_a_body_name_short(text: str, form: str, typ: str) -> None:
+    result = run(text)
+    e = find(result, form)
+    assert e is not None and e.type == typ, [(x.name, x.type) for x in result.entities]
+
+
+@pytest.mark.parametrize(("text", "form", "typ"), [
     ("Tehran denied the charges and said Tehran would retaliate.", "Tehran", "country"),
     ("The delegation flew to Tehran and stayed in Tehran for a week.", "Tehran", "place"),
     ("Lawyers gathered outside Berlin's highest court on Monday.", "Berlin", "place"),

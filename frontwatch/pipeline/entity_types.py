@@ -45,6 +45,11 @@ def _capword(tok: Token) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
 
 
+def _bare_start(span: Span) -> int:
+    """Where a span starts without its article ("the Social" -> "Social")."""
+    return span.start + 1 if span[0].lower_ == "the" and len(span) > 1 else span.start
+
+
 def _camel(text: str) -> bool:
     """"FuQing", "McGill": capitalised with inner capitals."""
     return text[:1].isupper() and text.isalpha() and any(c.isupper() for c in text[1:])
@@ -63,6 +68,7 @@ class EntityTyper:
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
         self.name_heads = vocab.words("types", "name_heads")
+        self.body_name_heads = vocab.words("types", "body_name_heads")
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
         capitals = vocab.types.get("capitals", {})
         self.metonym_default = frozenset(capitals.get("government_by_default", []))
@@ -123,11 +129,14 @@ class EntityTyper:
 
     def _with_named_bodies(self, doc: Doc) -> list[Span]:
         """The entity spans, where a run of capitalised words ending in a body noun ("Canada Toronto
-        FuQing Business Association") replaces the places and pieces the NER made of it; gazetteer
-        names are kept."""
+        FuQing Business Association", "Wuhan Public Security Bureau"), with the "of"/"for" phrase that
+        goes on naming it ("Academy of Social Sciences"), replaces the places and pieces the NER made of
+        it; gazetteer bodies are kept unless the run only adds words before one ("Social Democratic
+        Party")."""
         ents = list(doc.ents)
+        heads = self.name_heads | self.body_name_heads
         for head in doc:
-            if head.lower_ not in self.name_heads or not head.is_title or head.i == 0:
+            if head.lower_ not in heads or not head.is_title or head.i == 0:
                 continue
             start = head.i
             while start > 0:
@@ -143,14 +152,41 @@ class EntityTyper:
                     break
             while start < head.i and doc[start].lower_ in NAME_JOINERS:
                 start += 1
-            if head.i - start < 1 or "\n" in doc[start:head.i + 1].text:
+            end = self._name_tail(doc, head)
+            if head.i - start < 1 and end == head.i + 1 or "\n" in doc[start:end].text:
                 continue
-            inside = [e for e in ents if e.start < head.i + 1 and e.end > start]
-            if any(e.start <= start and e.end >= head.i + 1 or e.start < start or e.end > head.i + 1
-                   or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") for e in inside):
+            inside = [e for e in ents if e.start < end and e.end > start]
+            if any(e.start <= start and e.end >= end or _bare_start(e) < start or e.end > end
+                   or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") and not self._prefixed(doc, e, start)
+                   for e in inside):
                 continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
-            ents = [e for e in ents if e not in inside] + [Span(doc, start, head.i + 1, label="ORG")]
+            ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="ORG")]
         return sorted(ents, key=lambda e: e.start)
+
+    def _name_tail(self, doc: Doc, head: Token) -> int:
+        """Where a body's name ends: after its head noun, or after an "of"/"for (the)" phrase of
+        capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure")."""
+        end = head.i + 1
+        if head.lower_ not in self.prep_heads | self.name_heads or end + 1 >= len(doc) \
+                or doc[end].lower_ not in ("of", "for"):
+            return end
+        i = end + 1
+        if doc[i].lower_ == "the" and doc[end].lower_ == "for":
+            i += 1
+        stop = i
+        while stop < len(doc) and (_capword(doc[stop]) or doc[stop].lower_ in ("of", "and")
+                                   and stop + 1 < len(doc) and stop > i and _capword(doc[stop + 1])):
+            stop += 1
+        while stop > i and not _capword(doc[stop - 1]):
+            stop -= 1
+        return stop if stop > i else end
+
+    def _prefixed(self, doc: Doc, ent: Span, start: int) -> bool:
+        """A gazetteer body that the run only lengthens at its start with capitalised words that name
+        no state ("Social" + "Democratic Party")."""
+        return start < ent.start and not any(
+            t.text in self.vocab.demonym_state or t.ent_type_ in ("COUNTRY", "PLACE", "GPE")
+            for t in doc[start:ent.start])
 
     def _seat(self, span: Span) -> Span:
         """A capitalised court named with its seat or circuit: "High Court in Podgorica", "District Court
