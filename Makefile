@@ -47,6 +47,7 @@ dist: $(STAMP) $(ASSETS)
 ## Retrain the claim model (frontwatch.claims.v2) on training/dev-train; deterministic, a few minutes on 2 cores.
 train: $(STAMP)
 	$(BIN)/python -m frontwatch.training training/dev-train training/dev-train.jsonl \
+		--also training/written training/written.jsonl \
 		--out frontwatch/data/claim_model.json.gz --cv 5
 
 bench: $(STAMP)

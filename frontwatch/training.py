@@ -232,13 +232,15 @@ def f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def cross_validate(examples: list[Example], folds: int) -> tuple[float, dict[float, tuple], list[dict]]:
-    """Claim P/R/F1 per threshold over `folds` document folds; the best threshold and its records."""
+def cross_validate(examples: list[Example], folds: int,
+                   extra: list[Example] | None = None) -> tuple[float, dict[float, tuple], list[dict]]:
+    """Claim P/R/F1 per threshold over `folds` document folds of `examples`; the best threshold and its
+    records. `extra` documents are always in the training part (they are never scored)."""
     totals = {t: [0, 0, 0] for t in THRESHOLDS}
     records: dict[float, list[dict]] = {t: [] for t in THRESHOLDS}
     for k in range(folds):
         test = [ex for i, ex in enumerate(examples) if i % folds == k]
-        model = fit([ex for i, ex in enumerate(examples) if i % folds != k])
+        model = fit([ex for i, ex in enumerate(examples) if i % folds != k] + list(extra or []))
         for ex in test:
             for t in THRESHOLDS:
                 rec = predict(model, ex, t)
@@ -259,23 +261,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="model file to write (.json.gz)")
     ap.add_argument("--cv", type=int, default=5, help="folds of cross-validation to pick the threshold")
     ap.add_argument("--cv-out", type=Path, help="write the cross-validated records (JSONL) here")
+    ap.add_argument("--also", nargs=2, type=Path, action="append", default=[], metavar=("TEXTS", "GOLD"),
+                    help="more training documents, always in the training part of cross-validation")
     args = ap.parse_args(argv)
-    corpus = load_corpus(args.texts, args.gold)
-    if not corpus:
-        print(f"frontwatch.training: no document of {args.gold} found in {args.texts}", file=sys.stderr)
-        return 2
-    examples = prepare(corpus, rules_pipeline())
-    n_pos = sum(1 for ex in examples for labs in ex.labels if labs)
-    print(f"{len(examples)} documents, {sum(len(ex.cands) for ex in examples)} candidates, {n_pos} positive")
+    nlp = rules_pipeline()
+    examples: list[Example] = []
+    extra: list[Example] = []
+    for n, (texts, gold) in enumerate([(args.texts, args.gold), *args.also]):
+        corpus = load_corpus(texts, gold)
+        if not corpus:
+            print(f"frontwatch.training: no document of {gold} found in {texts}", file=sys.stderr)
+            return 2
+        (extra if n else examples).extend(prepare(corpus, nlp))
+    everything = examples + extra
+    n_pos = sum(1 for ex in everything for labs in ex.labels if labs)
+    n_cands = sum(len(ex.cands) for ex in everything)
+    print(f"{len(everything)} documents, {n_cands} candidates, {n_pos} positive")
     threshold = 0.5
     if args.cv > 1:
-        threshold, scores, records = cross_validate(examples, args.cv)
+        threshold, scores, records = cross_validate(examples, args.cv, extra)
         for t, (p, r, f) in scores.items():
             chosen = "  <- chosen" if t == threshold else ""
             print(f"threshold {t:.2f}: claim P {p:.3f} R {r:.3f} F1 {f:.3f}{chosen}")
         if args.cv_out:
             args.cv_out.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    model = fit(examples, threshold)
+    model = fit(everything, threshold)
     model.save(args.out)
     print(f"wrote {args.out}: {len(model.weights)} features, {len(model.classes)} classes, "
           f"threshold {threshold:.2f}")
