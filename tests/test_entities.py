@@ -113,6 +113,10 @@ def test_a_surname_used_alone_is_the_person() -> None:
     ("The videos were dubbed into Farsi before they were posted.", "Farsi"),
     ("EXPLAINER\nHow the network recruited couriers", "EXPLAINER"),
     ("Media reported that the Group met twice in Vienna.", "Media"),
+    ("Home | World | Asia | Newsletters | Subscribe\nThe ministry denied the report.", "Newsletters"),
+    ("Cookie notice: this site uses cookies. Accept / Reject\nThe ministry denied it.", "Cookie"),
+    ("Background\nThe station opened in 2019, the report said.", "Background"),
+    ("Most read | Contact us | Terms\nThe ministry denied the report.", "Contact"),
 ])
 def test_adjectives_headings_and_generic_words_are_not_entities(text: str, form: str) -> None:
     assert find(run(text), form) is None
