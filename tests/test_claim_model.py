@@ -16,6 +16,7 @@ from frontwatch.extract import extract_documents, extract_one
 from frontwatch.model import Document
 from frontwatch.pipeline.claim_model import ClaimModel, load_claim_model
 from frontwatch.sources import iter_documents
+from frontwatch.training import NUISANCE
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,8 +27,8 @@ HELDOUT = SHARED / "eval" / "dev" / "heldout"
 HELDOUT_GOLD = SHARED / "eval" / "dev" / "heldout.jsonl"
 SCORER = SHARED / "eval" / "score.py"
 # floors just below what the shipped model reaches (docs/extract.md has the table)
-FLOORS = {"claim_f1": 0.35, "claim_recall": 0.26, "claim_precision": 0.53, "entity_f1": 0.87,
-          "entity_typed_f1": 0.85, "stance_accuracy": 0.85, "attribution_accuracy": 0.78}
+FLOORS = {"claim_f1": 0.40, "claim_recall": 0.30, "claim_precision": 0.57, "entity_f1": 0.88,
+          "entity_typed_f1": 0.86, "stance_accuracy": 0.85, "attribution_accuracy": 0.82}
 
 
 def train(out: Path) -> subprocess.CompletedProcess[str]:
@@ -46,6 +47,19 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     assert model.classes[0] == "none" and len(model.classes) > 2
     assert model.meta["documents"] == 3
     assert model.weights, "a model with no weights learned nothing"
+    # document features only absorb label noise while fitting: the shipped weights never read them
+    assert model.meta["nuisance"] == list(NUISANCE)
+    assert not [f for f in model.weights if f.startswith(NUISANCE)]
+
+
+def test_training_takes_more_documents_with_also(tmp_path: Path) -> None:
+    out = tmp_path / "m.json.gz"
+    done = subprocess.run(
+        [sys.executable, "-m", "frontwatch.training", str(FIXTURES), str(FIXTURES / "gold.jsonl"),
+         "--also", str(FIXTURES), str(FIXTURES / "gold.jsonl"), "--out", str(out), "--cv", "0"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert load_claim_model(str(out)).meta["documents"] == 6
 
 
 def test_training_without_documents_is_one_line(tmp_path: Path) -> None:
@@ -127,8 +141,8 @@ def test_heldout_quality(pipeline: Language, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "claim", "stance", "by"), [
     ("Polish intelligence linked Marek Zielinski to the GRU.",
      ("Marek Zielinski", "affiliated_with", "GRU"), "alleged", "Polish intelligence"),
-    ("Prosecutors said Tomas Brand had acted for the SVR since 2019.",
-     ("SVR", "controls", "Tomas Brand"), "alleged", None),
+    ("Prosecutors said Tomas Brand had reported to the SVR since 2019.",
+     ("Tomas Brand", "affiliated_with", "SVR"), "alleged", None),
 ])
 def test_reported_speech_over_a_model_claim_makes_it_alleged(pipeline: Language, text: str,
                                                               claim: tuple[str, str, str], stance: str,

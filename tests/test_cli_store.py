@@ -94,7 +94,8 @@ def test_claims_filters(db: Path) -> None:
     rows = json.loads(fw("claims", "--predicate", "investigates", "--json", db=db).stdout)
     assert rows and all(r["predicate"] == "investigates" for r in rows)
     alleged = json.loads(fw("claims", "--stance", "alleged", "--json", db=db).stdout)
-    assert alleged and all(r["stance"] == "alleged" and r["sources"] for r in alleged)
+    # at least one source alleges each (the headline may be "asserted" when another source asserts it)
+    assert alleged and all(r["stance_counts"].get("alleged") and r["sources"] for r in alleged)
     about = json.loads(fw("claims", "--about", "MPS", "--json", db=db).stdout)
     assert about and all("Ministry of Public Security" in (r["subject"], r["object"]) for r in about)
     assert json.loads(fw("claims", "--min-sources", "50", "--json", db=db).stdout) == []

@@ -97,7 +97,9 @@ def test_claims_filters_and_detail(ro: TestClient) -> None:
     two = ok(ro, "/api/claims", predicate=["located_in", "controls"], limit=500)["total"]
     assert two > len(located)
     alleged = ok(ro, "/api/claims", stance="alleged", limit=500)["items"]
-    assert alleged and all(v["stance"] == "alleged" for v in alleged)
+    # at least one source alleges each (the headline may be "asserted" when another source asserts it)
+    assert alleged and all(v["stance_counts"].get("alleged") for v in alleged)
+    assert all(v["stance"] in ("alleged", "asserted", "contested") for v in alleged)
     assert ok(ro, "/api/claims", min_sources=50)["total"] == 0
     assert ok(ro, "/api/claims", accepted_only=True)["total"] == 0  # nobody reviewed anything yet
     assert ok(ro, "/api/claims", review_status="pending")["total"] == everything["total"]

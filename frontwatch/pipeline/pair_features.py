@@ -116,3 +116,27 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     for pred in rule_votes.get((c.b.ent, c.a.ent), ()):
         f += [f"rule:{pred}:rev", "rule:any"]
     return f
+
+
+def document_features(idx: DocIndex, cands: list[Candidate]) -> list[list[str]]:
+    """Nuisance features of each candidate's pair, read over the whole document: in how many sentences
+    the two entities meet, by type pair, and whether one is a body of the state the other is ("Russia"
+    and its GRU). Training labels every sentence where a gold pair meets as stating the claim, which is
+    often untrue when the pair meets in many sentences; these features take up that noise while the
+    model is fitted, and their weights are then dropped (training.NUISANCE), so the model never reads
+    them at run time."""
+    seen: dict[frozenset[int], set[int]] = {}
+    for c in cands:
+        seen.setdefault(frozenset((c.a.ent, c.b.ent)), set()).add(c.sent.start)
+    out = []
+    for c in cands:
+        a, b = idx.ents[c.a.ent], idx.ents[c.b.ent]
+        types = f"{a.type}|{b.type}"
+        n = min(len(seen[frozenset((c.a.ent, c.b.ent))]), 4)
+        f = [f"nco:{n}", f"nco_t:{n}|{types}"]
+        if a.state and b.type == "country" and b.gid == a.state:
+            f += ["same_state:ab", f"same_state_t:{types}"]
+        if b.state and a.type == "country" and a.gid == b.state:
+            f += ["same_state:ba", f"same_state_t:{types}"]
+        out.append(f)
+    return out
