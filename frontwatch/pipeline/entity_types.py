@@ -167,8 +167,8 @@ class EntityTyper:
         """Where a body's name ends: after its head noun, or after an "of"/"for (the)" phrase of
         capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure")."""
         end = head.i + 1
-        if head.lower_ not in self.prep_heads | self.name_heads or end + 1 >= len(doc) \
-                or doc[end].lower_ not in ("of", "for"):
+        heads = self.prep_heads | self.name_heads | self.body_name_heads
+        if head.lower_ not in heads or end + 1 >= len(doc) or doc[end].lower_ not in ("of", "for"):
             return end
         i = end + 1
         if doc[i].lower_ == "the" and doc[end].lower_ == "for":
