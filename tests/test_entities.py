@@ -266,3 +266,14 @@ def test_a_place_name_as_a_given_name_is_a_person() -> None:
 def test_a_court_takes_its_seat_into_its_name() -> None:
     e = find(run("The verdict was read at the High Court in Kotorvo on Friday."), "High Court in Kotorvo")
     assert e is not None and e.type == "state_body"
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("Toravandi, 41, had worked for the ministry before he fled.", "Toravandi"),
+    ("Police charged three men - Kiran Dhal, 23, Amar Sohal, 24, and Jas Mann, 27 - with murder.", "Kiran Dhal"),
+    ("In 2022 Rashid Qamar, 49, a television anchor who had fled, was shot dead.", "Rashid Qamar"),
+])
+def test_a_name_with_an_age_in_apposition_is_a_person(text: str, form: str) -> None:
+    result = run(text)
+    e = find(result, form)
+    assert e is not None and e.type == "person", [(x.name, x.type) for x in result.entities]

@@ -45,6 +45,32 @@ def _capword(tok: Token) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
 
 
+AGE_AFTER = {",", ")", "-", "–", "—", ";"}
+
+
+def _aged_people(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A run of capitalised words followed by an age in apposition ("Vardanjani, 32, had worked",
+    "Karan Brar, 22,") is a person, whatever the statistical NER made of it (an organisation, a
+    piece of it or nothing); names of the gazetteer are kept."""
+    for tok in doc:
+        age = tok.text.isdigit() and 10 <= int(tok.text) <= 110
+        if not age or tok.i < 2 or doc[tok.i - 1].text != "," or tok.i + 1 >= len(doc) \
+                or doc[tok.i + 1].text not in AGE_AFTER:
+            continue
+        end = tok.i - 1
+        start = end
+        while start > 0 and end - start < 4 and _capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        if start == end:
+            continue
+        inside = [e for e in ents if e.start < end and e.end > start]
+        if any(e.kb_id_ or e.start < start or e.end > end or e.label_ == "PERSON" and e.start == start
+               for e in inside):
+            continue  # a gazetteer name, a span reaching outside, or already this person
+        ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="PERSON")]
+    return sorted(ents, key=lambda e: e.start)
+
+
 def _bare_start(span: Span) -> int:
     """Where a span starts without its article ("the Social" -> "Social")."""
     return span.start + 1 if span[0].lower_ == "the" and len(span) > 1 else span.start
@@ -105,7 +131,7 @@ class EntityTyper:
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
                               and all(_capword(t) for t in e)}
-        for ent in self._with_named_bodies(doc):
+        for ent in _aged_people(doc, self._with_named_bodies(doc)):
             span = self._trim(ent)
             if span is None:
                 continue
