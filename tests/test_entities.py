@@ -145,6 +145,7 @@ def test_types_from_the_words_around_a_name(text: str, form: str, typ: str) -> N
      "state_body"),
     ("He leads the Social Democratic Party in the assembly.", "Social Democratic Party", "organization"),
     ("She later taught at the University of Lisbon for a decade.", "University of Lisbon", "organization"),
+    ("He had worked for Oman's defence ministry until 2019.", "Oman's defence ministry", "state_body"),
     ("The case went to the U.S. District Court for the Middle District of Georgia last year.",
      "U.S. District Court for the Middle District of Georgia", "state_body"),
 ])
