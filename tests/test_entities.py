@@ -271,7 +271,8 @@ def test_a_court_takes_its_seat_into_its_name() -> None:
 
 @pytest.mark.parametrize(("text", "form"), [
     ("Toravandi, 41, had worked for the ministry before he fled.", "Toravandi"),
-    ("Police charged three men - Kiran Dhal, 23, Amar Sohal, 24, and Jas Mann, 27 - with murder.", "Kiran Dhal"),
+    ("Police charged three men - Kiran Dhal, 23, Amar Sohal, 24, and Jas Mann, 27 - with murder.",
+     "Kiran Dhal"),
     ("In 2022 Rashid Qamar, 49, a television anchor who had fled, was shot dead.", "Rashid Qamar"),
 ])
 def test_a_name_with_an_age_in_apposition_is_a_person(text: str, form: str) -> None:
