@@ -7,6 +7,7 @@ Spans that are not SCHEMA entities (dates, money, nationality adjectives, page f
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from spacy.language import Language
@@ -48,10 +49,35 @@ def _capword(tok: Token) -> bool:
 AGE_AFTER = {",", ")", "-", "–", "—", ";"}
 
 
-def _aged_people(doc: Doc, ents: list[Span]) -> list[Span]:
+class _SpanList:
+    """Entity spans sorted by start, with the ones overlapping a token range found by bisection: a
+    scan of every span per candidate name made a long text quadratic."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans: list[Span] = []
+        self.starts: list[int] = []
+        self.longest = 0
+        self._index(spans)
+
+    def _index(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda e: (e.start, e.end))
+        self.starts = [e.start for e in self.spans]
+        self.longest = max((len(e) for e in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [e for e in self.spans[lo:hi] if e.end > start]
+
+    def replace(self, old: list[Span], new: Span) -> None:
+        self._index([e for e in self.spans if e not in old] + [new])
+
+
+def _aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
     """A run of capitalised words followed by an age in apposition ("Vardanjani, 32, had worked",
     "Karan Brar, 22,") is a person, whatever the statistical NER made of it (an organisation, a
     piece of it or nothing); names of the gazetteer are kept."""
+    ents = _SpanList(spans)
     for tok in doc:
         age = tok.text.isdigit() and 10 <= int(tok.text) <= 110
         if not age or tok.i < 2 or doc[tok.i - 1].text != "," or tok.i + 1 >= len(doc) \
@@ -63,12 +89,12 @@ def _aged_people(doc: Doc, ents: list[Span]) -> list[Span]:
             start -= 1
         if start == end:
             continue
-        inside = [e for e in ents if e.start < end and e.end > start]
+        inside = ents.overlapping(start, end)
         if any(e.kb_id_ or e.start < start or e.end > end or e.label_ == "PERSON" and e.start == start
                for e in inside):
             continue  # a gazetteer name, a span reaching outside, or already this person
-        ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="PERSON")]
-    return sorted(ents, key=lambda e: e.start)
+        ents.replace(inside, Span(doc, start, end, label="PERSON"))
+    return ents.spans
 
 
 def _bare_start(span: Span) -> int:
@@ -159,7 +185,7 @@ class EntityTyper:
         goes on naming it ("Academy of Social Sciences"), replaces the places and pieces the NER made of
         it; gazetteer bodies are kept unless the run only adds words before one ("Social Democratic
         Party")."""
-        ents = list(doc.ents)
+        ents = _SpanList(list(doc.ents))
         heads = self.name_heads | self.body_name_heads
         for head in doc:
             if head.lower_ not in heads or not head.is_title or head.i == 0:
@@ -181,13 +207,13 @@ class EntityTyper:
             end = self._name_tail(doc, head)
             if head.i - start < 1 and end == head.i + 1 or "\n" in doc[start:end].text:
                 continue
-            inside = [e for e in ents if e.start < end and e.end > start]
+            inside = ents.overlapping(start, end)
             if any(e.start <= start and e.end >= end or _bare_start(e) < start or e.end > end
                    or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") and not self._prefixed(doc, e, start)
                    for e in inside):
                 continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
-            ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="ORG")]
-        return sorted(ents, key=lambda e: e.start)
+            ents.replace(inside, Span(doc, start, end, label="ORG"))
+        return ents.spans
 
     def _name_tail(self, doc: Doc, head: Token) -> int:
         """Where a body's name ends: after its head noun, or after an "of"/"for (the)" phrase of
