@@ -27,7 +27,7 @@ from .pipeline import load_pipeline
 from .pipeline.args import DocIndex
 from .pipeline.candidates import Candidate
 from .pipeline.claim_model import ClaimModel, ModelClaimExtractor, document_candidates
-from .pipeline.pair_features import document_features
+from .pipeline.pair_features import DOCUMENT_FEATURES, document_features
 from .vocab import load_vocabulary
 
 EQUIVALENT = {"affiliated_with": "controls"}  # affiliated_with(B, A) is controls(A, B) (SCHEMA)
@@ -39,7 +39,7 @@ RULES_FLOOR = 0.6  # a v1 rule's claim counts with at least this probability
 MIN_PRECISION = 0.6  # the threshold is the best F1 among those whose cross-validated precision reaches it
 # features fitted with the others but dropped from the model (pair_features.document_features): CV F1 on
 # dev-train 0.427 when the model keeps them, 0.438 when they only absorb the noise of the labels
-NUISANCE = ("nco:", "nco_t:", "same_state:", "same_state_t:")
+NUISANCE = DOCUMENT_FEATURES
 AGGREGATE = "noisy_or"  # how a document's sentences combine: "max" or "noisy_or"
 THRESHOLDS = [x / 100 for x in range(10, 80, 5)]
 

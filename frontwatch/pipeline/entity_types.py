@@ -121,6 +121,7 @@ class EntityTyper:
         self.roles = vocab.words("types", "role_nouns")
         self.name_heads = vocab.words("types", "name_heads")
         self.body_name_heads = vocab.words("types", "body_name_heads")
+        self.run_heads = self.name_heads | self.body_name_heads  # end a run of capitalised words
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
         capitals = vocab.types.get("capitals", {})
         self.metonym_default = frozenset(capitals.get("government_by_default", []))
@@ -134,6 +135,7 @@ class EntityTyper:
         self.titles = frozenset(map(str, abbr.get("titles", [])))
         self.generic = vocab.words("types", "generic_words")
         self.prep_heads = vocab.words("types", "heads_before_preposition")
+        self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
         self.medium_nouns = vocab.words("types", "organization_nouns")
         self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
                                    reverse=True)
@@ -186,9 +188,8 @@ class EntityTyper:
         it; gazetteer bodies are kept unless the run only adds words before one ("Social Democratic
         Party")."""
         ents = _SpanList(list(doc.ents))
-        heads = self.name_heads | self.body_name_heads
         for head in doc:
-            if head.lower_ not in heads or not head.is_title or head.i == 0:
+            if head.lower_ not in self.run_heads or not head.is_title or head.i == 0:
                 continue
             start = head.i
             while start > 0:
@@ -219,8 +220,7 @@ class EntityTyper:
         """Where a body's name ends: after its head noun, or after an "of"/"for (the)" phrase of
         capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure")."""
         end = head.i + 1
-        heads = self.prep_heads | self.name_heads | self.body_name_heads
-        if head.lower_ not in heads or end + 1 >= len(doc) or doc[end].lower_ not in ("of", "for"):
+        if head.lower_ not in self.tail_heads or end + 1 >= len(doc) or doc[end].lower_ not in ("of", "for"):
             return end
         i = end + 1
         if doc[i].lower_ == "the" and doc[end].lower_ == "for":

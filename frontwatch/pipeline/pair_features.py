@@ -118,6 +118,9 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     return f
 
 
+DOCUMENT_FEATURES = ("nco:", "nco_t:", "same_state:", "same_state_t:")  # the prefixes document_features uses
+
+
 def document_features(idx: DocIndex, cands: list[Candidate]) -> list[list[str]]:
     """Nuisance features of each candidate's pair, read over the whole document: in how many sentences
     the two entities meet, by type pair, and whether one is a body of the state the other is ("Russia"
