@@ -26,6 +26,7 @@ from ..vocab import Vocabulary, load_vocabulary
 from .args import DocIndex
 from .candidates import Candidate, CandidateMention, candidates, sentence_mentions
 from .claims import OBJECT_TYPES, SUBJECT_TYPES, FoundClaim
+from .pair_bags import bags
 from .pair_features import dependency_path, pair_features, triggers
 
 MODEL_FILE = "claim_model.json.gz"
@@ -43,20 +44,28 @@ class ClaimModel:
     weights: dict[str, dict[int, float]]
     threshold: float
     meta: dict[str, object]
+    # the pair model (pair_bags): with it a claim's score is the geometric mean of this model's
+    # (over its sentences) and the pair model's
+    bag: ClaimModel | None = None
 
     @classmethod
     def from_dict(cls, data: Any) -> ClaimModel:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ModelNotFoundError("claim model file: not a frontwatch claim model")
         weights = {str(f): {int(k): float(v) for k, v in ws.items()} for f, ws in data["weights"].items()}
+        bag = cls.from_dict(data["bag"]) if data.get("bag") is not None else None
         return cls([str(c) for c in data["classes"]], [float(x) for x in data["intercept"]], weights,
-                   float(data["threshold"]), dict(data.get("meta") or {}))
+                   float(data["threshold"]), dict(data.get("meta") or {}), bag)
 
     def to_dict(self) -> dict[str, object]:
-        return {"format": FORMAT, "classes": self.classes, "intercept": self.intercept,
-                "threshold": self.threshold, "meta": self.meta,
-                "weights": {f: {str(k): v for k, v in sorted(ws.items())}
-                            for f, ws in sorted(self.weights.items())}}
+        out: dict[str, object] = {
+            "format": FORMAT, "classes": self.classes, "intercept": self.intercept,
+            "threshold": self.threshold, "meta": self.meta,
+            "weights": {f: {str(k): v for k, v in sorted(ws.items())}
+                        for f, ws in sorted(self.weights.items())}}
+        if self.bag is not None:
+            out["bag"] = self.bag.to_dict()
+        return out
 
     def save(self, path: Path) -> None:
         raw = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()
@@ -135,9 +144,12 @@ class ModelClaimExtractor:
         rules: list[FoundClaim] = doc._.fw_claims or []
         by_key = {(c.sent.start, c.subj, c.pred, c.obj): c for c in rules}
         floor = self.threshold / 2 if self.aggregate == "noisy_or" else self.threshold
+        if self.model.bag is not None:
+            floor = float(str(self.model.meta.get("sentence_floor", floor)))
         found: list[FoundClaim] = []
-        for cand, feats in document_candidates(idx, rules):
-            for k, p in self._decisions(self.model.probabilities(feats)):
+        cands = document_candidates(idx, rules)
+        for cand, feats in cands:
+            for k, p in self._decisions(self.model, self.model.probabilities(feats)):
                 label = self.model.classes[k]
                 if p < floor:
                     continue
@@ -149,22 +161,43 @@ class ModelClaimExtractor:
             found += [FoundClaim(r.subj, r.pred, r.obj, r.sent, r.trigger, anchor=r.anchor,
                                  confidence=self.rules_floor, features=["rule"]) for r in rules]
         doc._.fw_entities = idx.ents
-        doc._.fw_claims = self._decide(found)
+        pairs = self._pair_scores(cands, rules) if self.model.bag is not None else None
+        doc._.fw_claims = self._decide(found, pairs)
         return doc
 
-    def _decisions(self, probs: list[float]) -> list[tuple[int, float]]:
+    def _pair_scores(self, cands: list[tuple[Candidate, list[str]]],
+                     rules: list[FoundClaim]) -> dict[tuple[str, int, int], float]:
+        """The pair model's probability of each claim (canonical key), from all the sentences where
+        its two entities meet; a claim the rules found has at least the rules' floor."""
+        assert self.model.bag is not None
+        out: dict[tuple[str, int, int], float] = {}
+        for bag in bags(cands):
+            for k, p in self._decisions(self.model.bag, self.model.bag.probabilities(bag.features)):
+                label = self.model.bag.classes[k]
+                s, o = (bag.second, bag.first) if label.endswith("<") else (bag.first, bag.second)
+                key = canonical(s, label.rstrip("<>"), o)
+                out[key] = max(out.get(key, 0.0), p)
+        for r in rules:
+            key = canonical(r.subj, r.pred, r.obj)
+            out[key] = max(out.get(key, 0.0), self.rules_floor)
+        return out
+
+    @staticmethod
+    def _decisions(model: ClaimModel, probs: list[float]) -> list[tuple[int, float]]:
         """(class, probability) of each distinct claim: classes that SCHEMA scores as one claim
         (affiliated_with(B, A) is controls(A, B)) pool their probability under the likelier name."""
         groups: dict[str, list[int]] = {}
-        for k, label in enumerate(self.model.classes):
+        for k, label in enumerate(model.classes):
             if label != "none":
                 groups.setdefault(EQUIVALENT_CLASSES.get(label, label), []).append(k)
         return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in groups.values()]
 
-    def _decide(self, found: list[FoundClaim]) -> list[FoundClaim]:
+    def _decide(self, found: list[FoundClaim],
+                pairs: dict[tuple[str, int, int], float] | None = None) -> list[FoundClaim]:
         """One decision per (subject, predicate, object) of the document: the best sentence's probability,
-        or with "noisy_or" the chance that at least one sentence states it. Each key's sentences are
-        kept, the most probable first (it gives the claim its evidence)."""
+        or with "noisy_or" the chance that at least one sentence states it; with the pair model, the
+        geometric mean of that and the pair model's probability. Each key's sentences are kept, the
+        most probable first (it gives the claim its evidence)."""
         groups: dict[tuple[int, str, int], list[FoundClaim]] = {}
         for c in found:
             s, o = (min(c.subj, c.obj), max(c.subj, c.obj)) if c.pred == "meets" else (c.subj, c.obj)
@@ -176,6 +209,9 @@ class ModelClaimExtractor:
             for c in claims:
                 miss *= 1.0 - c.confidence
             score = 1.0 - miss if self.aggregate == "noisy_or" else claims[0].confidence
+            if pairs is not None:
+                c0 = claims[0]
+                score = math.sqrt(score * pairs.get(canonical(c0.subj, c0.pred, c0.obj), 0.0))
             if score < self.threshold:
                 continue
             for c in claims:
@@ -209,6 +245,15 @@ class ModelClaimExtractor:
         if lca.pos_ == "VERB" and lca.lemma_.lower() not in self.reporting:
             return lca, None
         return None, lca
+
+
+def canonical(s: int, pred: str, o: int) -> tuple[str, int, int]:
+    """The key SCHEMA scores a claim by: affiliated_with(B, A) is controls(A, B); meets is symmetric."""
+    if pred in ("affiliated_with", "controls"):
+        return ("controls", o, s) if pred == "affiliated_with" else ("controls", s, o)
+    if pred == "meets":
+        return (pred, min(s, o), max(s, o))
+    return (pred, s, o)
 
 
 def typed(idx: DocIndex, s: int, pred: str, o: int) -> bool:
