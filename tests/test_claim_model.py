@@ -106,9 +106,14 @@ def test_model_claims_carry_a_confidence_and_an_explanation(pipeline: Language) 
     "Prosecutors charged Reza Tavakoli, who is believed to be in Iran, with plotting an attack in Ohio.",
     "Poland expelled Anna Volkova, who is thought to be living in Russia, in March.",
     "The Kremlin did not deny that the GRU recruited Pavel Orlov.",
+    # a clause before the denial, and a second act of the denier that the parser hangs low
+    "Charged by the Justice Department last year, Chen Ming denies his dealings with Chinese officials.",
+    "A foreign ministry spokesman went further, rejecting the idea that Omid Rahimi had been a reporter "
+    "at all and describing him as a criminal who had worked with the Central Intelligence Agency.",
 ])
 def test_no_claim_is_denied_without_a_denial_over_it(pipeline: Language, text: str) -> None:
     result = extract_one(Document(id="t", text=text))
+    assert result.claims, "the sentence must give a claim for its stance to be tested"
     denied = [(c.subject, c.predicate, c.object, c.attributed_to) for c in result.claims
               if c.stance == "denied"]
     assert not denied

@@ -74,12 +74,15 @@ class StanceTagger:
             self._allege(c, self._speakers(idx, c.trigger))
             return
         reported: tuple[Token, list[int]] | None = None
-        for a in _ancestors(anchor):
+        path = _ancestors(anchor)
+        for n, a in enumerate(path):
             lemma = a.lemma_.lower()
             if a.pos_ not in ("VERB", "AUX") and lemma not in ("according",):
                 continue
             if lemma in self.denials and any(ch.dep_ == "neg" for ch in a.children):
                 continue  # "did not deny that X funded Y" denies nothing
+            if lemma in self.denials and _coordinated_away(path, n):
+                continue  # "rejected the idea that X was a journalist and described him as Y's agent"
             if lemma in self.denials:
                 objs = [t for ch in a.children if ch.dep_ in ("dobj", "ccomp", "xcomp", "pcomp")
                         for t in ch.subtree]
@@ -267,6 +270,26 @@ class StanceTagger:
     def _same_side(self, idx: DocIndex, a: int, b: int) -> bool:
         ea, eb = idx.ents[a], idx.ents[b]
         return a == b or (ea.state is not None and ea.state == eb.state)
+
+
+def _coordinated_away(path: list[Token], n: int) -> bool:
+    """The claim (path[0]) reaches the denial (path[n]) through words the denial does not govern: a
+    clause before it, a conjunct of the denial itself, or a subjectless "-ing" conjunct of a clause
+    with its own subject, which the parser hangs low but belongs to the denier ("rejecting the idea
+    that X was a journalist and describing him as Y's agent")."""
+    if n and path[n - 1].dep_ == "advcl" and path[n - 1].i < path[n].i:
+        return True  # a clause before the denial sets the scene: "Questioned by the FBI, X denies ..."
+    for j in range(n):
+        t = path[j]
+        if t.dep_ != "conj":
+            continue
+        if j + 1 == n or t.tag_ == "VBG" and not _has_subject(t) and _has_subject(t.head):
+            return True
+    return False
+
+
+def _has_subject(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
 
 
 def _existential(tok: Token) -> bool:
