@@ -279,3 +279,19 @@ def test_a_name_with_an_age_in_apposition_is_a_person(text: str, form: str) -> N
     result = run(text)
     e = find(result, form)
     assert e is not None and e.type == "person", [(x.name, x.type) for x in result.entities]
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("The report was written by Marta Echeverría and reviewed by the board.", "Marta Echeverría"),
+    ("Karim Haddadi told the court that he had been followed for months.", "Karim Haddadi"),
+    ("The case of Marie-Claire Dubois, a lecturer in politics at the University of Geneva, changed that.",
+     "Marie-Claire Dubois"),
+])
+def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) -> None:
+    e = find(run(text), form)
+    assert e is not None and e.type == "person"
+
+
+def test_a_given_name_does_not_make_a_hotel_a_person() -> None:
+    e = find(run("The guests were taken to the Michelangelo Hotel on Tuesday."), "Michelangelo Hotel")
+    assert e is not None and e.type != "person"

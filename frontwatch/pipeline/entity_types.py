@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
 from ..vocab import Vocabulary, load_vocabulary
+from .given_names import PARTICLES, is_given_name
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
@@ -147,6 +148,10 @@ class EntityTyper:
         self.not_names_before = vocab.words("types", "not_a_name_before")
         self._person_texts: set[str] = set()
         self.seated = vocab.words("types", "seated_bodies")
+        self.not_given = vocab.words("types", "not_given_names")
+        # a name ending in one of these names a thing, whatever its first word ("Royal Melbourne Hospital")
+        self.thing_heads = (self.org_heads | self.medium_nouns | self.run_heads | self.place_nouns
+                            | {h[-1] for h, _ in self.heads})
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -388,7 +393,10 @@ class EntityTyper:
 
     def _person_name(self, span: Span) -> bool:
         """Two or three capitalised words whose last the document uses alone as a person ("Vadim
-        Krasikov" ... "Mr Krasikov"), or followed by an age ("Vanya Gaberova, 30,")."""
+        Krasikov" ... "Mr Krasikov"), or followed by an age ("Vanya Gaberova, 30,"), or whose first
+        is a given name that names no place ("Marieke de Vries", "Olaf Scholz")."""
+        if self._given_and_surname(span):
+            return True
         if not 2 <= len(span) <= 3 or not all(_capword(t) for t in span):
             return False
         if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
@@ -399,6 +407,19 @@ class EntityTyper:
                 and 0 < int(doc[span.end + 1].text) < 110:
             return True
         return span[-1].text in self._surnames
+
+    def _given_and_surname(self, span: Span) -> bool:
+        words = [w for w in span.text.split() if w.lower() not in PARTICLES]
+        if not 2 <= len(words) <= 3 or not all(
+                w[:1].isupper() and not w.isupper() and w.replace("-", "").isalpha() for w in words):
+            return False
+        first = words[0]
+        if first in self.vocab.demonym_state or first.lower() in self.vocab.state_by_name \
+                or first in self.vocab.metonym_state or first in city_names():
+            return False
+        if any(t.lower_ in self.generic or t.lower_ in self.thing_heads for t in span):
+            return False
+        return first.lower() not in self.not_given and is_given_name(first)
 
     def _names_a_thing(self, span: Span) -> bool:
         """A "person" that names a thing: "the Chosun Ilbo newspaper", "Gmail accounts", "the broadcaster

@@ -1,0 +1,25 @@
+"""Given names of people, from gender-guesser's dictionary (offline; about 40,000 names from many
+countries): "Marieke de Vries" is a person however the statistical NER labels it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# the dictionary's verdicts that a word is someone's given name; "andy" (either sex) also holds
+# words such as "Justice", "Hong" and "San", which start names of bodies and places
+GIVEN = {"male", "female", "mostly_male", "mostly_female"}
+PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "al", "bin", "ibn", "el", "ter"}
+
+
+@lru_cache(maxsize=1)
+def _detector():  # type: ignore[no-untyped-def]
+    from gender_guesser.detector import Detector
+
+    return Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def is_given_name(word: str) -> bool:
+    """A word the dictionary knows as a given name; a hyphenated one when each part is ("Anne-Marie")."""
+    parts = word.split("-")
+    return all(p[:1].isupper() and _detector().get_gender(p) in GIVEN for p in parts)
