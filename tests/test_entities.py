@@ -117,6 +117,8 @@ def test_a_surname_used_alone_is_the_person() -> None:
     ("Cookie notice: this site uses cookies. Accept / Reject\nThe ministry denied it.", "Cookie"),
     ("Background\nThe station opened in 2019, the report said.", "Background"),
     ("Most read | Contact us | Terms\nThe ministry denied the report.", "Contact"),
+    ("Harbour Times  |  News  |  Politics  |  Sport  |  Opinion\nThe committee said politics had no place "
+     "in the decision.", "Politics"),
 ])
 def test_adjectives_headings_and_generic_words_are_not_entities(text: str, form: str) -> None:
     assert find(run(text), form) is None

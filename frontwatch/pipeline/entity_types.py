@@ -150,11 +150,14 @@ class EntityTyper:
         self.seated = vocab.words("types", "seated_bodies")
         self.not_given = vocab.words("types", "not_given_names")
         # a name ending in one of these names a thing, whatever its first word ("Royal Melbourne Hospital")
+        self._lower_words: set[str] = set()
         self.thing_heads = (self.org_heads | self.medium_nouns | self.run_heads | self.place_nouns
                             | {h[-1] for h, _ in self.heads})
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
+        # words the document also writes in lower case: a capitalised one is a common word ("Politics")
+        self._lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
         # dates and amounts are not entities, but claims report them
         doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"
                                      and SPECIFIC_DATE.search(e.text)]  # not "years", "last week"
@@ -576,6 +579,8 @@ class EntityTyper:
         doc = tok.doc
         if tok.tag_ in ("JJ", "JJR", "JJS") or tok.lower_ in self.vocab.demonym_lower:
             return True
+        if tok.is_title and tok.lower_ in self._lower_words:
+            return True  # "Politics" as a heading, "politics" in the text
         if tok.is_upper and tok.is_alpha and len(tok) > 4:
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             line_start = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
