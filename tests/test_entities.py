@@ -297,3 +297,11 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
 def test_a_given_name_does_not_make_a_hotel_a_person() -> None:
     e = find(run("The guests were taken to the Michelangelo Hotel on Tuesday."), "Michelangelo Hotel")
     assert e is not None and e.type != "person"
+
+
+def test_a_person_of_a_body_read_as_one_name_is_both() -> None:
+    result = run("Chief Inspector Laura Hendry of Thames Valley Police led the search.")
+    person, body = find(result, "Laura Hendry"), find(result, "Thames Valley Police")
+    assert person is not None and person.type == "person"
+    assert body is not None and body.type == "state_body"
+    assert find(run("The Bank of England and the University of Chicago agreed."), "Bank of England")

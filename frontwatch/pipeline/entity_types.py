@@ -167,7 +167,7 @@ class EntityTyper:
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
                               and all(_capword(t) for t in e)}
-        for ent in _aged_people(doc, self._with_named_bodies(doc)):
+        for ent in self._people_of_bodies(_aged_people(doc, self._with_named_bodies(doc))):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -188,6 +188,29 @@ class EntityTyper:
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
+
+    def _people_of_bodies(self, spans: list[Span]) -> list[Span]:
+        """A person and their body read as one name ("Detective Sergeant Nick Bailey of Wiltshire
+        Police"): two spans, the person from the given name on, and the body after "of"."""
+        out: list[Span] = []
+        for span in spans:
+            doc = span.doc
+            k = next((t.i for t in span if t.lower_ == "of"), None)
+            if span.kb_id_ or k is None or k + 1 >= span.end:
+                out.append(span)
+                continue
+            first = next((t.i for t in doc[span.start:k] if is_given_name(t.text)), None)
+            body = doc[k + 1:span.end]
+            if body[0].lower_ == "the":
+                body = doc[k + 2:span.end]
+            person = doc[first:k] if first is not None else None
+            if person is None or not len(body) or not self._given_and_surname(person) \
+                    or self._head_type(body) not in ("state_body", "organization"):
+                out.append(span)
+                continue
+            out += [Span(doc, person.start, person.end, label="PERSON"),
+                    Span(doc, body.start, body.end, label=span.label_)]
+        return out
 
     def _with_named_bodies(self, doc: Doc) -> list[Span]:
         """The entity spans, where a run of capitalised words ending in a body noun ("Canada Toronto
