@@ -3,8 +3,10 @@
 The v1 rules run first; their claims become features ("rule votes"), as do the parse around each pair
 (pair_features.py). A multinomial logistic regression trained by `make train` (frontwatch/training.py)
 scores the classes "none", "<predicate>>" (first mention is the subject), "<predicate><" (the second
-is) and "meets"; a class above the threshold becomes a claim whose confidence is its probability.
-The model is a small JSON file shipped in the package (data/claim_model.json.gz).
+is) and "meets" for each sentence; a second one, the pair model, scores each pair of entities over all
+the sentences where they meet (pair_bags.py). A claim whose geometric mean of the two reaches the
+threshold is kept, with that mean as its confidence. Both are one JSON file shipped in the package
+(data/claim_model.json.gz); a file without a pair model decides by the sentence model alone.
 """
 
 from __future__ import annotations
