@@ -149,8 +149,8 @@ class EntityTyper:
         self._person_texts: set[str] = set()
         self.seated = vocab.words("types", "seated_bodies")
         self.not_given = vocab.words("types", "not_given_names")
-        # a name ending in one of these names a thing, whatever its first word ("Royal Melbourne Hospital")
         self._lower_words: set[str] = set()
+        # a name ending in one of these names a thing, whatever its first word ("Royal Melbourne Hospital")
         self.thing_heads = (self.org_heads | self.medium_nouns | self.run_heads | self.place_nouns
                             | {h[-1] for h, _ in self.heads})
 
@@ -435,6 +435,8 @@ class EntityTyper:
         return span[-1].text in self._surnames
 
     def _given_and_surname(self, span: Span) -> bool:
+        """Two or three capitalised words (particles aside) whose first is a given name that names no
+        state, demonym, city or thing: "Marieke de Vries", "Anne-Marie Brady"."""
         words = [w for w in span.text.split() if w.lower() not in PARTICLES]
         if not 2 <= len(words) <= 3 or not all(
                 w[:1].isupper() and not w.isupper() and w.replace("-", "").isalpha() for w in words):
