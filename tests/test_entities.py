@@ -108,6 +108,14 @@ def test_a_surname_used_alone_is_the_person() -> None:
     assert sum(1 for x in result.entities if "Oslov" in (x.name, *x.aliases)) == 1
 
 
+def test_a_surname_two_people_share_is_the_one_named_most() -> None:
+    result = run("A court in Tabriz sentenced Kaveh Rostami to death. Kaveh Rostami had lived in Ohio. "
+                 "His daughter, Leyla Rostami, asked the government to act. Rostami was executed in May.")
+    kaveh, leyla = find(result, "Kaveh Rostami"), find(result, "Leyla Rostami")
+    assert kaveh is not None and leyla is not None and kaveh is not leyla
+    assert "Rostami" in kaveh.aliases and "Rostami" not in leyla.aliases
+
+
 @pytest.mark.parametrize(("text", "form"), [
     ("Moldovan and Tajik workers were hired through a broker.", "Moldovan"),
     ("The videos were dubbed into Farsi before they were posted.", "Farsi"),

@@ -158,10 +158,10 @@ class AliasLinker:
         # a surname or given name alone ("Lijian", "CG Tong"), never another full name ("Kamalpreet Singh")
         short = len(words) == 1 or (len(words) == 2 and (words[0] in HONORIFICS or words[0].isupper()))
         if short and (typ == "person" or span[0].pos_ == "PROPN"):
-            for p in reversed(persons):
-                full = p.name.split()
-                if len(full) > len(words) and words[-1] in full and words[-1][0].isupper():
-                    return p
+            named = [p for p in persons if len(p.name.split()) > len(words) and words[-1] in p.name.split()
+                     and words[-1][0].isupper()]
+            if named:  # two people share the surname: it is the one the text has named most so far
+                return max(named, key=lambda p: (len(p.mentions), -p.idx))
         if typ == "person" and len(words) >= 2:  # "Putin" first, "Vladimir Putin" later: one person
             for p in reversed(persons):
                 if p.name == words[-1]:
