@@ -14,9 +14,11 @@ import pytest
 
 from frontwatch.extract import extract_documents, extract_one
 from frontwatch.model import Document
-from frontwatch.pipeline.claim_model import ClaimModel, load_claim_model
+from frontwatch.pipeline.claim_model import ClaimModel, ModelClaimExtractor, canonical, load_claim_model
+from frontwatch.pipeline.claims import FoundClaim
 from frontwatch.sources import iter_documents
 from frontwatch.training import NUISANCE
+from frontwatch.vocab import load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -100,6 +102,22 @@ def test_model_claims_carry_a_confidence_and_an_explanation(pipeline: Language) 
         assert 0.0 < c.confidence <= 1.0
         assert c.explanation
     assert any(c.confidence < 1.0 for c in result.claims), "the model gives probabilities, not 1.0"
+    assert all(any(x.startswith("pair ") for x in c.explanation) for c in result.claims), \
+        "the pair model's reasons follow the sentence's"
+
+
+def test_affiliated_with_and_controls_of_one_pair_are_decided_as_one_claim(pipeline: Language) -> None:
+    doc = pipeline("Marco Bellini is a member of the association. The association directs Bellini.")
+    first, second = list(doc.sents)
+    extractor = ModelClaimExtractor(load_vocabulary(), load_claim_model(), 0.3, "noisy_or")
+    found = [FoundClaim(1, "controls", 0, second, confidence=0.4),
+             FoundClaim(0, "affiliated_with", 1, first, confidence=0.5)]
+    key = canonical(0, "affiliated_with", 1)
+    out = extractor._decide(found, {key: 0.8}, {key: ["pair 0.80: rule"]})
+    assert [(c.subj, c.pred, c.obj) for c in out] == [(0, "affiliated_with", 1)] * 2  # the likelier name
+    assert [c.sent.start for c in out] == [first.start, second.start]  # both sentences stay evidence
+    assert out[0].confidence == pytest.approx((1 - 0.5 * 0.6) ** 0.5 * 0.8 ** 0.5, abs=1e-4)
+    assert out[0].features == ["pair 0.80: rule"]
 
 
 @pytest.mark.parametrize("text", [

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -163,26 +163,34 @@ class ModelClaimExtractor:
             found += [FoundClaim(r.subj, r.pred, r.obj, r.sent, r.trigger, anchor=r.anchor,
                                  confidence=self.rules_floor, features=["rule"]) for r in rules]
         doc._.fw_entities = idx.ents
-        pairs = self._pair_scores(cands, rules) if self.model.bag is not None else None
-        doc._.fw_claims = self._decide(found, pairs)
+        pairs, why = self._pair_scores(cands, rules) if self.model.bag is not None else (None, {})
+        doc._.fw_claims = self._decide(found, pairs, why)
         return doc
 
     def _pair_scores(self, cands: list[tuple[Candidate, list[str]]],
-                     rules: list[FoundClaim]) -> dict[tuple[str, int, int], float]:
+                     rules: list[FoundClaim]
+                     ) -> tuple[dict[tuple[str, int, int], float], dict[tuple[str, int, int], list[str]]]:
         """The pair model's probability of each claim (canonical key), from all the sentences where
-        its two entities meet; a claim the rules found has at least the rules' floor."""
-        assert self.model.bag is not None
+        its two entities meet, and the features that pushed it most; a claim the rules found has at
+        least the rules' floor."""
+        model = self.model.bag
+        assert model is not None
         out: dict[tuple[str, int, int], float] = {}
+        why: dict[tuple[str, int, int], list[str]] = {}
         for bag in bags(cands):
-            for k, p in self._decisions(self.model.bag, self.model.bag.probabilities(bag.features)):
-                label = self.model.bag.classes[k]
+            for k, p in self._decisions(model, model.probabilities(bag.features)):
+                label = model.classes[k]
                 s, o = (bag.second, bag.first) if label.endswith("<") else (bag.first, bag.second)
                 key = canonical(s, label.rstrip("<>"), o)
-                out[key] = max(out.get(key, 0.0), p)
+                if p > out.get(key, 0.0):
+                    out[key] = p
+                    why[key] = [f"pair {p:.2f}: " + ", ".join(model.explain(bag.features, k, 3))]
         for r in rules:
             key = canonical(r.subj, r.pred, r.obj)
-            out[key] = max(out.get(key, 0.0), self.rules_floor)
-        return out
+            if self.rules_floor > out.get(key, 0.0):
+                out[key] = self.rules_floor
+                why[key] = [f"pair {self.rules_floor:.2f}: rule"]
+        return out, why
 
     @staticmethod
     def _decisions(model: ClaimModel, probs: list[float]) -> list[tuple[int, float]]:
@@ -194,30 +202,34 @@ class ModelClaimExtractor:
                 groups.setdefault(EQUIVALENT_CLASSES.get(label, label), []).append(k)
         return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in groups.values()]
 
-    def _decide(self, found: list[FoundClaim],
-                pairs: dict[tuple[str, int, int], float] | None = None) -> list[FoundClaim]:
-        """One decision per (subject, predicate, object) of the document: the best sentence's probability,
+    def _decide(self, found: list[FoundClaim], pairs: dict[tuple[str, int, int], float] | None = None,
+                why: dict[tuple[str, int, int], list[str]] | None = None) -> list[FoundClaim]:
+        """One decision per claim of the document: the best sentence's probability,
         or with "noisy_or" the chance that at least one sentence states it; with the pair model, the
         geometric mean of that and the pair model's probability. Each key's sentences are kept, the
-        most probable first (it gives the claim its evidence)."""
-        groups: dict[tuple[int, str, int], list[FoundClaim]] = {}
+        most probable first (it gives the claim its evidence). The key is SCHEMA's (`canonical`): a
+        sentence's affiliated_with(B, A) and another's controls(A, B) are one claim, named as the likelier."""
+        groups: dict[tuple[str, int, int], list[FoundClaim]] = {}
         for c in found:
-            s, o = (min(c.subj, c.obj), max(c.subj, c.obj)) if c.pred == "meets" else (c.subj, c.obj)
-            groups.setdefault((s, c.pred, o), []).append(c)
+            groups.setdefault(canonical(c.subj, c.pred, c.obj), []).append(c)
         out: list[FoundClaim] = []
-        for claims in groups.values():
+        for key, claims in groups.items():
             claims.sort(key=lambda c: -c.confidence)
+            top = claims[0]  # affiliated_with(B, A) and controls(A, B) are one claim: the likelier name
+            claims = [c if c.pred == top.pred else replace(c, subj=top.subj, pred=top.pred, obj=top.obj)
+                      for c in claims]
             miss = 1.0
             for c in claims:
                 miss *= 1.0 - c.confidence
             score = 1.0 - miss if self.aggregate == "noisy_or" else claims[0].confidence
             if pairs is not None:
-                c0 = claims[0]
-                score = math.sqrt(score * pairs.get(canonical(c0.subj, c0.pred, c0.obj), 0.0))
+                score = math.sqrt(score * pairs.get(key, 0.0))
             if score < self.threshold:
                 continue
             for c in claims:
                 c.confidence = round(score, 4)
+                if why and key in why:  # --explain: the pair model's reasons after the sentence's
+                    c.features = [*(c.features or []), *why[key]]
             out += claims
         return out
 
