@@ -18,6 +18,7 @@ from web_helpers import add_users, client, copy_store, login
 
 from frontwatch.errors import FrontwatchError, NotFoundError
 from frontwatch.store import investigations as inv
+from frontwatch.store.curation import merge, undo
 from frontwatch.store.db import Store, migration_config
 from frontwatch.store.schema import AuditRow, ClaimRow, EntityRow
 
@@ -221,3 +222,35 @@ def test_migration_0006_matches_the_table_and_goes_both_ways(tmp_path: Path) -> 
             assert "investigations" in inspect(conn).get_table_names()
     finally:
         store.close()
+
+
+def test_an_investigation_follows_a_merge_of_its_entities_and_undo_gives_it_back(
+        rw: tuple[TestClient, dict[str, str]], url: str) -> None:
+    """Merging an entity of a saved investigation moves its claims' evidence to the kept entity's claims;
+    the investigation shows those (nothing lost), and undoing the merge shows the saved ids again."""
+    c, h = rw
+    store = Store(url)
+    with store.read() as s:
+        claim = next(r for r in s.scalars(select(ClaimRow).order_by(ClaimRow.id)) if r.n_documents)
+        gone = s.get(EntityRow, claim.subject_id)
+        assert gone is not None
+        keep = next(e for e in s.scalars(select(EntityRow).where(
+            EntityRow.type == gone.type, EntityRow.id != gone.id, EntityRow.merged_into_id.is_(None))))
+        gone_id, gone_name, keep_id, keep_name = gone.id, gone.name, keep.id, keep.name
+        saved = {"entity_ids": [gone_id, claim.object_id], "claim_ids": [claim.id],
+                 "layout": {str(gone_id): {"x": 1.0, "y": 2.0}}}
+        pred, obj = claim.predicate, claim.object_id
+    made = c.post("/api/investigations", headers=h, json={"name": "merge", **saved}).json()
+    entry = store.retry(lambda s: merge(s, keep_name, gone_name, "ana").id)
+    with store.read() as s:
+        moved = s.scalar(select(ClaimRow.id).where(ClaimRow.subject_id == keep_id, ClaimRow.predicate == pred,
+                                                   ClaimRow.object_id == obj))
+    got = c.get(f"/api/investigations/{made['id']}").json()
+    assert got["entity_ids"] == [keep_id, obj] and got["claim_ids"] == [moved]
+    assert got["layout"] == {str(keep_id): {"x": 1.0, "y": 2.0}}
+    shown = c.get(f"/api/investigations/{made['id']}/graph").json()
+    assert [(e["id"], e["source"], e["target"]) for e in shown["edges"]] == [(moved, keep_id, obj)]
+    assert shown["edges"][0]["documents"] >= 1  # the evidence came along
+    store.retry(lambda s: undo(s, entry, "ana"))
+    back = c.get(f"/api/investigations/{made['id']}").json()
+    assert {k: back[k] for k in saved} == saved

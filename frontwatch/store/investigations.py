@@ -16,13 +16,61 @@ FIELDS = ("name", "notes", "entity_ids", "claim_ids", "layout")
 MAX_NAME = 200
 
 
-def to_dict(row: InvestigationRow, full: bool = True) -> dict[str, Any]:
+def to_dict(row: InvestigationRow, full: bool = True, session: Session | None = None) -> dict[str, Any]:
+    """The investigation as the API gives it; with a session, its ids as the store holds them now
+    (`current`)."""
     out: dict[str, Any] = {"id": row.id, "name": row.name, "created_by": row.created_by,
                            "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
                            "entities": len(row.entity_ids or []), "claims": len(row.claim_ids or [])}
     if full:
-        out |= {"notes": row.notes, "entity_ids": list(row.entity_ids or []),
-                "claim_ids": list(row.claim_ids or []), "layout": dict(row.layout or {})}
+        entity_ids, claim_ids, layout = (current(session, row) if session is not None else
+                                         (list(row.entity_ids or []), list(row.claim_ids or []),
+                                          dict(row.layout or {})))
+        out |= {"notes": row.notes, "entity_ids": entity_ids, "claim_ids": claim_ids, "layout": layout}
+    return out
+
+
+def current(session: Session, row: InvestigationRow) -> tuple[list[int], list[int], dict[str, Any]]:
+    """The investigation's entity ids, claim ids and layout after the merges made since it was saved:
+    an entity merged into another is that other, and a claim of a merged entity is the claim its
+    evidence moved to (the same predicate between the entities they are now). Nothing stored changes,
+    so undoing the merge gives the saved ids back."""
+    ids = list(row.entity_ids or [])
+    claim_ids = list(row.claim_ids or [])
+    claims = {c.id: c for c in _rows(session, ClaimRow, claim_ids)}
+    ends = set(ids) | {c.subject_id for c in claims.values()} | {c.object_id for c in claims.values()}
+    live = {i: _live(session, i) for i in ends}
+    entity_ids = list(dict.fromkeys(live.get(i, i) for i in ids))
+    out_claims = []
+    for cid in claim_ids:
+        c = claims.get(cid)
+        if c is not None and (live[c.subject_id] != c.subject_id or live[c.object_id] != c.object_id):
+            moved = session.scalar(select(ClaimRow.id).where(
+                ClaimRow.subject_id == live[c.subject_id], ClaimRow.predicate == c.predicate,
+                ClaimRow.object_id == live[c.object_id]))
+            cid = moved if moved is not None else cid
+        out_claims.append(cid)
+    layout: dict[str, Any] = {}
+    for key, pos in dict(row.layout or {}).items():
+        now = str(live.get(int(key), int(key))) if key.isdigit() else key
+        layout.setdefault(now, pos)
+    return entity_ids, list(dict.fromkeys(out_claims)), layout
+
+
+def _live(session: Session, entity_id: int) -> int:
+    """The entity an entity was merged into (through any chain of merges), else itself."""
+    seen = {entity_id}
+    row = session.get(EntityRow, entity_id)
+    while row is not None and row.merged_into_id is not None and row.merged_into_id not in seen:
+        seen.add(row.merged_into_id)
+        row = session.get(EntityRow, row.merged_into_id)
+    return row.id if row is not None else entity_id
+
+
+def _rows(session: Session, table: type[ClaimRow], ids: list[int]) -> list[ClaimRow]:
+    out: list[ClaimRow] = []
+    for i in range(0, len(ids), 5000):
+        out += session.scalars(select(table).where(table.id.in_(ids[i:i + 5000])))
     return out
 
 

@@ -101,7 +101,7 @@ def list_all(session: SessionDep, _: ViewerDep) -> list[dict[str, Any]]:
 @router.post("", response_model=InvestigationOut, status_code=201)
 def create(body: InvestigationIn, store: WriteStoreDep, user: AnalystDep) -> dict[str, Any]:
     """Save a named investigation: entity ids, claim ids, notes and node positions (by entity id)."""
-    return store.retry(lambda s: inv.to_dict(inv.create_investigation(s, user.name, _body(body))))
+    return store.retry(lambda s: inv.to_dict(inv.create_investigation(s, user.name, _body(body)), session=s))
 
 
 @router.post("/export", response_class=FileResponse, responses=DOWNLOAD)
@@ -113,7 +113,7 @@ def export_subgraph(body: Subgraph, session: SessionDep, _: ViewerDep) -> FileRe
 @router.get("/{investigation_id:int}", response_model=InvestigationOut)
 def get(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
     """One investigation with its notes, entity and claim ids and layout."""
-    return inv.to_dict(inv.get_investigation(session, investigation_id))
+    return inv.to_dict(inv.get_investigation(session, investigation_id), session=session)
 
 
 @router.put("/{investigation_id:int}", response_model=InvestigationOut)
@@ -121,7 +121,7 @@ def update(investigation_id: InvestigationId, body: InvestigationPatch, store: W
            user: AnalystDep) -> dict[str, Any]:
     """Change the fields given; the others stay."""
     return store.retry(lambda s: inv.to_dict(inv.update_investigation(s, investigation_id, user.name,
-                                                                      _body(body))))
+                                                                      _body(body)), session=s))
 
 
 @router.delete("/{investigation_id:int}", status_code=204)
@@ -135,9 +135,8 @@ def delete(investigation_id: InvestigationId, store: WriteStoreDep, user: Analys
 def graph(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
     """The investigation's entities and claims for the graph page: `nodes` ({id, name, type}) and `edges`
     (each claim with its stance, who alleges and denies it, tactic and number of documents)."""
-    row = inv.get_investigation(session, investigation_id)
-    network = load_network(session, only_claims=list(row.claim_ids or []),
-                           entity_ids=set(row.entity_ids or []) or None)
+    entity_ids, claim_ids, _layout = inv.current(session, inv.get_investigation(session, investigation_id))
+    network = load_network(session, only_claims=claim_ids, entity_ids=set(entity_ids) or None)
     return {"nodes": [{"id": n.id, "name": n.name, "type": n.type} for n in network.nodes.values()],
             "edges": [{"id": e.id, "source": e.source, "target": e.target, "predicate": e.predicate,
                        "stance": e.stance, "tactic": e.tactic, "documents": e.documents,
@@ -149,8 +148,8 @@ def export(investigation_id: InvestigationId, session: SessionDep, _: ViewerDep,
            format: Annotated[Format, Query(description="stix, misp, ftm, gexf or csv (zip: nodes, edges)")]
            ) -> FileResponse:
     """Exactly the investigation's claims and entities in one of the export formats."""
-    row = inv.get_investigation(session, investigation_id)
-    return _file(session, list(row.claim_ids or []), list(row.entity_ids or []), format)
+    entity_ids, claim_ids, _layout = inv.current(session, inv.get_investigation(session, investigation_id))
+    return _file(session, claim_ids, entity_ids, format)
 
 
 share_paths(router)
