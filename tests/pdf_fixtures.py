@@ -23,8 +23,9 @@ def _content_stream(page_text: str) -> bytes:
     return "\n".join(ops).encode("latin-1")
 
 
-def make_text_pdf(pages: list[str], title: str | None = None) -> bytes:
-    """Return the bytes of a PDF whose pages show ``pages`` (``\\n`` starts a new line)."""
+def make_text_pdf(pages: list[str], title: str | None = None, created: str | None = None) -> bytes:
+    """Return the bytes of a PDF whose pages show ``pages`` (``\\n`` starts a new line); ``created`` is
+    written as the /CreationDate string as given ("D:20230417093000Z")."""
     n = len(pages)
     # Object numbers: 1 catalog, 2 page tree, 3 font, 4 info, then (page, content) pairs.
     page_ids = [5 + 2 * i for i in range(n)]
@@ -34,7 +35,9 @@ def make_text_pdf(pages: list[str], title: str | None = None) -> bytes:
             f"<< /Type /Pages /Kids [{' '.join(f'{p} 0 R' for p in page_ids)}] /Count {n} >>"
         ).encode(),
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        4: (f"<< /Title ({_escape(title)}) >>" if title is not None else "<< >>").encode("latin-1"),
+        4: ("<< " + (f"/Title ({_escape(title)}) " if title is not None else "")
+            + (f"/CreationDate ({_escape(created)}) " if created is not None else "")
+            + ">>").encode("latin-1"),
     }
     for page_id, text in zip(page_ids, pages, strict=True):
         stream = _content_stream(text)

@@ -119,6 +119,19 @@ def test_pdf_pages_joined_with_blank_line(tmp_path: Path) -> None:
                            title="Annual Report", source=str(tmp_path / "report.pdf"))
 
 
+@pytest.mark.parametrize(("created", "date"), [
+    ("D:20230417093000Z", "2023-04-17"),
+    ("D:20190102", "2019-01-02"),
+    ("D:2023-garbage", None),  # a broken date costs the date, never the text
+    ("D:18500101", None),  # no report was made into a PDF then
+    (None, None),
+])
+def test_pdf_creation_date_is_the_published_date(tmp_path: Path, created: str | None,
+                                                 date: str | None) -> None:
+    [doc] = load_file(write(tmp_path / "dated.pdf", make_text_pdf(["Report text."], created=created)))
+    assert doc.text == "Report text." and doc.date == date
+
+
 def test_pdf_encrypted_with_empty_password_is_read(tmp_path: Path) -> None:
     [doc] = load_file(write(tmp_path / "locked.pdf", make_encrypted_pdf(user_password="")))
     assert doc.text == "Confidential text."

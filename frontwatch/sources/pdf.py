@@ -1,9 +1,11 @@
-"""PDF reports (.pdf): the text layer of every page via pypdf; no OCR."""
+"""PDF reports (.pdf): the text layer of every page via pypdf; no OCR. The title and the date come
+from the file's metadata (/Title, /CreationDate) when it has them."""
 
 from __future__ import annotations
 
 import io
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 
 from frontwatch.errors import SourceError
@@ -26,8 +28,21 @@ def _title(reader: object) -> str | None:
     return None
 
 
-def _read(where: str, data: bytes) -> tuple[list[str], str | None]:
-    """Page texts and title; library errors become SourceErrors here."""
+def _created(reader: object) -> str | None:
+    """The day the PDF was made (/CreationDate), as its published date: reports are made into PDF
+    when they are published. A missing or broken date gives None, never an error."""
+    try:
+        meta = getattr(reader, "metadata", None)
+        made = meta.creation_date if meta is not None else None
+    except Exception:
+        return None
+    if isinstance(made, datetime) and 1990 <= made.year <= datetime.now(UTC).year + 1:
+        return made.date().isoformat()
+    return None
+
+
+def _read(where: str, data: bytes) -> tuple[list[str], str | None, str | None]:
+    """Page texts, title and date; library errors become SourceErrors here."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -39,7 +54,7 @@ def _read(where: str, data: bytes) -> tuple[list[str], str | None]:
             if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 raise SourceError(where, NEEDS_PASSWORD)
         pages = [page.extract_text() or "" for page in reader.pages]
-        return pages, _title(reader)
+        return pages, _title(reader), _created(reader)
     except SourceError:
         raise
     except FileNotDecryptedError:
@@ -52,8 +67,8 @@ def _read(where: str, data: bytes) -> tuple[list[str], str | None]:
         raise SourceError(where, f"damaged PDF: {short_message(exc)}") from None
 
 
-def read_pdf(where: str, data: bytes) -> tuple[str, str | None]:
-    """The text (pages joined with blank lines) and title of a PDF given as bytes.
+def read_pdf(where: str, data: bytes) -> tuple[str, str | None, str | None]:
+    """The text (pages joined with blank lines), title and date (YYYY-MM-DD) of a PDF given as bytes.
 
     ``where`` names it in errors: a file path, or the URL it was downloaded from.
     """
@@ -62,18 +77,18 @@ def read_pdf(where: str, data: bytes) -> tuple[str, str | None]:
     # pypdf logs a warning for every repair it attempts; the user gets our one line instead.
     with quiet_loggers("pypdf"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pages, title = _read(where, data)
+        pages, title, date = _read(where, data)
     if not pages:
         raise SourceError(where, "PDF has no pages")
     texts = [normalise_text(t).strip("\n") for t in pages]
     text = "\n\n".join(t for t in texts if t.strip())
     if not text:
         raise SourceError(where, NO_TEXT_LAYER)
-    return text, title
+    return text, title, date
 
 
 def load(path: Path, data: bytes) -> Document:
     """One document per file; pages are joined with blank lines, the id is the file stem."""
     where = str(path)
-    text, title = read_pdf(where, data)
-    return Document(id=path.stem, text=text, title=title, source=where)
+    text, title, date = read_pdf(where, data)
+    return Document(id=path.stem, text=text, title=title, date=date, source=where)

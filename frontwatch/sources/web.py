@@ -382,8 +382,8 @@ def _document(where: str, response: httpx.Response, data: bytes, media: str, cha
         if not text.strip():
             raise SourceError(where, "no text")
         return Document(text=text, title=text_title(text), publisher=host, **common)
-    text, title = pdf.read_pdf(where, data)
-    return Document(text=text, title=title, publisher=host, **common)
+    text, title, date = pdf.read_pdf(where, data)
+    return Document(text=text, title=title, date=date, publisher=host, **common)
 
 
 # --- fetching ------------------------------------------------------------------------------------------
