@@ -108,6 +108,22 @@ def test_graph_edge_shows_evidence(tab: Tab, ids: dict[str, int]) -> None:
     assert tab.problems() == []
 
 
+def test_graph_panels_show_and_take_notes(tab: Tab, ids: dict[str, int], api: Any) -> None:
+    page = tab.goto(f"/graph?entity={ids['entity']}", "body[data-graph-ready='1']")
+    edge, claim = page.evaluate("(e => [e.id(), e.data('claim')])(window.fwGraph.cy.edges()[0])")
+    page.evaluate("(id) => window.fwGraph.cy.getElementById(id).emit('tap')", edge)
+    page.wait_for_selector(f"#details #notes-claim-{claim}")
+    page.fill(f"#note-text-claim-{claim}", "Seen from the graph.")
+    page.click("#details .note-form button[type='submit']")
+    page.wait_for_selector(f"#notes-claim-{claim} li[data-note-id]")
+    assert api(f"/api/notes/claim/{claim}")[-1]["text"] == "Seen from the graph."
+    node = page.evaluate("window.fwGraph.cy.nodes()[0].id()")
+    page.evaluate("(id) => window.fwGraph.cy.getElementById(id).emit('tap')", node)
+    page.wait_for_selector(f"#details #notes-entity-{node}")
+    assert page.locator(f"#notes-claim-{claim}").count() == 0  # the panel is the node's now
+    assert tab.problems() == []
+
+
 def test_graph_shortest_path(tab: Tab, ids: dict[str, int], api: Any) -> None:
     hood = api(f"/api/graph/neighbors/{ids['entity']}", depth=2)
     far = next(n for n in hood["nodes"] if n["distance"] == 2)

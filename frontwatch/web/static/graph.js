@@ -1,6 +1,7 @@
 // Graph explorer: an entity's neighbourhood (click a node to expand it), filters, shortest paths, and
 // the evidence of an edge on click. Cytoscape comes from /vendor (a UMD global), fcose when present.
-import { getJSON } from './api.js';
+import { canWrite, getJSON } from './api.js';
+import { notesPanel } from './claim-form.js';
 import {
   $, ENTITY_TYPES, append, claimBlock, clear, el, entityHref, entityPicker, errorText, exportLinks,
   confidenceBadge, filterControls, human, initPage, stanceBadge, typeBadge,
@@ -16,6 +17,8 @@ const details = $('#details');
 const expanded = []; // entity ids expanded, in order (replayed when filters change)
 let cy = null;
 let pathEnds = { source: null, target: null };
+let shown = 0; // which click the details panel belongs to: a slow answer for an earlier one is dropped
+const writable = canWrite();
 
 const css = getComputedStyle(document.documentElement);
 const colour = (type) => (css.getPropertyValue(`--type-${type}`) || '').trim() || '#8a8f98';
@@ -250,14 +253,25 @@ function showNode(node) {
   details.append(el('p', { class: 'inline' },
     el('a', { class: 'button', href: entityHref(d.id) }, 'Open profile'), from, to),
   el('p', { class: 'small muted' }, `${node.degree(false)} claim(s) shown`));
+  notesAfter(++shown, 'entity', d.id, 'Notes on this entity');
+}
+
+// The analysts' notes on what the panel shows, with a box to add one for analysts.
+async function notesAfter(click, kind, ref, title) {
+  const mayWrite = await writable;
+  if (click !== shown) return;
+  await notesPanel(details, kind, ref, { canWrite: mayWrite, title });
 }
 
 async function onEdge(edge) {
   const d = edge.data();
+  const click = ++shown;
   clear(details).append(el('h2', {}, 'Evidence'), el('p', { class: 'muted' }, 'Loading…'));
   try {
     const claim = await getJSON(`/api/claims/${encodeURIComponent(d.claim)}`);
+    if (click !== shown) return;
     clear(details).append(el('h2', {}, 'Evidence for this claim'), claimBlock(claim));
+    await notesAfter(click, 'claim', d.claim, `Notes on claim #${d.claim}`);
   } catch (err) {
     clear(details).append(el('p', { class: 'message error' }, errorText(err)));
   }
