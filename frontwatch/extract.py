@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .model import Claim, Document, Entity, Evidence, Extraction, Mention
 from .pieces import cut, join
@@ -56,7 +56,7 @@ def merge_claims(doc: Doc, ents: list[DocEntity], found: list[FoundClaim]) -> li
                 subject=s, predicate=c.pred, object=o, stance=c.stance,
                 attributed_to=ents[c.attributed].name if c.attributed is not None else None,
                 tactic=c.tactic, evidence=_evidence(sent),
-                date=_span_text(doc, dates, sent), amount=_span_text(doc, money, sent)
+                date=_span_text(doc, dates, sent, c.head), amount=_span_text(doc, money, sent, c.head)
                 if c.pred in ("funds", "supports") else None,
                 trigger=c.trigger.text if c.trigger is not None else None,
                 confidence=c.confidence, explanation=list(c.features or ["rules (v1)"]),
@@ -80,12 +80,25 @@ def _evidence(sent: Span) -> Evidence:
     return Evidence(text, start, start + len(text))
 
 
-def _span_text(doc: Doc, spans: list[tuple[int, int]], sent: object) -> str | None:
-    start, end = sent.start, sent.end  # type: ignore[attr-defined]
-    for s, e in spans:
-        if start <= s and e <= end:
-            return doc[s:e].text
-    return None
+def _span_text(doc: Doc, spans: list[tuple[int, int]], sent: Span, head: Token) -> str | None:
+    """The date or amount of the sentence that belongs to the claim: one the claim's word governs
+    ("joined ... in 2021", not "Expelled in 2015, X joined ..."), else the nearest to it."""
+    inside = [(s, e) for s, e in spans if sent.start <= s and e <= sent.end]
+    if not inside:
+        return None
+
+    def clause(tok: Token) -> Token:  # the verb whose clause holds the word
+        for t in tok.ancestors:
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+        return tok.sent.root
+
+    def rank(span: tuple[int, int]) -> tuple[int, int]:
+        governed = clause(doc[span[0]:span[1]].root) in (head, clause(head))
+        return (0 if governed else 1, min(abs(span[0] - head.i), abs(span[1] - 1 - head.i)))
+
+    s, e = min(inside, key=rank)
+    return doc[s:e].text
 
 
 def extract_one(document: Document) -> Extraction:

@@ -198,3 +198,16 @@ def test_an_age_is_no_date_and_a_state_organ_belongs_to_no_other_country(pipelin
     assert any(c.date == "April 2023" for c in result.claims)
     assert not any({c.subject, c.object} == {"Federal Bureau of Investigation", "China"}
                    and c.predicate in ("affiliated_with", "controls") for c in result.claims)
+
+
+@pytest.mark.parametrize(("text", "predicate", "date"), [
+    ("Expelled from his union in 2015, Wang Lei joined the Harbour Friendship Society in 2021.",
+     "affiliated_with", "2021"),
+    ("After a trial in 2019, the Ministry of State Security recruited Wang Lei in May 2021.", "recruits",
+     "May 2021"),
+])
+def test_a_claim_takes_the_date_its_clause_gives(pipeline: Language, text: str, predicate: str,
+                                                 date: str) -> None:
+    result = extract_one(Document(id="t", text=text))
+    [claim] = [c for c in result.claims if c.predicate == predicate]
+    assert claim.date == date  # not the sentence's first date
