@@ -113,7 +113,7 @@ def test_affiliated_with_and_controls_of_one_pair_are_decided_as_one_claim(pipel
     found = [FoundClaim(1, "controls", 0, second, confidence=0.4),
              FoundClaim(0, "affiliated_with", 1, first, confidence=0.5)]
     key = canonical(0, "affiliated_with", 1)
-    out = extractor._decide(found, {key: 0.8}, {key: ["pair 0.80: rule"]})
+    out = extractor._decide(found, {key: 0.8}, {key: lambda: ["pair 0.80: rule"]})
     assert [(c.subj, c.pred, c.obj) for c in out] == [(0, "affiliated_with", 1)] * 2  # the likelier name
     assert [c.sent.start for c in out] == [first.start, second.start]  # both sentences stay evidence
     assert out[0].confidence == pytest.approx((1 - 0.5 * 0.6) ** 0.5 * 0.8 ** 0.5, abs=1e-4)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -168,15 +169,15 @@ class ModelClaimExtractor:
         return doc
 
     def _pair_scores(self, cands: list[tuple[Candidate, list[str]]],
-                     rules: list[FoundClaim]
-                     ) -> tuple[dict[tuple[str, int, int], float], dict[tuple[str, int, int], list[str]]]:
+                     rules: list[FoundClaim]) -> tuple[dict[tuple[str, int, int], float],
+                                                       dict[tuple[str, int, int], Callable[[], list[str]]]]:
         """The pair model's probability of each claim (canonical key), from all the sentences where
         its two entities meet, and the features that pushed it most; a claim the rules found has at
         least the rules' floor."""
         model = self.model.bag
         assert model is not None
         out: dict[tuple[str, int, int], float] = {}
-        why: dict[tuple[str, int, int], list[str]] = {}
+        why: dict[tuple[str, int, int], Callable[[], list[str]]] = {}
         for bag in bags(cands):
             for k, p in self._decisions(model, model.probabilities(bag.features)):
                 label = model.classes[k]
@@ -184,12 +185,13 @@ class ModelClaimExtractor:
                 key = canonical(s, label.rstrip("<>"), o)
                 if p > out.get(key, 0.0):
                     out[key] = p
-                    why[key] = [f"pair {p:.2f}: " + ", ".join(model.explain(bag.features, k, 3))]
+                    # read only for the claims kept: explaining every pair and class costs 10 % of the run
+                    why[key] = partial(_pair_reasons, model, bag.features, k, p)
         for r in rules:
             key = canonical(r.subj, r.pred, r.obj)
             if self.rules_floor > out.get(key, 0.0):
                 out[key] = self.rules_floor
-                why[key] = [f"pair {self.rules_floor:.2f}: rule"]
+                why[key] = partial(lambda p: [f"pair {p:.2f}: rule"], self.rules_floor)
         return out, why
 
     @staticmethod
@@ -203,7 +205,7 @@ class ModelClaimExtractor:
         return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in groups.values()]
 
     def _decide(self, found: list[FoundClaim], pairs: dict[tuple[str, int, int], float] | None = None,
-                why: dict[tuple[str, int, int], list[str]] | None = None) -> list[FoundClaim]:
+                why: dict[tuple[str, int, int], Callable[[], list[str]]] | None = None) -> list[FoundClaim]:
         """One decision per claim of the document: the best sentence's probability,
         or with "noisy_or" the chance that at least one sentence states it; with the pair model, the
         geometric mean of that and the pair model's probability. Each key's sentences are kept, the
@@ -226,10 +228,11 @@ class ModelClaimExtractor:
                 score = math.sqrt(score * pairs.get(key, 0.0))
             if score < self.threshold:
                 continue
+            # --explain: the pair model's reasons, after the sentence's
+            reasons = why[key]() if why and key in why else []
             for c in claims:
                 c.confidence = round(score, 4)
-                if why and key in why:  # --explain: the pair model's reasons after the sentence's
-                    c.features = [*(c.features or []), *why[key]]
+                c.features = [*(c.features or []), *reasons]
             out += claims
         return out
 
@@ -259,6 +262,10 @@ class ModelClaimExtractor:
         if lca.pos_ == "VERB" and lca.lemma_.lower() not in self.reporting:
             return lca, None
         return None, lca
+
+
+def _pair_reasons(model: ClaimModel, features: list[str], k: int, p: float) -> list[str]:
+    return [f"pair {p:.2f}: " + ", ".join(model.explain(features, k, 3))]
 
 
 def canonical(s: int, pred: str, o: int) -> tuple[str, int, int]:
