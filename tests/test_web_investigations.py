@@ -18,9 +18,9 @@ from web_helpers import add_users, client, copy_store, login
 
 from frontwatch.errors import FrontwatchError, NotFoundError
 from frontwatch.store import investigations as inv
-from frontwatch.store.curation import merge, undo
+from frontwatch.store.curation import merge, split, undo
 from frontwatch.store.db import Store, migration_config
-from frontwatch.store.schema import AuditRow, ClaimRow, EntityRow
+from frontwatch.store.schema import AuditRow, ClaimRow, DocEntityRow, DocumentRow, EntityRow, EvidenceRow
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -254,3 +254,32 @@ def test_an_investigation_follows_a_merge_of_its_entities_and_undo_gives_it_back
     store.retry(lambda s: undo(s, entry, "ana"))
     back = c.get(f"/api/investigations/{made['id']}").json()
     assert {k: back[k] for k in saved} == saved
+
+
+def test_an_investigation_follows_a_split_that_empties_its_claim(
+        rw: tuple[TestClient, dict[str, str]], url: str) -> None:
+    """A split that moves all of a claim's evidence to the new entity's claim: the investigation shows
+    that claim, and undoing the split shows the saved one again."""
+    c, h = rw
+    store = Store(url)
+    with store.read() as s:
+        docs_of: dict[int, set[int]] = {}
+        for de in s.scalars(select(DocEntityRow)):
+            docs_of.setdefault(de.entity_id, set()).add(de.document_id)
+        claim = next(r for r in s.scalars(select(ClaimRow).order_by(ClaimRow.id)) if r.n_documents == 1
+                     and len(docs_of.get(r.subject_id, ())) > 1 and r.subject_id != r.object_id)
+        doc_id = s.scalar(select(EvidenceRow.document_id).where(EvidenceRow.claim_id == claim.id))
+        doc_key = s.get(DocumentRow, doc_id).doc_key  # type: ignore[union-attr]
+        name = s.get(EntityRow, claim.subject_id).name  # type: ignore[union-attr]
+        saved_id = claim.id
+    made = c.post("/api/investigations", headers=h, json={"name": "split", "claim_ids": [saved_id]}).json()
+    entry = store.retry(lambda s: split(s, name, documents=[doc_key], forms=[], new_name=f"{name} (2)",
+                                        actor="ana").id)
+    got = c.get(f"/api/investigations/{made['id']}").json()["claim_ids"]
+    with store.read() as s:
+        [now] = got
+        moved = s.get(ClaimRow, now)
+        assert now != saved_id and moved is not None and moved.n_documents == 1
+        assert s.get(EntityRow, moved.subject_id).name == f"{name} (2)"  # type: ignore[union-attr]
+    store.retry(lambda s: undo(s, entry, "ana"))
+    assert c.get(f"/api/investigations/{made['id']}").json()["claim_ids"] == [saved_id]

@@ -3,6 +3,7 @@ Every create, update and delete goes in the audit log (who, when, before and aft
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
 from .manual import audit_entry
-from .schema import ClaimRow, EntityRow, InvestigationRow, utcnow
+from .schema import AuditRow, ClaimRow, EntityRow, InvestigationRow, utcnow
 
 FIELDS = ("name", "notes", "entity_ids", "claim_ids", "layout")
 MAX_NAME = 200
@@ -31,10 +32,11 @@ def to_dict(row: InvestigationRow, full: bool = True, session: Session | None = 
 
 
 def current(session: Session, row: InvestigationRow) -> tuple[list[int], list[int], dict[str, Any]]:
-    """The investigation's entity ids, claim ids and layout after the merges made since it was saved:
-    an entity merged into another is that other, and a claim of a merged entity is the claim its
-    evidence moved to (the same predicate between the entities they are now). Nothing stored changes,
-    so undoing the merge gives the saved ids back."""
+    """The investigation's entity ids, claim ids and layout after the merges and splits made since it
+    was saved: an entity merged into another is that other, a claim of a merged entity is the claim
+    its evidence moved to (the same predicate between the entities they are now), and a claim a split
+    emptied is the one its evidence went to. Nothing stored changes, so undoing them gives the saved
+    ids back."""
     ids = list(row.entity_ids or [])
     claim_ids = list(row.claim_ids or [])
     claims = {c.id: c for c in _rows(session, ClaimRow, claim_ids)}
@@ -50,11 +52,38 @@ def current(session: Session, row: InvestigationRow) -> tuple[list[int], list[in
                 ClaimRow.object_id == live[c.object_id]))
             cid = moved if moved is not None else cid
         out_claims.append(cid)
+    emptied = {c.id for c in _rows(session, ClaimRow, out_claims) if c.n_documents == 0}
+    if emptied:  # a split (or a merge) moved all their evidence: to where the audit log says it went
+        moved_to = _moved(session, emptied)
+        out_claims = [moved_to.get(cid, cid) for cid in out_claims]
     layout: dict[str, Any] = {}
     for key, pos in dict(row.layout or {}).items():
         now = str(live.get(int(key), int(key))) if key.isdigit() else key
         layout.setdefault(now, pos)
     return entity_ids, list(dict.fromkeys(out_claims)), layout
+
+
+def _moved(session: Session, claim_ids: set[int]) -> dict[int, int]:
+    """Claim -> the claim most of its evidence went to by merges and splits not undone, followed
+    through later ones."""
+    went: dict[int, Counter[int]] = {}
+    entries = session.scalars(select(AuditRow).where(
+        AuditRow.action.in_(("merge", "split")), AuditRow.undone_by.is_(None)).order_by(AuditRow.id))
+    for entry in entries:
+        for move in entry.detail.get("moves", []):
+            if len(move) > 2:
+                went.setdefault(int(move[1]), Counter())[int(move[2])] += 1
+    out: dict[int, int] = {}
+    for cid in claim_ids:
+        now, seen = cid, {cid}
+        while now in went:
+            now = went[now].most_common(1)[0][0]
+            if now in seen:
+                break
+            seen.add(now)
+        if now != cid:
+            out[cid] = now
+    return out
 
 
 def _live(session: Session, entity_id: int) -> int:
