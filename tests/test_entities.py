@@ -108,6 +108,20 @@ def test_a_surname_used_alone_is_the_person() -> None:
     assert sum(1 for x in result.entities if "Oslov" in (x.name, *x.aliases)) == 1
 
 
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    ("Several pro-Kremlin outlets repeated the claim in Riga.", "Riga", "pro-Kremlin"),
+    ("A pro-Hong Kong group marched past the Chinese Embassy in Oslo.", "Chinese Embassy in Oslo",
+     "pro-Hong Kong"),
+    ("Ivan Petrov said the pro-Russian Opposition Platform party had links to Moscow.", "Opposition Platform",
+     "pro-Russian Opposition Platform"),
+    ("Lin Wei spoke to Moscow. The Anti-Corruption Foundation disagreed.", "Anti-Corruption Foundation",
+     "Corruption Foundation"),
+])
+def test_a_pro_or_anti_adjective_is_no_name(text: str, kept: str, gone: str) -> None:
+    found = names(run(text))
+    assert kept in found and gone not in found
+
+
 def test_a_surname_two_people_share_is_the_one_named_most() -> None:
     result = run("A court in Tabriz sentenced Kaveh Rostami to death. Kaveh Rostami had lived in Ohio. "
                  "His daughter, Leyla Rostami, asked the government to act. Rostami was executed in May.")

@@ -23,6 +23,7 @@ SPECIFIC_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d)s?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 OUR_LABELS = {t.upper() for t in ENTITY_TYPES}
 TRIM_START = {"the", "a", "an", "'s", "’s", "-", "—", "–", "“", "\"", "'", "”"}
+STANCE_PREFIXES = {"pro", "anti"}  # lower case: "Anti-Corruption Foundation" is a name
 TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
 
 
@@ -263,6 +264,12 @@ class EntityTyper(NameEvidence):
         while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct
                                or doc[start].text in self.titles):
             start += 1
+        if end - start >= 3 and doc[start].text in STANCE_PREFIXES and doc[start + 1].text in "-‑":
+            # "pro-Kremlin", "pro-Hong Kong" describe; "pro-Russian Opposition Platform" names what follows
+            rest = [i for i in range(start + 3, end) if doc[i].text[:1].isupper()]
+            if len(rest) < 2:
+                return None
+            start += 3
         opened = next((i for i in range(start, end) if doc[i].text == "("), None)
         if opened is not None and not any(doc[i].text == ")" for i in range(opened, end)):
             end = opened  # "the Democratic Front (DF": the acronym in brackets joins as an alias
