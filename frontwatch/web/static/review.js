@@ -87,7 +87,8 @@ function changeText(row) {
   return el('div', { class: 'small muted audit-change' }, parts.join(' · '));
 }
 
-async function loadAudit() {
+// `status` is shown once the table is drawn again (a refresh must not wipe "Undone" as it appears).
+async function loadAudit(status = '') {
   const body = $('#audit tbody');
   const out = $('#audit-status');
   try {
@@ -106,7 +107,7 @@ async function loadAudit() {
           try {
             const done = await postJSON(`/api/audit/${encodeURIComponent(row.id)}/undo`);
             out.textContent = `Undone (entry #${done.audit_id}).`;
-            loadAudit();
+            loadAudit(out.textContent);
             loadQueue();
           } catch (err) {
             out.textContent = errorText(err);
@@ -121,7 +122,7 @@ async function loadAudit() {
         el('td', {}, row.target || '', changeText(row)), cell));
     }
     if (!rows.length) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No entries yet.')));
-    out.textContent = '';
+    out.textContent = status;
   } catch (err) {
     out.textContent = errorText(err);
   }
