@@ -13,8 +13,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+# --disable-dev-shm-usage: a container's small /dev/shm crashes renderers ("Target crashed")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 ANALYST = ("analyst", "correct horse battery staple")
