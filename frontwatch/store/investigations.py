@@ -33,27 +33,15 @@ def to_dict(row: InvestigationRow, full: bool = True, session: Session | None = 
 
 def current(session: Session, row: InvestigationRow) -> tuple[list[int], list[int], dict[str, Any]]:
     """The investigation's entity ids, claim ids and layout after the merges and splits made since it
-    was saved: an entity merged into another is that other, a claim of a merged entity is the claim
-    its evidence moved to (the same predicate between the entities they are now), and a claim a split
-    emptied is the one its evidence went to. Nothing stored changes, so undoing them gives the saved
-    ids back."""
+    was saved: an entity merged into another is that other, and a claim a merge or split emptied is
+    the claim its evidence went to (the audit log's moves). Nothing stored changes, so undoing them
+    gives the saved ids back."""
     ids = list(row.entity_ids or [])
-    claim_ids = list(row.claim_ids or [])
-    claims = {c.id: c for c in _rows(session, ClaimRow, claim_ids)}
-    ends = set(ids) | {c.subject_id for c in claims.values()} | {c.object_id for c in claims.values()}
-    live = {i: _live(session, i) for i in ends}
-    entity_ids = list(dict.fromkeys(live.get(i, i) for i in ids))
-    out_claims = []
-    for cid in claim_ids:
-        c = claims.get(cid)
-        if c is not None and (live[c.subject_id] != c.subject_id or live[c.object_id] != c.object_id):
-            moved = session.scalar(select(ClaimRow.id).where(
-                ClaimRow.subject_id == live[c.subject_id], ClaimRow.predicate == c.predicate,
-                ClaimRow.object_id == live[c.object_id]))
-            cid = moved if moved is not None else cid
-        out_claims.append(cid)
+    live = {i: _live(session, i) for i in ids}
+    entity_ids = list(dict.fromkeys(live[i] for i in ids))
+    out_claims = list(row.claim_ids or [])
     emptied = {c.id for c in _rows(session, ClaimRow, out_claims) if c.n_documents == 0}
-    if emptied:  # a split (or a merge) moved all their evidence: to where the audit log says it went
+    if emptied:  # a merge or split moved all their evidence: to where the audit log says it went
         moved_to = _moved(session, emptied)
         out_claims = [moved_to.get(cid, cid) for cid in out_claims]
     layout: dict[str, Any] = {}
