@@ -122,6 +122,28 @@ def test_a_pro_or_anti_adjective_is_no_name(text: str, kept: str, gone: str) -> 
     assert kept in found and gone not in found
 
 
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    ("Members met at the Sino–Nordic Friendship Association in Oslo last May.",
+     "Sino–Nordic Friendship Association", "Nordic Friendship Association"),
+    ("Tanvir Alam spoke at the Norway–China Business Association in Bergen.",
+     "Norway–China Business Association", "China Business Association"),
+    ("The Finnish China Council for the Promotion of Peaceful National Reunification met Lin Wei.",
+     "Finnish China Council for the Promotion of Peaceful National Reunification",
+     "China Council for the Promotion of Peaceful National Reunification"),
+])
+def test_a_name_across_a_dash_or_after_another_states_adjective_is_one_name(text: str, kept: str,
+                                                                           gone: str) -> None:
+    found = names(run(text))
+    assert kept in found and gone not in found
+
+
+def test_a_placed_mission_named_again_without_its_city_is_one_entity() -> None:
+    result = run("Protesters gathered outside the Chinese consulate in Calgary on Monday. A week later the "
+                 "Chinese consulate said the protest had been organised from abroad.")
+    missions = [e for e in result.entities if e.type == "diplomatic_mission"]
+    assert len(missions) == 1 and "Chinese consulate" in missions[0].aliases
+
+
 def test_a_surname_two_people_share_is_the_one_named_most() -> None:
     result = run("A court in Tabriz sentenced Kaveh Rostami to death. Kaveh Rostami had lived in Ohio. "
                  "His daughter, Leyla Rostami, asked the government to act. Rostami was executed in May.")

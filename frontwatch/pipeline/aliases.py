@@ -144,6 +144,12 @@ class AliasLinker:
         if typ == "diplomatic_mission" and state and f"m:{state}:{span[-1].lower_}" in by_key \
                 and not IN_CITY.search(span.text):
             return ents[by_key[f"m:{state}:{span[-1].lower_}"]]
+        if typ == "diplomatic_mission" and state and not IN_CITY.search(span.text):
+            # "the Chinese consulate in Vancouver", then "the Chinese consulate": the one named before
+            placed = [e for e in ents if e.type == typ and e.state == state and IN_CITY.search(e.name)
+                      and span[-1].lower_ in e.name.lower().split()]
+            if len(placed) == 1:
+                return placed[0]
         key = f"n:{norm(span.text)}"
         if key in by_key:
             return ents[by_key[key]]

@@ -33,6 +33,8 @@ NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
 
 
 AGE_AFTER = {",", ")", "-", "–", "—", ";"}
+DASHES = {"-", "–", "—"}
+NAME_LABELS = OUR_LABELS | {"GPE", "LOC", "ORG", "NORP", "FAC"}
 
 
 class _SpanList:
@@ -174,6 +176,9 @@ class EntityTyper(NameEvidence):
                     start -= 1
                 elif prev.lower_ in NAME_JOINERS and start > 1 and doc[start - 2].is_title:
                     start -= 1
+                elif prev.text in DASHES and start > 1 and not prev.whitespace_ and doc[start - 2].is_title \
+                        and not doc[start - 2].whitespace_ and doc[start - 2].ent_type_ in NAME_LABELS:
+                    start -= 1  # "China–Europe Cultural Association": one name across the dash
                 else:
                     break
             while start < head.i and doc[start].lower_ in NAME_JOINERS:
@@ -209,9 +214,14 @@ class EntityTyper(NameEvidence):
     def _prefixed(self, doc: Doc, ent: Span, start: int) -> bool:
         """A gazetteer body that the run only lengthens at its start with capitalised words that name
         no state ("Social" + "Democratic Party")."""
-        return start < ent.start and not any(
-            t.text in self.vocab.demonym_state or t.ent_type_ in ("COUNTRY", "PLACE", "GPE")
-            for t in doc[start:ent.start])
+        if start >= ent.start:
+            return False
+        entry = self.vocab.entry_by_id.get(ent.kb_id_)
+        own = entry.state if entry is not None else None
+        # "Swedish" + "China Council for the Promotion of...": another state's branch is another body
+        states = self.vocab.demonym_state
+        return all(own is not None and states[t.text] != own if t.text in states
+                   else t.ent_type_ not in ("COUNTRY", "PLACE", "GPE") for t in doc[start:ent.start])
 
     def _seat(self, span: Span) -> Span:
         """A capitalised court named with its seat or circuit: "High Court in Podgorica", "District Court
