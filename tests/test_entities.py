@@ -137,6 +137,19 @@ def test_a_name_across_a_dash_or_after_another_states_adjective_is_one_name(text
     assert kept in found and gone not in found
 
 
+@pytest.mark.parametrize(("text", "mission"), [
+    ("Two attachés of the Embassy of Iran in Lisbon were expelled.", "Embassy of Iran in Lisbon"),
+    ("The Consulate General of Eritrea in Calgary collected the levy.",
+     "Consulate General of Eritrea in Calgary"),
+    ("The Embassy of the Kingdom of Bahrain in Dublin declined to comment.",
+     "Embassy of the Kingdom of Bahrain in Dublin"),
+    ("The North Korean Embassy in Jakarta issued a statement.", "North Korean Embassy in Jakarta"),
+])
+def test_a_mission_named_by_its_state_is_a_diplomatic_mission(text: str, mission: str) -> None:
+    e = find(run(text), mission)
+    assert e is not None and e.type == "diplomatic_mission"
+
+
 def test_a_placed_mission_named_again_without_its_city_is_one_entity() -> None:
     result = run("Protesters gathered outside the Chinese consulate in Calgary on Monday. A week later the "
                  "Chinese consulate said the protest had been organised from abroad.")

@@ -132,6 +132,8 @@ class GazetteerRuler:
     def _state_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
         """The state named by a demonym or possessive starting at token i, and where it ends."""
         tok = doc[i]
+        if i + 2 < len(doc) and doc[i:i + 2].text in self.vocab.demonym_state:  # "North Korean"
+            return self.vocab.demonym_state[doc[i:i + 2].text], i + 2
         if tok.text in self.vocab.demonym_state:
             return self.vocab.demonym_state[tok.text], i + 1
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
@@ -156,9 +158,37 @@ class GazetteerRuler:
             if len(positions) > 1:
                 yield from (Span(doc, i, i + 1, label="PERSON") for i in positions)
 
+    def _mission_of(self, doc: Doc, i: int) -> int | None:
+        """Where a mission named by its state after "of" ends: "Embassy of the Kingdom of Bahrain in
+        London", "Consulate General of Eritrea in Toronto"; None when token i starts no such name."""
+        n = len(doc)
+        if doc[i].lower_ not in MISSION_NOUNS or not doc[i].is_title:
+            return None
+        j = i + 1
+        if j + 1 < n and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
+            j += 1  # "Consulate-General"
+        if j < n and doc[j].lower_ == "general":
+            j += 1
+        if j >= n or doc[j].lower_ != "of":
+            return None
+        k = j + 2 if j + 1 < n and doc[j + 1].lower_ == "the" else j + 1
+        end = next((k + m for m in (5, 4, 3, 2, 1) if k + m <= n
+                    and self.vocab.state_by_name.get(doc[k:k + m].text.lower())), None)
+        if end is None:
+            return None
+        if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
+            end += 2
+            while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
+                end += 1
+        return end
+
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
         for i in range(n):
+            end_of = self._mission_of(doc, i)
+            if end_of is not None:
+                yield Span(doc, i, end_of, label="DIPLOMATIC_MISSION")
+                continue
             found = self._state_at(doc, i)
             if found is None:
                 continue
