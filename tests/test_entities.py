@@ -150,6 +150,21 @@ def test_a_mission_named_by_its_state_is_a_diplomatic_mission(text: str, mission
     assert e is not None and e.type == "diplomatic_mission"
 
 
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    ("Citizen Lab at the University of Toronto's Munk School of Global Affairs traced the spyware.",
+     "Munk School of Global Affairs", "University of Toronto's Munk School of Global Affairs"),
+    ("The Justice Department's Counterintelligence and Export Control Section filed the case.",
+     "Counterintelligence and Export Control Section",
+     "Justice Department's Counterintelligence and Export Control Section"),
+    ("Omali Yeshitela leads the African People's Socialist Party in Florida.",
+     "African People's Socialist Party", "Socialist Party"),
+    ("Li Wen wrote for the People's Daily in Beijing.", "People's Daily", "Daily"),
+])
+def test_a_named_unit_of_a_body_is_its_own_entity(text: str, kept: str, gone: str) -> None:
+    found = names(run(text))
+    assert kept in found and gone not in found
+
+
 def test_a_placed_mission_named_again_without_its_city_is_one_entity() -> None:
     result = run("Protesters gathered outside the Chinese consulate in Calgary on Monday. A week later the "
                  "Chinese consulate said the protest had been organised from abroad.")

@@ -28,6 +28,9 @@ TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";
 
 
 NAME_JOINERS = {"of", "and", "for", "&"}
+# words before "'s" that make no owner of a unit: "African People's Socialist Party", "King's College"
+COMMON_OWNERS = {"people", "peoples", "workers", "women", "children", "citizens", "nations", "king", "queen",
+                 "lord", "st", "saint", "martyrs", "veterans", "farmers", "men", "youth", "mothers"}
 NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
 
 
@@ -111,7 +114,8 @@ class EntityTyper(NameEvidence):
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
                               and all(capword(t) for t in e)}
-        for ent in self._people_of_bodies(_aged_people(doc, self._with_named_bodies(doc))):
+        spans = _aged_people(doc, self._with_named_bodies(doc))
+        for ent in self._units_of_bodies(self._people_of_bodies(spans)):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -155,6 +159,34 @@ class EntityTyper(NameEvidence):
             out += [Span(doc, person.start, person.end, label="PERSON"),
                     Span(doc, body.start, body.end, label=span.label_)]
         return out
+
+    def _units_of_bodies(self, spans: list[Span]) -> list[Span]:
+        """A body and its named unit read as one name ("Amnesty International's Security Lab", "the
+        Justice Department's National Security Division"): two spans, the body and the unit. A state
+        before "'s" stays ("China's Ministry of State Security" is the ministry), as do common words
+        ("People's Daily")."""
+        out: list[Span] = []
+        for span in spans:
+            doc = span.doc
+            k = next((t.i for t in span[1:-2] if t.text in ("'s", "’s")), None)
+            if span.kb_id_ or k is None:
+                out.append(span)
+                continue
+            owner, unit = doc[span.start:k], doc[k + 1:span.end]
+            if unit[0].lower_ == "the" or not all(capword(t) or t.lower_ in NAME_JOINERS for t in unit) \
+                    or self._head_type(unit) not in ("state_body", "organization") \
+                    or self._names_state(owner) or owner[-1].lower_ in COMMON_OWNERS \
+                    or len(owner) == 1 and owner[0].lower_ in self._lower_words:
+                out.append(span)
+                continue
+            out += [Span(doc, owner.start, owner.end, label=span.label_),
+                    Span(doc, unit.start, unit.end, label=span.label_)]
+        return out
+
+    def _names_state(self, span: Span) -> bool:
+        text = span.text
+        return (text.lower() in self.vocab.state_by_name or text in self.vocab.metonym_state
+                or text in self.vocab.demonym_state or any(t.ent_type_ in ("COUNTRY", "GPE") for t in span))
 
     def _with_named_bodies(self, doc: Doc) -> list[Span]:
         """The entity spans, where a run of capitalised words ending in a body noun ("Canada Toronto
