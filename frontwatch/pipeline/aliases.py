@@ -122,6 +122,8 @@ class AliasLinker:
             return self.vocab.states[gid].name
         if gid and gid in self.vocab.entry_by_id:
             return self.vocab.entry_by_id[gid].name
+        if span.text.isupper() and span.start in span.doc.user_data.get("fw_datelines", ()):
+            return span.text.title()  # "WASHINGTON (Reuters) -"
         return re.sub(r"\s+", " ", re.sub(r"[\"“”]", " ", span.text)).strip()  # 'known as "Harry" Lu'
 
     def _keys(self, span: Span, ent: DocEntity) -> list[str]:
@@ -285,7 +287,9 @@ class AliasLinker:
         """"Canadian Security Intelligence Service (CSIS)": the acronym joins the entity."""
         if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
             acr = doc[span.end + 1].text
-            if acr.isupper() and 2 <= len(acr) <= 8:
+            # "NEW YORK (AP)": a place is given no acronym that is a known name of its own
+            own = doc[span.end + 1].ent_kb_id_ not in ("", ent.gid) and ent.type in ("place", "country")
+            if acr.isupper() and 2 <= len(acr) <= 8 and not own:
                 by_key.setdefault(f"a:{acr}", ent.idx)
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
 

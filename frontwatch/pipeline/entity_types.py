@@ -7,7 +7,6 @@ Spans that are not SCHEMA entities (dates, money, nationality adjectives, page f
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -17,6 +16,7 @@ from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .given_names import is_given_name
 from .name_evidence import NameEvidence, capword
+from .span_repairs import SpanList, aged_people, slashed
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
@@ -35,57 +35,8 @@ NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
 
 
 
-AGE_AFTER = {",", ")", "-", "–", "—", ";"}
 DASHES = {"-", "–", "—"}
 NAME_LABELS = OUR_LABELS | {"GPE", "LOC", "ORG", "NORP", "FAC"}
-
-
-class _SpanList:
-    """Entity spans sorted by start, with the ones overlapping a token range found by bisection: a
-    scan of every span per candidate name made a long text quadratic."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        self.spans: list[Span] = []
-        self.starts: list[int] = []
-        self.longest = 0
-        self._index(spans)
-
-    def _index(self, spans: list[Span]) -> None:
-        self.spans = sorted(spans, key=lambda e: (e.start, e.end))
-        self.starts = [e.start for e in self.spans]
-        self.longest = max((len(e) for e in self.spans), default=0)
-
-    def overlapping(self, start: int, end: int) -> list[Span]:
-        lo = bisect_left(self.starts, start - self.longest)
-        hi = bisect_left(self.starts, end)
-        return [e for e in self.spans[lo:hi] if e.end > start]
-
-    def replace(self, old: list[Span], new: Span) -> None:
-        self._index([e for e in self.spans if e not in old] + [new])
-
-
-def _aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
-    """A run of capitalised words followed by an age in apposition ("Vardanjani, 32, had worked",
-    "Karan Brar, 22,") is a person, whatever the statistical NER made of it (an organisation, a
-    piece of it or nothing); names of the gazetteer are kept."""
-    ents = _SpanList(spans)
-    for tok in doc:
-        age = tok.text.isdigit() and 10 <= int(tok.text) <= 110
-        if not age or tok.i < 2 or doc[tok.i - 1].text != "," or tok.i + 1 >= len(doc) \
-                or doc[tok.i + 1].text not in AGE_AFTER:
-            continue
-        end = tok.i - 1
-        start = end
-        while start > 0 and end - start < 4 and capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
-            start -= 1
-        if start == end:
-            continue
-        inside = ents.overlapping(start, end)
-        if any(e.kb_id_ or e.start < start or e.end > end or e.label_ == "PERSON" and e.start == start
-               for e in inside):
-            continue  # a gazetteer name, a span reaching outside, or already this person
-        ents.replace(inside, Span(doc, start, end, label="PERSON"))
-    return ents.spans
 
 
 def _bare_start(span: Span) -> int:
@@ -114,8 +65,8 @@ class EntityTyper(NameEvidence):
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
                               and all(capword(t) for t in e)}
-        spans = _aged_people(doc, self._with_named_bodies(doc))
-        for ent in self._units_of_bodies(self._people_of_bodies(spans)):
+        spans = aged_people(doc, self._with_named_bodies(doc))
+        for ent in self._units_of_bodies(self._people_of_bodies(slashed(spans))):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -194,7 +145,7 @@ class EntityTyper(NameEvidence):
         goes on naming it ("Academy of Social Sciences"), replaces the places and pieces the NER made of
         it; gazetteer bodies are kept unless the run only adds words before one ("Social Democratic
         Party")."""
-        ents = _SpanList(list(doc.ents))
+        ents = SpanList(list(doc.ents))
         for head in doc:
             if head.lower_ not in self.run_heads or not head.is_title or head.i == 0:
                 continue

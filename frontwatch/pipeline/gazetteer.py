@@ -86,6 +86,13 @@ class GazetteerRuler:
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
         for e in vocab.entries:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
+        # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
+        places = [e for e in vocab.entries if e.type == "place"]
+        self.place_names: dict[str, tuple[str, str]] = {
+            n.lower(): ("PLACE", e.id) for e in places for n in (e.name, *e.aliases)}
+        for st in vocab.states.values():
+            for n in (st.name, *st.aliases):
+                self.place_names.setdefault(n.lower(), ("COUNTRY", st.id))
         self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
@@ -124,6 +131,9 @@ class GazetteerRuler:
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
         spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
+        datelines = list(self._datelines(doc))
+        doc.user_data["fw_datelines"] = {span.start for span in datelines}  # no headings (entity_types)
+        spans = datelines + spans  # a dateline's place wins a tie with a state ("THE HAGUE")
         spans.extend(self._generic(doc))
         spans.extend(self._code_names(doc))
         doc.ents = filter_spans(spans)
@@ -147,6 +157,29 @@ class GazetteerRuler:
             if sid and (doc[i + n].lower_ in MISSION_NOUNS or doc[i + n].lower_ in self.organ_first):
                 return sid, i + n
         return None
+
+    def _datelines(self, doc: Doc) -> Iterable[Span]:
+        """The place in capitals that opens a wire story's line: "OTTAWA (Reuters) -", "THE HAGUE, May 3
+        (dpa) -", "BERLIN -". A known place or state keeps its gazetteer id."""
+        n = len(doc)
+        metonyms = self.vocab.metonym_state
+        for i in range(n):
+            if i and "\n" not in doc[i - 1].text:
+                continue
+            j = i
+            while j < n and j - i < 3 and doc[j].is_alpha and doc[j].is_upper and len(doc[j]) > 1:
+                j += 1
+            if j == i or j + 1 >= n or len(doc[i:j].text) < 3:
+                continue
+            after = doc[j]
+            dateline = after.text in ("(", "-", "–", "—") and after.whitespace_ or after.text == "(" or (
+                after.text == "," and doc[j + 1].is_title)
+            if not dateline:
+                continue
+            label, gid = self.place_names.get(doc[i:j].text.lower(), ("PLACE", ""))
+            if after.text != "(" and after.text != "," and not gid and doc[i:j].text.title() not in metonyms:
+                continue  # "ANALYSIS — ...": a dash alone makes a dateline of a known place only
+            yield Span(doc, i, j, label="PLACE", kb_id=gid if label == "PLACE" else "")
 
     def _code_names(self, doc: Doc) -> Iterable[Span]:
         """Stable code names for unnamed people ("CA3", "UK1") used more than once in the text."""

@@ -288,7 +288,8 @@ class NameEvidence:
             return True
         if tok.is_title and tok.lower_ in self._lower_words:
             return True  # "Politics" as a heading, "politics" in the text
-        if tok.is_upper and tok.is_alpha and len(tok) > 4:
+        dateline = tok.i in doc.user_data.get("fw_datelines", ())  # "WASHINGTON — The FBI said"
+        if tok.is_upper and tok.is_alpha and len(tok) > 4 and not dateline:
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             line_start = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
             return line_start and (nxt is None or nxt.text in (":", "-", "—", "–", "|")

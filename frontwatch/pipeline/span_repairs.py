@@ -1,0 +1,77 @@
+"""Repairs of the statistical NER's spans before they are typed (entity_types): a person read before an
+age, names a slash joins."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Doc, Span
+
+from .given_names import is_given_name
+from .name_evidence import capword
+
+AGE_AFTER = {",", ")", "-", "–", "—", ";"}
+
+
+class SpanList:
+    """Entity spans sorted by start, with the ones overlapping a token range found by bisection: a
+    scan of every span per candidate name made a long text quadratic."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans: list[Span] = []
+        self.starts: list[int] = []
+        self.longest = 0
+        self._index(spans)
+
+    def _index(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda e: (e.start, e.end))
+        self.starts = [e.start for e in self.spans]
+        self.longest = max((len(e) for e in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [e for e in self.spans[lo:hi] if e.end > start]
+
+    def replace(self, old: list[Span], new: Span) -> None:
+        self._index([e for e in self.spans if e not in old] + [new])
+
+
+def aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A run of capitalised words followed by an age in apposition ("Vardanjani, 32, had worked",
+    "Karan Brar, 22,") is a person, whatever the statistical NER made of it (an organisation, a
+    piece of it or nothing); names of the gazetteer are kept."""
+    ents = SpanList(spans)
+    for tok in doc:
+        age = tok.text.isdigit() and 10 <= int(tok.text) <= 110
+        if not age or tok.i < 2 or doc[tok.i - 1].text != "," or tok.i + 1 >= len(doc) \
+                or doc[tok.i + 1].text not in AGE_AFTER:
+            continue
+        end = tok.i - 1
+        start = end
+        while start > 0 and end - start < 4 and capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        if start == end:
+            continue
+        inside = ents.overlapping(start, end)
+        if any(e.kb_id_ or e.start < start or e.end > end or e.label_ == "PERSON" and e.start == start
+               for e in inside):
+            continue  # a gazetteer name, a span reaching outside, or already this person
+        ents.replace(inside, Span(doc, start, end, label="PERSON"))
+    return ents.spans
+
+
+def slashed(spans: list[Span]) -> list[Span]:
+    """Names a slash joins are several ("Credit: Belga / Jan Peeters"); a part that starts with a given
+    name is a person."""
+    out: list[Span] = []
+    for span in spans:
+        cuts = [t.i for t in span if t.text == "/"]
+        if span.kb_id_ or not cuts:
+            out.append(span)
+            continue
+        for start, end in zip([span.start] + [c + 1 for c in cuts], cuts + [span.end], strict=True):
+            if end > start:
+                person = end - start >= 2 and is_given_name(span.doc[start].text)
+                out.append(Span(span.doc, start, end, label="PERSON" if person else span.label_))
+    return out
