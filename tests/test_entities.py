@@ -145,6 +145,18 @@ def test_a_heading_in_capitals_is_no_dateline(text: str) -> None:
     assert not [e for e in run(text).entities if e.type == "place"]
 
 
+@pytest.mark.parametrize(("text", "first", "second"), [
+    ("Analysts said UNC1151, the hacking group behind Ghostwriter, works for Minsk.", "UNC1151",
+     "Ghostwriter"),
+    ("The Counter Terrorism Command led the inquiry; Counter Terrorism Policing issued the appeal.",
+     "Counter Terrorism Command", "Counter Terrorism Policing"),
+])
+def test_a_group_and_its_campaign_or_network_are_two_entities(text: str, first: str, second: str) -> None:
+    result = run(text)
+    a, b = find(result, first), find(result, second)
+    assert a is not None and b is not None and a is not b
+
+
 def test_a_placed_mission_named_again_without_its_city_is_one_entity() -> None:
     result = run("Protesters gathered outside the Chinese consulate in Calgary on Monday. A week later the "
                  "Chinese consulate said the protest had been organised from abroad.")
