@@ -191,7 +191,7 @@ class ModelClaimExtractor:
             key = canonical(r.subj, r.pred, r.obj)
             if self.rules_floor > out.get(key, 0.0):
                 out[key] = self.rules_floor
-                why[key] = partial(lambda p: [f"pair {p:.2f}: rule"], self.rules_floor)
+                why[key] = partial(_rule_reason, self.rules_floor)
         return out, why
 
     @staticmethod
@@ -266,6 +266,10 @@ class ModelClaimExtractor:
 
 def _pair_reasons(model: ClaimModel, features: list[str], k: int, p: float) -> list[str]:
     return [f"pair {p:.2f}: " + ", ".join(model.explain(features, k, 3))]
+
+
+def _rule_reason(p: float) -> list[str]:
+    return [f"pair {p:.2f}: rule"]
 
 
 def canonical(s: int, pred: str, o: int) -> tuple[str, int, int]:
