@@ -87,6 +87,8 @@ class GazetteerRuler:
         for e in vocab.entries:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
         # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
+        # first words of the demonyms of two words ("North" of "North Korean"): checked once per token
+        self.demonym_starts = {d.split()[0] for d in vocab.demonym_state if " " in d}
         places = [e for e in vocab.entries if e.type == "place"]
         self.place_names: dict[str, tuple[str, str]] = {
             n.lower(): ("PLACE", e.id) for e in places for n in (e.name, *e.aliases)}
@@ -142,8 +144,10 @@ class GazetteerRuler:
     def _state_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
         """The state named by a demonym or possessive starting at token i, and where it ends."""
         tok = doc[i]
-        if i + 2 < len(doc) and doc[i:i + 2].text in self.vocab.demonym_state:  # "North Korean"
-            return self.vocab.demonym_state[doc[i:i + 2].text], i + 2
+        if tok.text in self.demonym_starts and i + 2 < len(doc):  # "North Korean"
+            two = tok.text_with_ws + doc[i + 1].text
+            if two in self.vocab.demonym_state:
+                return self.vocab.demonym_state[two], i + 2
         if tok.text in self.vocab.demonym_state:
             return self.vocab.demonym_state[tok.text], i + 1
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
