@@ -69,6 +69,17 @@ def _is_prop(tok: object) -> bool:
     return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
 
 
+def _seat_end(doc: Doc, end: int) -> int:
+    """Where a mission's or station's name ends when "in"/"at" and a place follow it ("... in Kuala
+    Lumpur"); `end` when they do not."""
+    n = len(doc)
+    if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
+        end += 2
+        while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
+            end += 1
+    return end
+
+
 class GazetteerRuler:
     """Marks gazetteer names and generic state-organ / mission / station phrases as entities."""
 
@@ -86,9 +97,9 @@ class GazetteerRuler:
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
         for e in vocab.entries:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
-        # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
         # first words of the demonyms of two words ("North" of "North Korean"): checked once per token
         self.demonym_starts = {d.split()[0] for d in vocab.demonym_state if " " in d}
+        # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
         places = [e for e in vocab.entries if e.type == "place"]
         self.place_names: dict[str, tuple[str, str]] = {
             n.lower(): ("PLACE", e.id) for e in places for n in (e.name, *e.aliases)}
@@ -176,7 +187,7 @@ class GazetteerRuler:
             if j == i or j + 1 >= n or len(doc[i:j].text) < 3:
                 continue
             after = doc[j]
-            dateline = after.text in ("(", "-", "–", "—") and after.whitespace_ or after.text == "(" or (
+            dateline = after.text == "(" or after.text in ("-", "–", "—") and after.whitespace_ or (
                 after.text == "," and doc[j + 1].is_title)
             if not dateline:
                 continue
@@ -211,13 +222,7 @@ class GazetteerRuler:
         k = j + 2 if j + 1 < n and doc[j + 1].lower_ == "the" else j + 1
         end = next((k + m for m in (5, 4, 3, 2, 1) if k + m <= n
                     and self.vocab.state_by_name.get(doc[k:k + m].text.lower())), None)
-        if end is None:
-            return None
-        if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
-            end += 2
-            while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
-                end += 1
-        return end
+        return None if end is None else _seat_end(doc, end)
 
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
@@ -237,11 +242,7 @@ class GazetteerRuler:
                 end = k + 1
                 if end < n and doc[end].lower_ == "general":
                     end += 1
-                if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
-                    end += 2
-                    while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
-                        end += 1
-                yield Span(doc, i, end, label="DIPLOMATIC_MISSION")
+                yield Span(doc, i, _seat_end(doc, end), label="DIPLOMATIC_MISSION")
                 continue
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
@@ -264,7 +265,6 @@ class GazetteerRuler:
 
     def _stations(self, doc: Doc) -> Iterable[Span]:
         """A single overseas police station named by its city: "police station in Prato"."""
-        n = len(doc)
         for i, tok in enumerate(doc):
             if tok.lower_ != "station" or i == 0 or doc[i - 1].lower_ not in ("police", "service"):
                 continue
@@ -274,11 +274,9 @@ class GazetteerRuler:
                 start -= 1
             end = i + 1
             named = doc[i].is_title
-            if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
-                end += 2
-                while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
-                    end += 1
-                named = True
+            seat = _seat_end(doc, end)
+            if seat > end:
+                end, named = seat, True
             if named:
                 yield Span(doc, start, end, label="OVERSEAS_STATION")
 
