@@ -12,6 +12,7 @@ from .pieces import cut, join
 from .pipeline import load_pipeline
 from .pipeline.aliases import DocEntity
 from .pipeline.claims import FoundClaim
+from .pipeline.run import pipe
 
 STANCE_RANK = {"asserted": 0, "alleged": 1, "denied": 2}
 CHUNK = 8  # documents a worker process extracts in one nlp.pipe call
@@ -111,8 +112,7 @@ def extract_chunk(documents: list[Document]) -> list[Extraction]:
     A text longer than PIECE_CHARS goes through in pieces, joined again (pieces.py)."""
     nlp = load_pipeline()
     pieces = [(n, offset, piece) for n, d in enumerate(documents) for offset, piece in cut(d.text)]
-    docs = nlp.pipe(((piece, (n, offset)) for n, offset, piece in pieces), as_tuples=True,
-                    batch_size=max(len(documents), 1))
+    docs = pipe(nlp, ((piece, (n, offset)) for n, offset, piece in pieces), batch_size=max(len(documents), 1))
     parts: list[list[tuple[int, Extraction]]] = [[] for _ in documents]
     for doc, (n, offset) in docs:
         parts[n].append((offset, to_extraction(documents[n], doc)))

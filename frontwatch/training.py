@@ -29,6 +29,7 @@ from .pipeline.candidates import Candidate
 from .pipeline.claim_model import ClaimModel, ModelClaimExtractor, canonical, document_candidates
 from .pipeline.pair_bags import bags
 from .pipeline.pair_features import DOCUMENT_FEATURES, document_features
+from .pipeline.run import pipe
 from .vocab import load_vocabulary
 
 MIN_COUNT = 2  # features seen fewer times are dropped
@@ -146,7 +147,7 @@ def prepare(corpus: list[tuple[Document, dict]], nlp: Language) -> list[Example]
     out = []
     texts = [d.text for d, _ in corpus]
     with nlp.select_pipes(disable=["stance", "tactics"]):
-        docs = list(nlp.pipe(texts, batch_size=8))
+        docs = [doc for doc, _ in pipe(nlp, ((t, None) for t in texts), batch_size=8)]
     for (document, gold), doc in zip(corpus, docs, strict=True):
         idx = DocIndex.of(doc, vocab)
         rules = list(doc._.fw_claims or [])

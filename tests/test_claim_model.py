@@ -5,6 +5,7 @@ above its floors (skipped without ../shared)."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,24 @@ def test_affiliated_with_and_controls_of_one_pair_are_decided_as_one_claim(pipel
     assert [c.sent.start for c in out] == [first.start, second.start]  # both sentences stay evidence
     assert out[0].confidence == pytest.approx((1 - 0.5 * 0.6) ** 0.5 * 0.8 ** 0.5, abs=1e-4)
     assert out[0].features == ["pair 0.80: rule"]
+
+
+def test_class_probabilities_are_the_softmax_of_summed_weights() -> None:
+    model = ClaimModel(["none", "funds>", "funds<"], [0.5, -1.0, 0.0],
+                       {"a": {1: 2.0}, "b": {1: -0.5, 2: 1.5}}, 0.3, {})
+    rows = [["a"], ["a", "b", "a", "unknown"], []]  # a feature counts once; unknown ones not at all
+
+    def softmax(logits: list[float]) -> list[float]:
+        exp = [math.exp(x) for x in logits]
+        return [x / sum(exp) for x in exp]
+
+    expected = [softmax([0.5, 1.0, 0.0]), softmax([0.5, 0.5, 1.5]), softmax([0.5, -1.0, 0.0])]
+    for got, want in zip(model.probabilities_of(rows), expected, strict=True):
+        assert got == pytest.approx(want, abs=1e-12)
+    assert model.probabilities_of([]) == []
+    assert model.claim_classes() == [[1], [2]]  # two directions, two claims
+    pooled = ClaimModel(["none", "affiliated_with>", "funds>", "controls<"], [0.0] * 4, {}, 0.3, {})
+    assert pooled.claim_classes() == [[1, 3], [2]]  # affiliated_with(A, B) is controls(B, A)
 
 
 @pytest.mark.parametrize("text", [

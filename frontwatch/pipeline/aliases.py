@@ -228,7 +228,9 @@ class AliasLinker:
             if src < 0:
                 continue
             for earlier in reversed(people[:i]):
-                if earlier.sent.start != later.sent.start or earlier.end > later.start:
+                if earlier.sent.start != later.sent.start:
+                    break  # the names are in document order: all the others are in earlier sentences
+                if earlier.end > later.start:
                     continue
                 if earlier.label_ != "PERSON":
                     continue

@@ -15,7 +15,7 @@ import gzip
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
@@ -50,6 +50,9 @@ class ClaimModel:
     # the pair model (pair_bags): with it a claim's score is the geometric mean of this model's
     # (over its sentences) and the pair model's
     bag: ClaimModel | None = None
+    # the weights as one matrix (feature index, features x classes), built on first use
+    _matrix: tuple[dict[str, int], Any] | None = field(default=None, repr=False, compare=False)
+    _groups: list[list[int]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Any) -> ClaimModel:
@@ -74,15 +77,38 @@ class ClaimModel:
         raw = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()
         path.write_bytes(gzip.compress(raw, mtime=0))  # mtime 0: same weights, same bytes
 
-    def probabilities(self, features: list[str]) -> list[float]:
-        logits = list(self.intercept)
-        for f in set(features):
-            for k, w in self.weights.get(f, {}).items():
-                logits[k] += w
-        top = max(logits)
-        exp = [math.exp(x - top) for x in logits]
-        total = sum(exp)
-        return [x / total for x in exp]
+    def probabilities_of(self, rows: list[list[str]]) -> list[list[float]]:
+        """Each class's probability (softmax of summed feature weights) for each of many feature lists:
+        one matrix sum instead of a Python loop over every feature of every candidate (it took a
+        fifth of the claim component's time)."""
+        import numpy as np
+
+        if not rows:
+            return []
+        if self._matrix is None:
+            index = {f: i for i, f in enumerate(self.weights)}
+            matrix = np.zeros((len(index), len(self.classes)))
+            for f, i in index.items():
+                for k, w in self.weights[f].items():
+                    matrix[i, k] = w
+            self._matrix = (index, matrix)
+        index, matrix = self._matrix
+        cols = [[index[f] for f in set(fs) if f in index] for fs in rows]
+        owners = np.repeat(np.arange(len(rows)), [len(c) for c in cols])
+        logits = np.tile(np.array(self.intercept), (len(rows), 1))
+        np.add.at(logits, owners, matrix[np.array([i for c in cols for i in c], dtype=np.int64)])
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return (exp / exp.sum(axis=1, keepdims=True)).tolist()  # type: ignore[no-any-return]
+
+    def claim_classes(self) -> list[list[int]]:
+        """The classes grouped by the claim they name (affiliated_with(B, A) is controls(A, B))."""
+        if self._groups is None:
+            groups: dict[str, list[int]] = {}
+            for k, label in enumerate(self.classes):
+                if label != "none":
+                    groups.setdefault(EQUIVALENT_CLASSES.get(label, label), []).append(k)
+            self._groups = list(groups.values())
+        return self._groups
 
     def explain(self, features: list[str], k: int, n: int = 5) -> list[str]:
         """The n features that pushed class k up the most, with their weights."""
@@ -151,8 +177,9 @@ class ModelClaimExtractor:
             floor = float(str(self.model.meta.get("sentence_floor", floor)))
         found: list[FoundClaim] = []
         cands = document_candidates(idx, rules)
-        for cand, feats in cands:
-            for k, p in self._decisions(self.model, self.model.probabilities(feats)):
+        scored = self.model.probabilities_of([f for _, f in cands])
+        for (cand, feats), probs in zip(cands, scored, strict=True):
+            for k, p in self._decisions(self.model, probs):
                 label = self.model.classes[k]
                 if p < floor:
                     continue
@@ -178,8 +205,14 @@ class ModelClaimExtractor:
         assert model is not None
         out: dict[tuple[str, int, int], float] = {}
         why: dict[tuple[str, int, int], Callable[[], list[str]]] = {}
-        for bag in bags(cands):
-            for k, p in self._decisions(model, model.probabilities(bag.features)):
+        # a claim's score is the geometric mean with a sentence probability (at most 1): a pair model
+        # probability under the threshold's square can never make one
+        least = self.threshold * self.threshold * 0.999
+        all_bags = bags(cands)
+        for bag, probs in zip(all_bags, model.probabilities_of([b.features for b in all_bags]), strict=True):
+            for k, p in self._decisions(model, probs):
+                if p < least:
+                    continue
                 label = model.classes[k]
                 s, o = (bag.second, bag.first) if label.endswith("<") else (bag.first, bag.second)
                 key = canonical(s, label.rstrip("<>"), o)
@@ -198,11 +231,7 @@ class ModelClaimExtractor:
     def _decisions(model: ClaimModel, probs: list[float]) -> list[tuple[int, float]]:
         """(class, probability) of each distinct claim: classes that SCHEMA scores as one claim
         (affiliated_with(B, A) is controls(A, B)) pool their probability under the likelier name."""
-        groups: dict[str, list[int]] = {}
-        for k, label in enumerate(model.classes):
-            if label != "none":
-                groups.setdefault(EQUIVALENT_CLASSES.get(label, label), []).append(k)
-        return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in groups.values()]
+        return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in model.claim_classes()]
 
     def _decide(self, found: list[FoundClaim], pairs: dict[tuple[str, int, int], float] | None = None,
                 why: dict[tuple[str, int, int], Callable[[], list[str]]] | None = None) -> list[FoundClaim]:

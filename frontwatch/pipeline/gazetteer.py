@@ -99,6 +99,10 @@ class GazetteerRuler:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
         # first words of the demonyms of two words ("North" of "North Korean"): checked once per token
         self.demonym_starts = {d.split()[0] for d in vocab.demonym_state if " " in d}
+        # what a token can be when a state's name or metonym starts with it: every prefix of their first
+        # words ("people" of "People's Republic of China"); other tokens need no span built (_state_at)
+        self.state_prefixes = {w[:k] for name in (*vocab.state_by_name, *vocab.metonym_state)
+                               for w in [name.lower().split()[0]] for k in range(1, len(w) + 1)}
         # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
         places = [e for e in vocab.entries if e.type == "place"]
         self.place_names: dict[str, tuple[str, str]] = {
@@ -161,6 +165,8 @@ class GazetteerRuler:
                 return self.vocab.demonym_state[two], i + 2
         if tok.text in self.vocab.demonym_state:
             return self.vocab.demonym_state[tok.text], i + 1
+        if tok.lower_ not in self.state_prefixes:
+            return None
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
             if i + n < len(doc) and doc[i + n].text in ("'s", "’s"):
                 sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) or (
