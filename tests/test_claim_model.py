@@ -189,6 +189,12 @@ def test_heldout_quality(pipeline: Language, tmp_path: Path) -> None:
      ("Marek Zielinski", "affiliated_with", "GRU"), "alleged", "Polish intelligence"),
     ("Prosecutors said Tomas Brand had reported to the SVR since 2019.",
      ("Tomas Brand", "affiliated_with", "SVR"), "alleged", None),
+    # linked by the accusation alone: no trigger word between them, the accusing verb is their link
+    ("Prosecutors accused Ivan Petrov of ties to the FSB.",
+     ("Ivan Petrov", "affiliated_with", "FSB"), "alleged", None),
+    # acting "on behalf of" a state: the state stands behind the one who acts, inside the charge
+    ("Ivan Petrov was charged with harassing Olga Smirnova on behalf of the Chinese government.",
+     ("China", "controls", "Ivan Petrov"), "alleged", None),
 ])
 def test_reported_speech_over_a_model_claim_makes_it_alleged(pipeline: Language, text: str,
                                                               claim: tuple[str, str, str], stance: str,
@@ -197,6 +203,8 @@ def test_reported_speech_over_a_model_claim_makes_it_alleged(pipeline: Language,
     found = {(c.subject, c.predicate, c.object): c for c in result.claims}
     assert claim in found, sorted(found)
     assert (found[claim].stance, found[claim].attributed_to) == (stance, by)
+    assert not [k for k in found if k[0] == claim[0] and k[2] != claim[2] and k[1] == claim[1]], \
+        "the principal controls the actor only, never the one acted on"
 
 
 def test_a_resolved_description_is_a_mention_not_an_alias(pipeline: Language) -> None:

@@ -36,6 +36,7 @@ MODEL_FILE = "claim_model.json.gz"
 # classes that name one claim: affiliated_with(first, second) is controls(second, first)
 EQUIVALENT_CLASSES = {"controls<": "affiliated_with>", "controls>": "affiliated_with<"}
 FORMAT = "frontwatch-claim-model"
+SAME_CLAIM = {"affiliated_with": "controls", "controls": "affiliated_with"}  # with subject and object swapped
 
 
 @dataclass(slots=True)
@@ -272,6 +273,8 @@ class ModelClaimExtractor:
         if not typed(idx, s.ent, pred, o.ent):
             return None
         rule = by_key.get((cand.sent.start, s.ent, pred, o.ent))
+        if rule is None and pred in SAME_CLAIM:  # the rules' controls(B, A) is this affiliated_with(A, B)
+            rule = by_key.get((cand.sent.start, o.ent, SAME_CLAIM[pred], s.ent))
         if rule is not None:  # the rules found it too: their trigger or anchor places it in the parse
             return FoundClaim(s.ent, pred, o.ent, cand.sent, rule.trigger, anchor=rule.anchor, confidence=p)
         trigger, anchor = self._trigger(idx, cand, pred)

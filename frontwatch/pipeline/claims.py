@@ -92,6 +92,7 @@ class ClaimExtractor:
             self.obj_preps[pred] = set(spec.get("object_preps", []))
             self.subj_preps[pred] = set(spec.get("subject_preps", []))
         self.money = vocab.words("predicates", "money_nouns")
+        self.principal = vocab.words("predicates", "principal_nouns")
         self.denials = vocab.words("stance", "denial_verbs")
         self.speech = vocab.words("stance", "reporting_verbs") | self.denials
 
@@ -291,10 +292,14 @@ class ClaimExtractor:
         if not subjects and n.dep_ in ("dobj", "attr") and head.lemma_.lower() not in self.speech:
             subjects = active_subjects(idx, head)
         if pred == "controls" and n.dep_ == "pobj" and head.dep_ == "prep":
-            # "established under the guidance of X": X controls what was established
             verb = head.head
-            objects += [e for c in verb.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")
-                        for e in idx.patient(c)]
+            if n.lemma_.lower() in self.principal or n.lower_ in self.principal:
+                # "harassed Y on behalf of X", "killed by agents on the orders of X": X stands behind
+                # whoever acted, not behind the one acted on
+                objects += [e for t in verb_roles(verb)[0] for e in idx.actor(t)]
+            else:  # "established under the guidance of X": X controls what was established
+                objects += [e for c in verb.children if c.dep_ in ("nsubjpass", "nsubj", "dobj")
+                            for e in idx.patient(c)]
         for s in dict.fromkeys(subjects):
             for o in dict.fromkeys(objects):
                 yield FoundClaim(s, retarget(idx, pred, o), o, sent, n)

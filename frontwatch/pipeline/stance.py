@@ -24,6 +24,7 @@ class StanceTagger:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self.reporting = vocab.words("stance", "reporting_verbs")
+        self.accusing = vocab.words("stance", "accusation_verbs")
         self.report_nouns = vocab.words("stance", "report_nouns")
         self.hedges = vocab.words("stance", "hedges")
         self.according = [tuple(p.split()) for p in vocab.stance["according_phrases"]]
@@ -65,6 +66,10 @@ class StanceTagger:
 
     def _tag(self, idx: DocIndex, c: FoundClaim) -> None:
         anchor = c.head
+        if c.trigger is None and anchor.pos_ == "VERB" and anchor.lemma_.lower() in self.accusing:
+            # the two are joined by the accusation alone: "prosecutors charged X with acting for Y"
+            self._allege(c, self._speakers(idx, anchor))
+            return
         if c.trigger is None and not _existential(anchor):
             # roles, possessives and places in names describe; "X reports there is a station in Y" reports
             return
