@@ -8,6 +8,7 @@ import pytest
 from frontwatch.extract import extract_one
 from frontwatch.model import Document, Entity, Extraction
 from frontwatch.pipeline import load_pipeline
+from frontwatch.vocab import load_vocabulary
 
 
 def run(text: str) -> Extraction:
@@ -277,6 +278,19 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
     ("Police outside the consulate in Frankfurt. (dpa)\nThe ministry denied it.", "dpa", "organization"),
     ("The ministry in Brussels, file picture. Credit: Belga / Tom Janssens\nThe ministry said so.", "Belga",
      "organization"),
+    # "AFP" credits a photo or a wire story as the news agency, and is the Australian Federal Police
+    # elsewhere
+    ("Photo: A tower in Abu Dhabi. (Karim Sahib/AFP)\nThe firm denied it.", "Agence France-Presse",
+     "organization"),
+    ("Photo: The plane in Vilnius. Credit: AFP\nThe airline denied it.", "Agence France-Presse",
+     "organization"),
+    ("Officers at the site of a shooting in Sialkot. (AFP)\nPolice said so.", "Agence France-Presse",
+     "organization"),
+    ("PARIS (AFP) - France expelled a diplomat.", "Agence France-Presse", "organization"),
+    ("The AFP said it had charged a man with foreign interference.", "Australian Federal Police",
+     "state_body"),
+    ("The Australian Federal Police (AFP) charged a man in Sydney.", "Australian Federal Police",
+     "state_body"),
 ])
 def test_names_get_their_type(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)
@@ -386,3 +400,12 @@ def test_a_person_of_a_body_read_as_one_name_is_both() -> None:
     assert person is not None and person.type == "person"
     assert body is not None and body.type == "state_body"
     assert find(run("The Bank of England and the University of Chicago agreed."), "Bank of England")
+
+
+def test_credit_names_point_at_news_agencies_of_the_gazetteer() -> None:
+    vocab = load_vocabulary()
+    entries = {e.id: e for e in vocab.entries}
+    credits = vocab.types["credit_names"]
+    assert credits, "types.yaml lists the credit names"
+    for form, gid in credits.items():
+        assert gid in entries and entries[gid].type == "organization", (form, gid)

@@ -80,6 +80,22 @@ def _seat_end(doc: Doc, end: int) -> int:
     return end
 
 
+def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> bool:
+    """Whether doc[start:end] credits a photo or a wire story: beside a slash ("Jack Guez/AFP",
+    "AFP/Getty Images") or "via", alone in parentheses before a dash or at a line's end ("PARIS (AFP)
+    -", "... in Sialkot. (AFP)"), or just after "Photo:" or "Credit:"."""
+    n = len(doc)
+    before = doc[start - 1] if start else None
+    after = doc[end] if end < n else None
+    if (before is not None and before.text == "/") or (after is not None and after.text in ("/", "via")):
+        return True
+    if before is not None and before.text == "(" and after is not None and after.text == ")":
+        nxt = doc[end + 1] if end + 1 < n else None
+        if nxt is None or nxt.is_space or "\n" in after.whitespace_ or nxt.text in ("-", "–", "—"):
+            return True
+    return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in credit_words
+
+
 class GazetteerRuler:
     """Marks gazetteer names and generic state-organ / mission / station phrases as entities."""
 
@@ -110,6 +126,8 @@ class GazetteerRuler:
         for st in vocab.states.values():
             for n in (st.name, *st.aliases):
                 self.place_names.setdefault(n.lower(), ("COUNTRY", st.id))
+        self.credit_names: dict[str, str] = dict(vocab.types.get("credit_names") or {})
+        self.credit_words = vocab.words("types", "credit_words")
         self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
@@ -147,6 +165,10 @@ class GazetteerRuler:
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
+        for (s, e), (rank, _, _) in best.items():
+            agency = self.credit_names.get(doc[s:e].text)
+            if agency and _in_credit(doc, s, e, self.credit_words):  # "Credit: AFP" is the agency
+                best[(s, e)] = (rank, "ORGANIZATION", agency)
         spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
         datelines = list(self._datelines(doc))
         doc.user_data["fw_datelines"] = {span.start for span in datelines}  # no headings (entity_types)
