@@ -291,6 +291,11 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
      "state_body"),
     ("The Australian Federal Police (AFP) charged a man in Sydney.", "Australian Federal Police",
      "state_body"),
+    # a person's surname alone is that person, where the NER reads it as a place
+    ("Canada widens Nijjar probe\n\nPolice tied agents to the killing of the activist Hardeep Singh Nijjar. "
+     "Nijjar, 45, was shot dead in Surrey.", "Nijjar", "person"),
+    ("After years of pressure from Marina Litvinenko, the government ordered a public inquiry. Litvinenko "
+     "said she was relieved.", "Marina Litvinenko", "person"),
 ])
 def test_names_get_their_type(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)

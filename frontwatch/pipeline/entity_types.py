@@ -15,7 +15,7 @@ from spacy.util import filter_spans
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .given_names import is_given_name
-from .name_evidence import NameEvidence, capword
+from .name_evidence import NameEvidence, capword, city_names
 from .span_repairs import SpanList, aged_people, slashed
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
@@ -63,8 +63,12 @@ class EntityTyper(NameEvidence):
         self._capitals = self._capital_uses(doc)
         self._surnames = self._names_alone(doc)
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
-        self._person_texts = {e.text for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_
-                              and all(capword(t) for t in e)}
+        people = [e for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_ and all(capword(t) for t in e)]
+        self._person_texts = {e.text for e in people}
+        # and their surnames, when the NER reads one alone as a place or body ("RCMP widens Nijjar probe"
+        # after "Hardeep Singh Nijjar"), unless it names a city or a state
+        self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
+                               and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = aged_people(doc, self._with_named_bodies(doc))
         for ent in self._units_of_bodies(self._people_of_bodies(slashed(spans))):
             span = self._trim(ent)
@@ -285,7 +289,7 @@ class EntityTyper(NameEvidence):
             if label == "COUNTRY" and self._locative_metonym(span):
                 return "place"
             return label.lower()
-        if label == "GPE":
+        if label in ("GPE", "LOC"):
             if span.text.lower() in self.vocab.state_by_name:
                 return "country"
             if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
