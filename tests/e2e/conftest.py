@@ -22,9 +22,9 @@ PAYLOAD_IMG = "<img src=x onerror=\"window.__pwned=1;alert('img')\">"
 PAYLOAD_LINK = "javascript:window.__pwned=1;alert('link')"
 PAYLOAD_SVG = "<svg onload=\"window.__pwned=1\"></svg>"
 
-# A renderer that dies under the test ("Target crashed", seen once in CI on an evaluate() of a few edges) is the
-# browser's failure, not the page's: such a test runs again in a fresh tab, at most twice. Any other failure,
-# an assertion or a timeout, is reported on the first run.
+# A renderer that dies under the test ("Target crashed", seen once in CI on an evaluate() of a few edges) is
+# the browser's failure, not the page's: such a test runs again in a fresh tab, at most twice. Any other
+# failure, an assertion or a timeout, is reported on the first run.
 BROWSER_CRASHES = [r"Target crashed", r"Target page, context or browser has been closed"]
 
 
