@@ -96,6 +96,9 @@ def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> 
     return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in credit_words
 
 
+SHARE_BAR = ("|", "•", "·", "/")
+
+
 class GazetteerRuler:
     """Marks gazetteer names and generic state-organ / mission / station phrases as entities."""
 
@@ -128,6 +131,8 @@ class GazetteerRuler:
                 self.place_names.setdefault(n.lower(), ("COUNTRY", st.id))
         self.credit_names: dict[str, str] = dict(vocab.types.get("credit_names") or {})
         self.credit_words = vocab.words("types", "credit_words")
+        self.bare_platforms: dict[str, str] = dict(vocab.types.get("bare_platform_names") or {})
+        self.platform_ids = {e.id for e in vocab.entries if e.kind == "platform"}
         self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
@@ -170,6 +175,8 @@ class GazetteerRuler:
             if agency and _in_credit(doc, s, e, self.credit_words):  # "Credit: AFP" is the agency
                 best[(s, e)] = (rank, "ORGANIZATION", agency)
         spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
+        if self.bare_platforms and any(gid in self.platform_ids for _, _, gid in best.values()):
+            spans.extend(self._bare_platforms(doc))
         datelines = list(self._datelines(doc))
         doc.user_data["fw_datelines"] = {span.start for span in datelines}  # no headings (entity_types)
         spans = datelines + spans  # a dateline's place wins a tie with a state ("THE HAGUE")
@@ -177,6 +184,20 @@ class GazetteerRuler:
         spans.extend(self._code_names(doc))
         doc.ents = filter_spans(spans)
         return doc
+
+    def _bare_platforms(self, doc: Doc) -> Iterable[Span]:
+        """"X" alone, in a text that names another platform: not next to a capitalised word, nor in a bar of
+        share buttons ("Facebook | X | WhatsApp"), which names no actor."""
+        n = len(doc)
+        for tok in doc:
+            gid = self.bare_platforms.get(tok.text)
+            if gid is None:
+                continue
+            before = doc[tok.i - 1] if tok.i else None
+            after = doc[tok.i + 1] if tok.i + 1 < n else None
+            if not any(t is not None and ((t.is_title or t.is_upper) and t.is_alpha or t.text in SHARE_BAR)
+                       for t in (before, after)):
+                yield Span(doc, tok.i, tok.i + 1, label="ORGANIZATION", kb_id=gid)
 
     def _state_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
         """The state named by a demonym or possessive starting at token i, and where it ends."""
