@@ -262,6 +262,8 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
     # prosecutors and courts named by their state's demonym are the state (as the dev corpus annotates)
     ("Swedish prosecutors charged two teenagers with the attack.", "Swedish prosecutors", "country"),
     ("The ruling was upheld by U.S. courts last year.", "U.S. courts", "country"),
+    ("The Permanent Electoral Authority fined the party twice.", "Permanent Electoral Authority",
+     "state_body"),
     # "X" alone is the platform where another platform is named
     ("The network moved to X and to Facebook. X suspended 400 of its accounts.", "X", "organization"),
     ("He was stopped at Jorge Chávez International Airport on Sunday.", "Jorge Chávez International Airport",
@@ -333,6 +335,27 @@ def test_the_words_beside_a_name_type_it(text: str, form: str, typ: str) -> None
 ])
 def test_a_bare_x_is_not_the_platform(text: str) -> None:
     assert all("X" not in (e.name, *e.aliases) for e in run(text).entities)
+
+
+@pytest.mark.parametrize(("text", "full", "short"), [
+    ("The U.S. Treasury Department sanctioned the network. The Treasury said it laundered money.",
+     "Treasury Department", "Treasury"),
+    ("The Wagner Group recruited fighters in Syria. Wagner denied the report.", "Wagner Group", "Wagner"),
+])
+def test_a_one_word_short_form_joins_the_body_it_shortens(text: str, full: str, short: str) -> None:
+    result = run(text)
+    e = find(result, full)
+    assert e is not None and short in e.aliases
+    assert sum(1 for x in result.entities if short in (x.name, *x.aliases)) == 1
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    # a head alone, and a word two bodies share
+    ("Kosovo Police arrested two men. Police said the men had been watched for weeks.", "Police"),
+    ("The Volga Group signed a deal with the Volga Company in Minsk. Volga denied it.", "Volga"),
+])
+def test_a_short_form_that_is_a_head_or_names_two_bodies_joins_none(text: str, short: str) -> None:
+    assert all(short not in x.aliases for x in run(text).entities)
 
 
 def test_the_kremlin_is_russia() -> None:

@@ -2,7 +2,8 @@
 
 Mentions become one entity when they share a gazetteer id or normalised name, when one is the acronym of
 the other ("(CSIS)" or standing alone), when a surname or given name repeats a person named in full
-earlier, and "the Consulate" when one consulate is in play. Capitals used as metonyms join their state.
+earlier, when a lone word is the one named body it shortens ("the Treasury" after "U.S. Treasury
+Department"), and "the Consulate" when one consulate is in play. Capitals used as metonyms join their state.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class AliasLinker:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
+        self.short_heads = vocab.words("types", "short_form_heads")
 
     def __call__(self, doc: Doc) -> Doc:
         ents: list[DocEntity] = []
@@ -73,6 +75,8 @@ class AliasLinker:
             for t in range(span.start, span.end):
                 tok2ent[t] = ent.idx
             for k in self._keys(span, ent):
+                if k.startswith("w:") and by_key.get(k, ent.idx) != ent.idx:
+                    by_key[k] = -1  # two bodies share the short form: it names neither
                 by_key.setdefault(k, ent.idx)
 
         for span in doc.ents:
@@ -136,7 +140,19 @@ class AliasLinker:
             acr = acronym(span.text)
             if len(acr) >= 3:
                 keys.append(f"a:{acr}")
+            core = self._core_word(span.text)
+            if core:
+                keys.append(f"w:{core}")
         return keys
+
+    def _core_word(self, name: str) -> str | None:
+        """The one word of a body's name that is neither a state's nor a head: "Treasury" of "U.S. Treasury
+        Department"; None for names with more or fewer such words."""
+        words = [w for w in name.split() if w.lower() not in self.short_heads
+                 and w.lower() not in self.vocab.state_by_name and w not in self.vocab.demonym_state]
+        if len(words) != 1 or not words[0].isalpha() or not words[0][0].isupper() or len(words[0]) < 3:
+            return None
+        return words[0].lower()
 
     def _find(self, span: Span, typ: str, gid: str | None, by_key: dict[str, int], ents: list[DocEntity],
               persons: list[DocEntity]) -> DocEntity | None:
@@ -174,6 +190,9 @@ class AliasLinker:
             for p in reversed(persons):
                 if p.name == words[-1]:
                     return p
+        body = by_key.get(f"w:{text.lower()}", -1) if len(words) == 1 and typ != "person" else -1
+        if body >= 0 and text.lower() not in self.short_heads and ents[body].type != "person":
+            return ents[body]  # "Treasury" after "U.S. Treasury Department"
         if typ == "diplomatic_mission" and GENERIC_MISSION.match(text):
             missions = [e for e in ents if e.type == "diplomatic_mission"]
             if len(missions) == 1:

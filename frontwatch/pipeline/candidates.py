@@ -19,6 +19,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .args import DocIndex
+from .pronouns import resolve_pronouns
 
 MAX_PAIRS = 400  # per sentence; a list sentence naming 40 actors is not 1,600 claims
 LOOKBACK_SENTS = 3  # a description resolves to an entity named at most this many sentences before
@@ -74,7 +75,7 @@ def sentence_mentions(idx: DocIndex) -> dict[int, list[CandidateMention]]:
             for t in range(m.start, m.end):
                 taken[t] = True
     inner = _inner_mentions(idx, out)
-    pron = dict(_pronouns(idx, sent_of))
+    pron = dict(resolve_pronouns(idx, sent_of))
     pron.update(idx.pron2ent)  # the alias linker's resolutions win
     for i, e in pron.items():
         if i < len(doc) and not taken[i]:
@@ -123,56 +124,6 @@ def _inner_mentions(idx: DocIndex, named: dict[int, list[CandidateMention]]) -> 
 
 def norm_text(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
-
-
-PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "himself", "herself"}
-BODY_PRONOUNS = {"it", "its", "itself"}
-GROUP_PRONOUNS = {"they", "them", "their"}
-BODIES = {"state_body", "organization", "diplomatic_mission", "overseas_station", "country"}
-
-
-def _pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
-    """he/she -> the one person named in this sentence (before it) or the one before, else in the
-    sentence before that; none when two people are in play. it/its -> the last body; they/their -> the
-    last body, within two sentences (a pronoun guess is a feature the model weighs, not a claim)."""
-    doc = idx.doc
-    out: dict[int, int] = {}
-    people: list[tuple[int, int]] = []  # (entity, sentence number) of each person mention
-    body: tuple[int, int] | None = None
-    sents = 0
-    prev_start = -1
-    for tok in doc:
-        if sent_of[tok.i] != prev_start:
-            prev_start, sents = sent_of[tok.i], sents + 1
-        e = idx.tok2ent[tok.i] if tok.i < len(idx.tok2ent) else -1
-        if 0 <= e < len(idx.ents):
-            typ = idx.ents[e].type
-            if typ == "person":
-                people.append((e, sents))
-            elif typ in BODIES:
-                body = (e, sents)
-            continue
-        if tok.pos_ != "PRON":
-            continue
-        word = tok.lower_
-        if word in PERSON_PRONOUNS:
-            ref = _one_person(people, sents)
-            if ref is not None:
-                out[tok.i] = ref
-        elif word in BODY_PRONOUNS | GROUP_PRONOUNS and body is not None and sents - body[1] <= 2:
-            out[tok.i] = body[0]
-    return out
-
-
-def _one_person(people: list[tuple[int, int]], now: int) -> int | None:
-    """The only person named in this and the previous sentence, else in the one before them."""
-    for window in ((now - 1, now), (now - 2, now - 2)):
-        found = {e for e, s in reversed(people[-12:]) if window[0] <= s <= window[1]}
-        if len(found) == 1:
-            return found.pop()
-        if found:
-            return None
-    return None
 
 
 def _sentence_starts(doc: Doc) -> list[int]:

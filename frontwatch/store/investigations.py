@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import FrontwatchError, NotFoundError
 from .manual import audit_entry
+from .queries import live_entity
 from .schema import AuditRow, ClaimRow, EntityRow, InvestigationRow, utcnow
 
 FIELDS = ("name", "notes", "entity_ids", "claim_ids", "layout")
@@ -76,12 +77,10 @@ def _moved(session: Session, claim_ids: set[int]) -> dict[int, int]:
 
 def _live(session: Session, entity_id: int) -> int:
     """The entity an entity was merged into (through any chain of merges), else itself."""
-    seen = {entity_id}
-    row = session.get(EntityRow, entity_id)
-    while row is not None and row.merged_into_id is not None and row.merged_into_id not in seen:
-        seen.add(row.merged_into_id)
-        row = session.get(EntityRow, row.merged_into_id)
-    return row.id if row is not None else entity_id
+    try:
+        return live_entity(session, entity_id).id
+    except NotFoundError:
+        return entity_id
 
 
 def _rows(session: Session, table: type[ClaimRow], ids: list[int]) -> list[ClaimRow]:

@@ -65,8 +65,11 @@ class ClaimView:
 
 
 def live_entity(session: Session, entity_id: int) -> EntityRow:
+    """The entity an entity was merged into, through any chain of merges (a cycle stops where it closes)."""
+    seen = {entity_id}
     row = session.get(EntityRow, entity_id)
-    while row is not None and row.merged_into_id is not None:
+    while row is not None and row.merged_into_id is not None and row.merged_into_id not in seen:
+        seen.add(row.merged_into_id)
         row = session.get(EntityRow, row.merged_into_id)
     if row is None:
         raise NotFoundError(f"no entity with id {entity_id}")
