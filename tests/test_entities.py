@@ -316,6 +316,9 @@ def test_names_get_their_type(text: str, form: str, typ: str) -> None:
      "place"),
     ("The case rested on the testimony of Dragan Miletić, a Serbian nationalist who turned witness.",
      "Dragan Miletić", "person"),
+    # a lower-case noun for a body before a name the NER reads as a place
+    ("The sanctions hit the state airline Belavia and the air navigation agency Belaeronavigatsia.",
+     "Belaeronavigatsia", "organization"),
     # a state organ's head noun wins over a place reading
     ("A former commander of Serbia's Gendarmerie received eight years.", "Gendarmerie", "state_body"),
     # an unknown one-word name before a company role is a company

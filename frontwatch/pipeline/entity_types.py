@@ -299,8 +299,8 @@ class EntityTyper(NameEvidence):
                 return head  # "Serbia's Gendarmerie"
             if self._described_as_person(span) or self._person_name(span) or self._person_elsewhere(span):
                 return "person"
-            if self._company(span):
-                return "organization"  # "the Foxconn founder"
+            if self._company(span) or self._after_medium_noun(span):
+                return "organization"  # "the Foxconn founder", "the state airline Belavia"
             return self._descriptor_type(span) or "place"  # "Belavia, Belarus's national airline"
         if label in ("ORG", "FAC", "NORP"):
             head = self._head_type(span)

@@ -140,10 +140,16 @@ class NameEvidence:
         if prev is not None and prev.lower_ in ("the", "a", "an") and (
                 nxt is None or nxt.text not in ("'s", "’s") and nxt.lower_ not in self.leader_nouns):
             return True
-        if prev is not None and prev.lower_ in self.medium_nouns and prev.is_lower:
+        if self._after_medium_noun(span):
             return True
         return nxt is not None and nxt.is_lower and (
             nxt.lemma_ in self.medium_nouns or nxt.lower_ in self.medium_nouns)
+
+    def _after_medium_noun(self, span: Span) -> bool:
+        """The name follows a lower-case noun for a body or a thing: "the broadcaster TV4", "the state
+        airline Belavia", "the air navigation agency Belaeronavigatsia"."""
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        return prev is not None and prev.lower_ in self.medium_nouns and prev.is_lower
 
     def _city(self, span: Span) -> bool:
         """A one-word name that is a known city and no person's name in this document ("Longueuil")."""
