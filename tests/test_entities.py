@@ -243,12 +243,20 @@ def test_a_name_written_in_both_orders_is_one_person() -> None:
     ("Investigators named the SVR, Russia's foreign intelligence service, as the author.", "SVR",
      "Russia's foreign intelligence service"),
     ("The head of Canada's spy agency, CSIS, spoke to the committee.", "CSIS", "Canada's spy agency"),
+    # the parser hangs the name on the person; the comma and the name still make it the description's
+    ("Mike Burgess, director-general of Australia's domestic intelligence agency, ASIO, has spoken "
+     "unusually openly about the threat.", "ASIO", "Australia's domestic intelligence agency"),
 ])
 def test_a_description_in_apposition_is_an_alias_of_the_name(text: str, name: str, description: str) -> None:
     result = run(text)
     e = find(result, name)
     assert e is not None and description in (e.name, *e.aliases)
     assert sum(1 for x in result.entities if description in (x.name, *x.aliases)) == 1
+
+
+def test_a_description_before_a_list_joins_no_name() -> None:
+    result = run("Officials from China's spy agency, the Foreign Ministry and the police attended.")
+    assert all("China's spy agency" not in e.aliases for e in result.entities)
 
 
 def test_a_capital_possessive_names_the_state_organ() -> None:

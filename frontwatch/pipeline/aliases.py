@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
 
@@ -225,6 +225,9 @@ class AliasLinker:
             root = desc.root
             others = [root.head] if root.dep_ == "appos" else []
             others += [c for c in root.children if c.dep_ == "appos"]
+            named_next = AliasLinker._name_after_comma(doc, desc, ents, tok2ent)
+            if named_next is not None:
+                others.append(named_next)
             for o in others:
                 e = tok2ent[o.i]
                 named = e >= 0 and e != ent.idx and not ents[e].mentions[0][-1].is_lower
@@ -232,6 +235,21 @@ class AliasLinker:
                     into[ent.idx] = e
                     break
         return AliasLinker._merge(ents, tok2ent, into)
+
+    @staticmethod
+    def _name_after_comma(doc: Doc, desc: Span, ents: list[DocEntity], tok2ent: list[int]) -> Token | None:
+        """The name right after a description and a comma, closed by punctuation: "director-general of
+        Australia's domestic intelligence agency, ASIO, ..." (the parser often hangs the name on the
+        person). None when the name opens or continues a list ("the agency, the ministry and the police")."""
+        if desc.end + 1 >= len(doc) or doc[desc.end].text != ",":
+            return None
+        nxt = doc[desc.end + 1]
+        e = tok2ent[nxt.i]
+        mention = next((m for m in ents[e].mentions if m.start == nxt.i), None) if e >= 0 else None
+        if mention is None or nxt.dep_ == "conj" or any(c.dep_ in ("cc", "conj")
+                                                         for c in mention.root.children):
+            return None
+        return nxt if mention.end >= len(doc) or doc[mention.end].text in (",", ".", ")", ";") else None
 
     def _other_names(self, doc: Doc, tok2ent: list[int]) -> dict[int, int]:
         """People named twice over: "Petrov, real name Alexander Mishkin", "Protasevich (also spelled
