@@ -369,6 +369,27 @@ def test_a_short_form_that_is_a_head_or_names_two_bodies_joins_none(text: str, s
     assert all(short not in x.aliases for x in run(text).entities)
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # names the statistical NER leaves out (or reads as a date or a title), in apposition with a role
+    ("\"The defendants acted at the direction of the PRC government,\" Breon Peace, the U.S. attorney in "
+     "Brooklyn, said in a statement.", "Breon Peace"),
+    ("Its spokesperson, Randhir Jaiswal, described them as speculative.", "Randhir Jaiswal"),
+    ("March 2024 - Judith Collins, the minister responsible for the bureau, says it was linked to APT40.",
+     "Judith Collins"),
+])
+def test_a_name_in_apposition_with_a_role_is_a_person(text: str, name: str) -> None:
+    e = find(run(text), name)
+    assert e is not None and e.type == "person"
+
+
+def test_a_pronoun_skips_a_person_of_the_other_sex() -> None:
+    result = run("Police arrested Mikhail Mikushin in Tromso. \"He is a threat,\" Hedvig Moe, the deputy "
+                 "head of PST, told reporters in Oslo. According to the indictment, he had lived for years "
+                 "in Brazil.")
+    lived = [c.subject for c in result.claims if c.predicate == "located_in" and c.object == "Brazil"]
+    assert lived == ["Mikhail Mikushin"]
+
+
 def test_the_kremlin_is_russia() -> None:
     result = run("The Kremlin denied the report. Analysts said the Kremlin-backed network paid bloggers.")
     e = find(result, "Kremlin")

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
+from .given_names import PRONOUN_GENDER, gender_of
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
@@ -305,6 +306,7 @@ class AliasLinker:
         """he/she/his/her -> the person mentioned last, within the two sentences before (not an alias)."""
         pron: dict[int, int] = {}
         last: tuple[int, int] | None = None  # (entity, sentence start)
+        sexes: dict[str | None, tuple[int, int] | None] = {}  # the last such person of each sex, or none
         body: tuple[int, int] | None = None  # the last organisation or state body that was a subject
         for tok in doc:
             e = tok2ent[tok.i]
@@ -317,9 +319,16 @@ class AliasLinker:
             # only a person who was the subject of a clause is a safe antecedent
             if e >= 0 and ents[e].type == "person" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT"):
                 last = (e, tok.sent.start)
+                sexes[gender_of(ents[e].name)] = last
             elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON" and last is not None:
-                if tok.sent.start - last[1] < 120:
-                    pron[tok.i] = last[0]
+                # "Hedvig Moe said ... he had lived in Brazil": not her, the last man or unknown before her
+                if gender_of(ents[last[0]].name) == PRONOUN_GENDER[tok.lower_]:
+                    same = [x for g, x in sexes.items() if g != PRONOUN_GENDER[tok.lower_] and x is not None]
+                    ref = max(same, key=lambda x: x[1]) if same else None
+                else:
+                    ref = last
+                if ref is not None and tok.sent.start - ref[1] < 120:
+                    pron[tok.i] = ref[0]
         doc.user_data["fw_pron2ent"] = pron
 
     def _parenthetical_acronym(self, doc: Doc, span: Span, ent: DocEntity, by_key: dict[str, int]) -> None:

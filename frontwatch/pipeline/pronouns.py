@@ -7,6 +7,7 @@ pronoun), never an alias. `sent_of` maps each token to the first token of its se
 from __future__ import annotations
 
 from .args import DocIndex
+from .given_names import PRONOUN_GENDER, gender_of
 
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "himself", "herself"}
 BODY_PRONOUNS = {"it", "its", "itself"}
@@ -16,8 +17,9 @@ BODIES = {"state_body", "organization", "diplomatic_mission", "overseas_station"
 
 def resolve_pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
     """he/she -> the one person named in this sentence (before it) or the one before, else in the
-    sentence before that; none when two people are in play. it/its -> the last body; they/their -> the
-    last body, within two sentences (a pronoun guess is a feature the model weighs, not a claim)."""
+    sentence before that, whose given name is not of the other sex; none when two people are in play.
+    it/its -> the last body; they/their -> the last body, within two sentences (a pronoun guess is a
+    feature the model weighs, not a claim)."""
     doc = idx.doc
     out: dict[int, int] = {}
     people: list[tuple[int, int]] = []  # (entity, sentence number) of each person mention
@@ -39,7 +41,8 @@ def resolve_pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
             continue
         word = tok.lower_
         if word in PERSON_PRONOUNS:
-            ref = _one_person(people, sents)
+            other_sex = PRONOUN_GENDER[word]
+            ref = _one_person([p for p in people if gender_of(idx.ents[p[0]].name) != other_sex], sents)
             if ref is not None:
                 out[tok.i] = ref
         elif word in BODY_PRONOUNS | GROUP_PRONOUNS and body is not None and sents - body[1] <= 2:

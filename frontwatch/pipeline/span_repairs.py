@@ -61,6 +61,56 @@ def aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
     return ents.spans
 
 
+ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
+NOT_NAMES = {"DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
+    """Two or three capitalised words the statistical NER left out, in apposition with a role: "Breon
+    Peace, the U.S. attorney in Brooklyn, said", "Its spokesperson, Randhir Jaiswal, described", are a
+    person. The role must be a lower-case word of `role_nouns`, right after "the"/"a"/"its"... and at
+    most three words (a state, a title) before it."""
+    ents = SpanList(spans)
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if not (capword(tok) and tok.pos_ == "PROPN") or (i and capword(doc[i - 1])):
+            i += 1
+            continue
+        end = i
+        while end < n and end - i < 4 and capword(doc[end]) and doc[end].pos_ == "PROPN":
+            end += 1
+        if not 2 <= end - i <= 3:
+            i = end
+            continue
+        inside = ents.overlapping(i, end)
+        # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way
+        if not any(e.label_ not in NOT_NAMES for e in inside) and (
+                _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
+            ents.replace(inside, Span(doc, i, end, label="PERSON"))
+        i = end
+    return ents.spans
+
+
+def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
+    """", the minister responsible for ...", ", a spokesman for ...": a role in apposition after a name."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
+        return False
+    for tok in doc[end + 2:min(end + 6, len(doc))]:
+        if tok.is_lower and tok.lower_ in roles:
+            return True
+        if tok.is_punct or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN"):
+            return False
+    return False
+
+
+def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:
+    """"Its spokesperson, Randhir Jaiswal, said": a role, a comma, the name and a comma."""
+    return start >= 2 and doc[start - 1].text == "," and doc[start - 2].is_lower \
+        and doc[start - 2].lower_ in roles and end < len(doc) and doc[end].text == ","
+
+
 def slashed(spans: list[Span]) -> list[Span]:
     """Names a slash joins are several ("Credit: Belga / Jan Peeters"); a part that starts with a given
     name is a person."""
