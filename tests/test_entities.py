@@ -369,6 +369,23 @@ def test_a_short_form_that_is_a_head_or_names_two_bodies_joins_none(text: str, s
     assert all(short not in x.aliases for x in run(text).entities)
 
 
+def test_a_gazetteer_unit_of_a_named_body_names_both() -> None:
+    result = run("Forbidden Stories and Amnesty International's Security Lab examined the leaked list.")
+    assert find(result, "Amnesty International") is not None and find(result, "Security Lab") is not None
+
+
+@pytest.mark.parametrize(("text", "full", "short"), [
+    ("Mohammed bin Nayef was removed in 2017, and bin Nayef has not been seen since.", "Mohammed bin Nayef",
+     "bin Nayef"),
+    ("Istanbul prosecutors charged Saud al-Qahtani, a senior adviser to the crown prince. The court said "
+     "al-Qahtani gave the orders.", "Saud al-Qahtani", "al-Qahtani"),
+])
+def test_a_surname_with_a_particle_is_the_person_named_in_full(text: str, full: str, short: str) -> None:
+    result = run(text)
+    e = find(result, full)
+    assert e is not None and short in (e.name, *e.aliases)
+
+
 def test_a_pronoun_skips_a_person_of_the_other_sex() -> None:
     result = run("Police arrested Mikhail Mikushin in Tromso. \"He is a threat,\" Hedvig Moe, the deputy "
                  "head of PST, told reporters in Oslo. According to the indictment, he had lived for years "

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
-from .given_names import PRONOUN_GENDER, gender_of
+from .given_names import PARTICLES, PRONOUN_GENDER, gender_of
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
@@ -181,10 +181,14 @@ class AliasLinker:
         if text.isupper() and 2 <= len(text) <= 8 and f"a:{text}" in by_key:
             return ents[by_key[f"a:{text}"]]
         # a surname or given name alone ("Lijian", "CG Tong"), never another full name ("Kamalpreet Singh")
-        short = len(words) == 1 or (len(words) == 2 and (words[0] in HONORIFICS or words[0].isupper()))
-        if short and (typ == "person" or span[0].pos_ == "PROPN"):
+        # "al-Qahtani" after "Saud al-Qahtani", "bin Nayef" after "Mohammed bin Nayef": a particle leads
+        particle = len(words) == 2 and words[0].lower() in PARTICLES
+        short = len(words) == 1 or len(words) == 2 and (
+            words[0] in HONORIFICS or words[0].isupper() or particle)
+        core = words[-1].split("-")[-1] if words[-1][:3].lower() in ("al-", "el-") else words[-1]
+        if short and (typ == "person" or span[0].pos_ == "PROPN" or particle):
             named = [p for p in persons if len(p.name.split()) > len(words) and words[-1] in p.name.split()
-                     and words[-1][0].isupper()]
+                     and core[:1].isupper() and (not particle or p.name.split()[-2:] == words)]
             if named:  # two people share the surname: it is the one the text has named most so far
                 return max(named, key=lambda p: (len(p.mentions), -p.idx))
         if typ == "person" and len(words) >= 2:  # "Putin" first, "Vladimir Putin" later: one person

@@ -124,10 +124,15 @@ class EntityTyper(NameEvidence):
         for span in spans:
             doc = span.doc
             k = next((t.i for t in span[1:-2] if t.text in ("'s", "’s")), None)
-            if span.kb_id_ or k is None:
+            owner_id = self.entry_names.get(doc[span.start:k].text) if k is not None else None
+            if k is None or span.kb_id_ and not owner_id:
                 out.append(span)
                 continue
             owner, unit = doc[span.start:k], doc[k + 1:span.end]
+            if span.kb_id_ and owner_id:  # the gazetteer's "Amnesty International's Security Lab"
+                out += [Span(doc, owner.start, owner.end, label=span.label_, kb_id=owner_id),
+                        Span(doc, unit.start, unit.end, label=span.label_, kb_id=span.kb_id_)]
+                continue
             if unit[0].lower_ == "the" or not all(capword(t) or t.lower_ in NAME_JOINERS for t in unit) \
                     or self._head_type(unit) not in ("state_body", "organization") \
                     or self._names_state(owner) or owner[-1].lower_ in COMMON_OWNERS \

@@ -44,6 +44,7 @@ class NameEvidence:
         self.roles = vocab.words("types", "role_nouns")
         self.name_heads = vocab.words("types", "name_heads")
         self.body_name_heads = vocab.words("types", "body_name_heads")
+        self.entry_names = {n: e.id for e in vocab.entries for n in (e.name, *e.aliases)}
         self.run_heads = self.name_heads | self.body_name_heads  # end a run of capitalised words
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
         capitals = vocab.types.get("capitals", {})
