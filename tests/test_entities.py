@@ -252,7 +252,7 @@ def test_a_name_written_in_both_orders_is_one_person() -> None:
     ("Istanbul prosecutors charged Saud al-Qahtani, a senior adviser to the crown prince. The court said "
      "al-Qahtani gave the orders.", "Saud al-Qahtani", "al-Qahtani"),
 ])
-def test_a_description_in_apposition_is_an_alias_of_the_name(text: str, name: str, description: str) -> None:
+def test_a_description_or_a_short_form_is_an_alias_of_the_name(text: str, name: str, description: str) -> None:
     result = run(text)
     e = find(result, name)
     assert e is not None and description in (e.name, *e.aliases)
