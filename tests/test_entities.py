@@ -379,6 +379,22 @@ def test_a_short_form_that_is_a_head_or_names_two_bodies_joins_none(text: str, s
     assert all(short not in x.aliases for x in run(text).entities)
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # two bodies the NER reads as one name
+    ("The University of Chicago and Pennsylvania State University closed their institutes.",
+     ["University of Chicago", "Pennsylvania State University"]),
+    # one body whose name holds "and"
+    ("The Slovenian Intelligence and Security Agency said the couple had posed as Argentines.",
+     ["Slovenian Intelligence and Security Agency"]),
+    # a timeline's year, or a year after "of", is no part of a name
+    ("The revelations echo the Pegasus Project of 2021, in which reporters examined a list.",
+     ["Pegasus Project"]),
+])
+def test_names_joined_by_and_or_a_year(text: str, names: list[str]) -> None:
+    found = {e.name for e in run(text).entities}
+    assert set(names) <= found and not any(" and " in n for n in found - set(names))
+
+
 def test_a_gazetteer_unit_of_a_named_body_names_both() -> None:
     result = run("Forbidden Stories and Amnesty International's Security Lab examined the leaked list.")
     assert find(result, "Amnesty International") is not None and find(result, "Security Lab") is not None

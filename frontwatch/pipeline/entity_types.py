@@ -70,7 +70,7 @@ class EntityTyper(NameEvidence):
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = described_people(doc, aged_people(doc, self._with_named_bodies(doc)), self.roles)
-        for ent in self._units_of_bodies(self._people_of_bodies(slashed(spans))):
+        for ent in self._coordinated_bodies(self._units_of_bodies(self._people_of_bodies(slashed(spans)))):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -141,6 +141,25 @@ class EntityTyper(NameEvidence):
                 continue
             out += [Span(doc, owner.start, owner.end, label=span.label_),
                     Span(doc, unit.start, unit.end, label=span.label_)]
+        return out
+
+    def _coordinated_bodies(self, spans: list[Span]) -> list[Span]:
+        """Two bodies read as one name ("the University of Chicago and Pennsylvania State University"):
+        two spans, when both sides of the "and" end in a head noun of bodies, the first holds a head that
+        ends names ("university", "ministry": not "Slovenian Intelligence and Security Agency") and the
+        second is capitalised."""
+        out: list[Span] = []
+        for span in spans:
+            doc = span.doc
+            k = next((t.i for t in span[1:-1] if t.lower_ == "and"), None)
+            left, right = (doc[span.start:k], doc[k + 1:span.end]) if k is not None else (None, None)
+            if span.kb_id_ or left is None or right is None or not capword(right[0]) \
+                    or self._head_type(left) is None or self._head_type(right) is None \
+                    or not any(t.lower_ in self.run_heads for t in left):
+                out.append(span)
+                continue
+            out += [Span(doc, left.start, left.end, label=span.label_),
+                    Span(doc, right.start, right.end, label=span.label_)]
         return out
 
     def _names_state(self, span: Span) -> bool:
@@ -264,8 +283,9 @@ class EntityTyper(NameEvidence):
         start, end = span.start, span.end
         doc = span.doc
         while start < end and (doc[start].lower_ in TRIM_START or doc[start].is_punct
-                               or doc[start].text in self.titles):
-            start += 1
+                               or doc[start].text in self.titles
+                               or doc[start].like_num and start + 1 < end and doc[start + 1].text in DASHES):
+            start += 1  # "2013 - McMaster University": a timeline's year and dash
         if end - start >= 3 and doc[start].text in STANCE_PREFIXES and doc[start + 1].text in "-‑":
             # "pro-Kremlin", "pro-Hong Kong" describe; "pro-Russian Opposition Platform" names what follows
             rest = [i for i in range(start + 3, end) if doc[i].text[:1].isupper()]
@@ -278,6 +298,8 @@ class EntityTyper(NameEvidence):
         while end > start and (doc[end - 1].lower_ in TRIM_END or doc[end - 1].is_punct
                                and doc[end - 1].text not in (".",)):
             end -= 1
+        if end - start > 2 and doc[end - 1].like_num and doc[end - 2].lower_ == "of":
+            end -= 2  # "the Pegasus Project of 2021"
         return doc[start:end] if end > start else None
 
     def _type(self, span: Span, label: str) -> str | None:
