@@ -149,8 +149,7 @@ class AliasLinker:
     def _core_word(self, name: str) -> str | None:
         """The one word of a body's name that is neither a state's nor a head: "Treasury" of "U.S. Treasury
         Department"; None for names with more or fewer such words."""
-        words = [w for w in name.split() if w.lower() not in self.short_heads
-                 and w.lower() not in self.vocab.state_by_name and w not in self.vocab.demonym_state]
+        words = [w for w in name.split() if w.lower() not in self.short_heads and not self.vocab.state_of(w)]
         if len(words) != 1 or not words[0].isalpha() or not words[0][0].isupper() or len(words[0]) < 3:
             return None
         return words[0].lower()

@@ -22,7 +22,9 @@ def resolve_pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
     feature the model weighs, not a claim)."""
     doc = idx.doc
     out: dict[int, int] = {}
-    people: list[tuple[int, int]] = []  # (entity, sentence number) of each person mention
+    # (entity, sentence number) of each person mention a pronoun may stand for, by the sex it excludes:
+    # kept apart as they come, so that a pronoun reads the last few, never the whole list
+    people: dict[str, list[tuple[int, int]]] = {"f": [], "m": []}
     body: tuple[int, int] | None = None
     sents = 0
     prev_start = -1
@@ -33,7 +35,10 @@ def resolve_pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
         if 0 <= e < len(idx.ents):
             typ = idx.ents[e].type
             if typ == "person":
-                people.append((e, sents))
+                sex = gender_of(idx.ents[e].name)
+                for excluded, found in people.items():
+                    if sex != excluded:
+                        found.append((e, sents))
             elif typ in BODIES:
                 body = (e, sents)
             continue
@@ -41,8 +46,7 @@ def resolve_pronouns(idx: DocIndex, sent_of: list[int]) -> dict[int, int]:
             continue
         word = tok.lower_
         if word in PERSON_PRONOUNS:
-            other_sex = PRONOUN_GENDER[word]
-            ref = _one_person([p for p in people if gender_of(idx.ents[p[0]].name) != other_sex], sents)
+            ref = _one_person(people[PRONOUN_GENDER[word]], sents)
             if ref is not None:
                 out[tok.i] = ref
         elif word in BODY_PRONOUNS | GROUP_PRONOUNS and body is not None and sents - body[1] <= 2:
