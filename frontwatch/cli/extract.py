@@ -16,6 +16,7 @@ from rich.table import Table
 from ..errors import FrontwatchError, SourceError
 from ..model import Document, Extraction, drop_unconfident
 from ..sources import iter_documents
+from .interrupts import interruptible
 from .paths import check_extract_output
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
@@ -100,12 +101,14 @@ def extract(
         raise typer.Exit(1) from None
     complete = False
     try:
-        for extracted in extract_documents(documents(), jobs=jobs):
-            result = drop_unconfident(extracted, threshold)
-            handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            if explain:
-                _explain(result)
-            results.append(result) if summary else results.append(_light(result))
+        with interruptible() as check_interrupt:
+            for extracted in extract_documents(documents(), jobs=jobs):
+                check_interrupt()
+                result = drop_unconfident(extracted, threshold)
+                handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                if explain:
+                    _explain(result)
+                results.append(result) if summary else results.append(_light(result))
         complete = True
     except FrontwatchError as exc:
         _say(f"frontwatch: {exc}")

@@ -22,6 +22,7 @@ from ..graph.filters import STANCE_FILTERS
 from ..model import PREDICATES, Document
 from ..vocab_docs import help_text
 from .extract import MinConfidence, check_min_confidence
+from .interrupts import interruptible
 
 if TYPE_CHECKING:
     from ..store.ingest import IngestReport
@@ -150,7 +151,7 @@ def ingest(
             item.date = date
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=err, transient=True) as progress, interruptible() as check_interrupt:
         task = progress.add_task("ingest", total=len(items), rate="-")
         done: dict[str, int] = {}
 
@@ -161,6 +162,7 @@ def ingest(
             progress.update(task, rate=f"{(t.completed / t.elapsed):.1f}" if t.elapsed else "-")
             if status == "failed":
                 progress.console.print(f"frontwatch: failed {name}", markup=False)
+            check_interrupt()  # after counting: this document is stored
 
         report: IngestReport
         try:
