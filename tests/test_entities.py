@@ -395,6 +395,13 @@ def test_names_joined_by_and_or_a_year(text: str, names: list[str]) -> None:
     assert set(names) <= found and not any(" and " in n for n in found - set(names))
 
 
+def test_a_one_word_outlet_inside_a_longer_name_is_no_entity() -> None:
+    result = run("Officers of the People's Liberation Army attended. The coalition's armed wing, the "
+                 "National Liberation Front, carried out raids. The story was first reported by Libération.")
+    names = [e.name for e in result.entities]
+    assert names.count("Libération") == 1 and "National Liberation Front" in names
+
+
 def test_a_gazetteer_unit_of_a_named_body_names_both() -> None:
     result = run("Forbidden Stories and Amnesty International's Security Lab examined the leaked list.")
     assert find(result, "Amnesty International") is not None and find(result, "Security Lab") is not None

@@ -33,6 +33,20 @@ def _inside_name(doc: Doc, start: int) -> bool:
         doc[start - 2].lower_ not in MISSION_NOUNS
 
 
+def _word_of_a_name(doc: Doc, i: int) -> bool:
+    """Token i, a one-word name, is a word of a longer capitalised name: between two capitalised words
+    ("National Liberation Front", "People's Liberation Army") or before "of" and one ("the Liberation of
+    Ahvaz")."""
+    tok = doc[i]
+    if tok.is_upper or i + 1 >= len(doc):
+        return False
+    nxt, prev = doc[i + 1], doc[i - 1] if i else None
+    if nxt.lower_ == "of":
+        return i + 2 < len(doc) and doc[i + 2].is_title
+    return nxt.is_title and nxt.is_alpha and prev is not None and (
+        prev.is_title and prev.is_alpha and not prev.is_sent_start or prev.text in ("'s", "’s"))
+
+
 def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
     """The match is one part of a hyphenated name ("Hydro-Québec"): not a name on its own, unless the
     other part is a known name too ("Quebec-Ontario border"), and the pair is not the start of a longer
@@ -167,6 +181,8 @@ class GazetteerRuler:
                 continue  # "University of Toronto": the statistical NER gets the whole name
             if label == "PLACE" and end - start == 1 and _given_name(doc, end, starts, self.not_surnames):
                 continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
+            if label == "ORGANIZATION" and end - start == 1 and _word_of_a_name(doc, start):
+                continue  # "Liberation" (a newspaper) in "National Liberation Front", "the Liberation of X"
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
