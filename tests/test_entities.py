@@ -251,6 +251,9 @@ def test_a_name_written_in_both_orders_is_one_person() -> None:
      "bin Nayef"),
     ("Istanbul prosecutors charged Saud al-Qahtani, a senior adviser to the crown prince. The court said "
      "al-Qahtani gave the orders.", "Saud al-Qahtani", "al-Qahtani"),
+    # a state's service named by description alone is the one service of that state the text names
+    ("Britain's domestic security service took the rare step of warning lawmakers. MI5 said thousands "
+     "had been approached.", "MI5", "Britain's domestic security service"),
 ])
 def test_a_description_or_a_short_form_is_an_alias(text: str, name: str, description: str) -> None:
     result = run(text)
@@ -262,6 +265,19 @@ def test_a_description_or_a_short_form_is_an_alias(text: str, name: str, descrip
 def test_a_description_before_a_list_joins_no_name() -> None:
     result = run("Officials from China's spy agency, the Foreign Ministry and the police attended.")
     assert all("China's spy agency" not in e.aliases for e in result.entities)
+
+
+@pytest.mark.parametrize("text", [
+    # two services of the state: the description could be either
+    "India's foreign intelligence service was blamed. The Research and Analysis Wing and the Intelligence "
+    "Bureau declined to comment.",
+    # the only named body of the state is no service
+    "Britain's domestic security service warned lawmakers. The Foreign Office declined to comment.",
+])
+def test_a_described_service_joins_no_body_unless_one_service_is_named(text: str) -> None:
+    result = run(text)
+    e = next(x for x in result.entities if "service" in x.name)
+    assert e.type == "state_body" and not e.aliases
 
 
 def test_a_capital_possessive_names_the_state_organ() -> None:

@@ -19,6 +19,10 @@ from .given_names import PARTICLES, PRONOUN_GENDER, gender_of
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
+# "Britain's domestic security service": a description of a state's service (see _state_service)
+SERVICE_WORDS = {"intelligence", "spy", "security", "counterintelligence", "counter-intelligence"}
+SERVICE_HEADS = {"service", "agency", "directorate"}
+SERVICE_KINDS = {"intelligence", "security"}
 HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Prof", "Prof."}
 PRONOUNS = {"he", "she", "him", "his", "her"}
 IN_CITY = re.compile(r"\b(in|at)\b")
@@ -102,6 +106,7 @@ class AliasLinker:
             attach(span, target)
             self._parenthetical_acronym(doc, span, target, by_key)
         ents = self._merge_descriptions(doc, ents, tok2ent)
+        ents = self._merge(ents, tok2ent, self._state_service(ents))
         ents = self._merge(ents, tok2ent, self._other_names(doc, tok2ent))
         self._pronouns(doc, tok2ent, ents)
         doc._.fw_entities = ents
@@ -239,6 +244,29 @@ class AliasLinker:
                     into[ent.idx] = e
                     break
         return AliasLinker._merge(ents, tok2ent, into)
+
+    def _state_service(self, ents: list[DocEntity]) -> dict[int, int]:
+        """A state's service named only by description ("Britain's domestic security service took the
+        step") is the one intelligence or security body of that state the document names (MI5), when it
+        names exactly one; with none or several, the description stays an entity of its own."""
+        def named_service(ent: DocEntity) -> bool:
+            entry = self.vocab.entry_by_id.get(ent.gid or "")
+            if entry is not None:
+                return entry.kind in SERVICE_KINDS
+            words = set(ent.name.lower().split())
+            return not ent.mentions[0][-1].is_lower and bool(words & SERVICE_WORDS)
+
+        into: dict[int, int] = {}
+        for ent in ents:
+            if ent.gid or ent.type != "state_body" or not ent.state or not all(
+                    m[-1].is_lower and m.root.lemma_ in SERVICE_HEADS and m.root.tag_ != "NNS"
+                    and any(t.lower_ in SERVICE_WORDS for t in m) for m in ent.mentions):
+                continue
+            named = [e for e in ents if e.type == "state_body" and e.state == ent.state and e is not ent
+                     and named_service(e)]
+            if len(named) == 1:
+                into[ent.idx] = named[0].idx
+        return into
 
     @staticmethod
     def _name_after_comma(doc: Doc, desc: Span, ents: list[DocEntity], tok2ent: list[int]) -> Token | None:
