@@ -254,6 +254,9 @@ def test_a_name_written_in_both_orders_is_one_person() -> None:
     # a state's service named by description alone is the one service of that state the text names
     ("Britain's domestic security service took the rare step of warning lawmakers. MI5 said thousands "
      "had been approached.", "MI5", "Britain's domestic security service"),
+    # another description of the state's intelligence is no second service
+    ("India's spy agency was blamed for the killings, though Indian intelligence denied it. The Research "
+     "and Analysis Wing did not comment.", "Research and Analysis Wing", "India's spy agency"),
 ])
 def test_a_description_or_a_short_form_is_an_alias(text: str, name: str, description: str) -> None:
     result = run(text)

@@ -250,11 +250,12 @@ class AliasLinker:
         step") is the one intelligence or security body of that state the document names (MI5), when it
         names exactly one; with none or several, the description stays an entity of its own."""
         def named_service(ent: DocEntity) -> bool:
+            if all(m[-1].is_lower for m in ent.mentions):
+                return False  # a description too ("Indian intelligence"): no name to join
             entry = self.vocab.entry_by_id.get(ent.gid or "")
             if entry is not None:
                 return entry.kind in SERVICE_KINDS
-            words = set(ent.name.lower().split())
-            return not ent.mentions[0][-1].is_lower and bool(words & SERVICE_WORDS)
+            return bool(set(ent.name.lower().split()) & SERVICE_WORDS)
 
         into: dict[int, int] = {}
         for ent in ents:
