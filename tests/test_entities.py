@@ -134,6 +134,9 @@ def test_a_surname_used_alone_is_the_person() -> None:
     ("Omali Yeshitela leads the African People's Socialist Party in Florida.",
      "African People's Socialist Party", "Socialist Party"),
     ("Li Wen wrote for the People's Daily in Beijing.", "People's Daily", "Daily"),
+    # a number that opens a quoted name is part of it
+    ('The officers belonged to a task force known as the "912 Special Project Working Group" in Beijing.',
+     "912 Special Project Working Group", "Special Project Working Group"),
 ])
 def test_the_name_is_kept_and_the_wrong_span_gone(text: str, kept: str, gone: str) -> None:
     found = names(run(text))

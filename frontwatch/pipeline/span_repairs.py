@@ -125,3 +125,20 @@ def slashed(spans: list[Span]) -> list[Span]:
                 person = end - start >= 2 and is_given_name(span.doc[start].text)
                 out.append(Span(span.doc, start, end, label="PERSON" if person else span.label_))
     return out
+
+
+OPEN_QUOTES = {'"', "“", "'", "‘"}
+CLOSE_QUOTES = {'"', "”", "'", "’"}
+
+
+def quoted_numbers(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A number that opens a quoted name is part of it: "the "912 Special Project Working Group"" (the NER
+    leaves the number out). Only inside quotes: "the 14 Chinese Students Associations" counts them."""
+    out: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        if start >= 2 and doc[start - 1].text.isdigit() and doc[start - 2].text in OPEN_QUOTES \
+                and end < len(doc) and doc[end].text in CLOSE_QUOTES:
+            span = Span(doc, start - 1, end, label=span.label_, kb_id=span.kb_id_)
+        out.append(span)
+    return out
