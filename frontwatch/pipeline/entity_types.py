@@ -16,7 +16,7 @@ from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .given_names import is_given_name
 from .name_evidence import NameEvidence, capword, city_names
-from .span_repairs import SpanList, aged_people, described_people, quoted_numbers, slashed
+from .span_repairs import SpanList, acronym_names, aged_people, described_people, quoted_numbers, slashed
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
@@ -69,7 +69,7 @@ class EntityTyper(NameEvidence):
         # after "Hardeep Singh Nijjar"), unless it names a city or a state
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
-        spans = quoted_numbers(doc, self._with_named_bodies(doc))
+        spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = described_people(doc, aged_people(doc, spans), self.roles)
         for ent in self._coordinated_bodies(self._units_of_bodies(self._people_of_bodies(slashed(spans)))):
             span = self._trim(ent)

@@ -142,3 +142,46 @@ def quoted_numbers(doc: Doc, spans: list[Span]) -> list[Span]:
             span = Span(doc, start - 1, end, label=span.label_, kb_id=span.kb_id_)
         out.append(span)
     return out
+
+
+NAME_JOINERS = {"of", "for", "the", "and", "on", "in", "to", "&"}
+
+
+def acronym_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A name its acronym spells out is one name, however the NER cut it: "the Arab Struggle Movement for
+    the Liberation of Ahvaz (ASMLA)" is one organisation when the initials of its capitalised words are
+    the acronym in the brackets after it."""
+    found = SpanList(spans)
+    for tok in doc:
+        if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+            continue
+        acronym = doc[tok.i + 1].text
+        if not (2 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):
+            continue
+        start = _spelled_out(doc, tok.i, acronym)
+        if start is None:
+            continue
+        inside = found.overlapping(start, tok.i)
+        # the NER's spans may take a "the" before the name and the bracketed acronym after it
+        if len(inside) < 2 or any(e.end > tok.i + 3 or any(t.lower_ not in NAME_JOINERS
+                                                           for t in doc[e.start:start]) for e in inside):
+            continue  # one span already, or one reaching beyond the name
+        first = min(e.start for e in inside)  # with the NER's "the"
+        found.replace(inside, Span(doc, min(first, start), tok.i, label=inside[-1].label_))
+    return found.spans
+
+
+def _spelled_out(doc: Doc, end: int, acronym: str) -> int | None:
+    """The start of the words before `end` whose capitalised words' initials are `acronym`."""
+    initials = ""
+    i = end - 1
+    while i >= 0 and len(initials) < len(acronym):
+        t = doc[i]
+        if capword(t):
+            initials = t.text[0].upper() + initials
+        elif t.lower_ not in NAME_JOINERS:
+            return None
+        if initials and initials == acronym:
+            return i
+        i -= 1
+    return None
