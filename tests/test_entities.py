@@ -349,6 +349,9 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
      "Nijjar, 45, was shot dead in Surrey.", "Nijjar", "person"),
     ("After years of pressure from Marina Litvinenko, the government ordered a public inquiry. Litvinenko "
      "said she was relieved.", "Marina Litvinenko", "person"),
+    # a name ending in a body's noun is no person, whatever given name it starts with
+    ("Ankara calls the movement the Fethullah Terrorist Organization and blames it for the coup.",
+     "Fethullah Terrorist Organization", "organization"),
 ])
 def test_names_get_their_type(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)
