@@ -134,6 +134,9 @@ def test_a_surname_used_alone_is_the_person() -> None:
     ("Omali Yeshitela leads the African People's Socialist Party in Florida.",
      "African People's Socialist Party", "Socialist Party"),
     ("Li Wen wrote for the People's Daily in Beijing.", "People's Daily", "Daily"),
+    # people the NER reads as one name are each a person, when the text names each of them
+    ("Two men travelling as Alexander Petrov and Ruslan Boshirov flew to London. The inquiry found that a "
+     "GRU team, Petrov, Boshirov and a third man, carried out the attack.", "Boshirov", "Petrov, Boshirov"),
     # a number that opens a quoted name is part of it
     ('The officers belonged to a task force known as the "912 Special Project Working Group" in Beijing.',
      "912 Special Project Working Group", "Special Project Working Group"),

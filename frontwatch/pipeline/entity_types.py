@@ -71,7 +71,8 @@ class EntityTyper(NameEvidence):
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = described_people(doc, aged_people(doc, spans), self.roles)
-        for ent in self._coordinated_bodies(self._units_of_bodies(self._people_of_bodies(slashed(spans)))):
+        spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
+        for ent in self._coordinated_bodies(spans):
             span = self._trim(ent)
             if span is None:
                 continue
@@ -161,6 +162,21 @@ class EntityTyper(NameEvidence):
                 continue
             out += [Span(doc, left.start, left.end, label=span.label_),
                     Span(doc, right.start, right.end, label=span.label_)]
+        return out
+
+    def _listed_people(self, spans: list[Span]) -> list[Span]:
+        """People the NER reads as one name ("a GRU team, Petrov, Boshirov and a third man"): each part
+        between commas and "and" is a person, when every part is a person the text names elsewhere."""
+        out: list[Span] = []
+        for span in spans:
+            cuts = [t.i for t in span if t.text == "," or t.lower_ == "and"]
+            bounds = list(zip([span.start] + [c + 1 for c in cuts], cuts + [span.end], strict=True))
+            parts = [span.doc[a:b] for a, b in bounds]
+            if span.kb_id_ or not cuts or not all(
+                    1 <= len(p) <= 3 and p.text in self._person_texts for p in parts):
+                out.append(span)
+                continue
+            out += [Span(span.doc, p.start, p.end, label="PERSON") for p in parts]
         return out
 
     def _names_state(self, span: Span) -> bool:
