@@ -195,6 +195,7 @@ def test_a_surname_two_people_share_is_the_one_named_most() -> None:
     ("Most read | Contact us | Terms\nThe ministry denied the report.", "Contact"),
     ("Harbour Times  |  News  |  Politics  |  Sport  |  Opinion\nThe committee said politics had no place "
      "in the decision.", "Politics"),
+    ("Kazakhs in Turkey protested outside the consulate.", "Kazakhs"),  # a people: a generic group
 ])
 def test_adjectives_headings_and_generic_words_are_not_entities(text: str, form: str) -> None:
     assert find(run(text), form) is None

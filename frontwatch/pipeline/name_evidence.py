@@ -320,4 +320,6 @@ class NameEvidence:
             return False  # "Lt.", "Group", "Media"
         if len(span) == 1 and self._not_a_name(span[0]):
             return False
+        if len(span) == 1 and text.endswith("s") and text[:-1] in self.vocab.demonym_state:
+            return False  # "Kazakhs", "Pakistanis": a people, a generic group (SCHEMA)
         return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
