@@ -61,8 +61,9 @@ class NameEvidence:
         self.prep_heads = vocab.words("types", "heads_before_preposition")
         self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
         self.medium_nouns = vocab.words("types", "organization_nouns")
-        self.local_organs = sorted((tuple(o.split()) for o in vocab.words("types", "local_organs")), key=len,
-                                   reverse=True)
+        # split as the tokenizer splits: "prosecutor's office" is three tokens
+        organs = vocab.words("types", "local_organs")
+        self.local_organs = sorted((tuple(o.replace("'s", " 's").split()) for o in organs), key=len, reverse=True)
         self._surnames: set[str] = set()
         self.leader_nouns = (vocab.words("types", "state_itself")
                              | vocab.words("types", "nouns_after_a_leader"))
