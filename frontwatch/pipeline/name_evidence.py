@@ -63,7 +63,8 @@ class NameEvidence:
         self.medium_nouns = vocab.words("types", "organization_nouns")
         # split as the tokenizer splits: "prosecutor's office" is three tokens
         organs = vocab.words("types", "local_organs")
-        self.local_organs = sorted((tuple(o.replace("'s", " 's").split()) for o in organs), key=len, reverse=True)
+        self.local_organs = sorted((tuple(o.replace("'s", " 's").split()) for o in organs), key=len,
+                                   reverse=True)
         self._surnames: set[str] = set()
         self.leader_nouns = (vocab.words("types", "state_itself")
                              | vocab.words("types", "nouns_after_a_leader"))
