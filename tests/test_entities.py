@@ -520,6 +520,9 @@ def test_a_court_takes_its_seat_into_its_name() -> None:
     ("Its spokesperson, Randhir Jaiswal, described them as speculative.", "Randhir Jaiswal"),
     ("March 2024 - Judith Collins, the minister responsible for the bureau, says it was linked to APT40.",
      "Judith Collins"),
+    # the NER read only the surname as a person
+    ("Irungu Houghton, the executive director of Amnesty International Kenya, said the government owed "
+     "the public an account.", "Irungu Houghton"),
 ])
 def test_a_name_with_an_age_or_a_role_in_apposition_is_a_person(text: str, form: str) -> None:
     result = run(text)

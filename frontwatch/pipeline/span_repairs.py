@@ -85,8 +85,10 @@ def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list
             i = end
             continue
         inside = ents.overlapping(i, end)
-        # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way
-        if not any(e.label_ not in NOT_NAMES for e in inside) and (
+        # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way, and
+        # so does a piece of the name read as a person ("Houghton" of "Irungu Houghton")
+        if all(e.label_ in NOT_NAMES or (e.label_ == "PERSON" and not e.kb_id_ and i <= e.start
+                                          and e.end <= end) for e in inside) and (
                 _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
             ents.replace(inside, Span(doc, i, end, label="PERSON"))
         i = end
