@@ -1,5 +1,5 @@
 """Repairs of the statistical NER's spans before they are typed (entity_types): a person read before an
-age, names a slash joins."""
+age or beside a role, names a slash joins, a number opening a quoted name, a name its acronym spells."""
 
 from __future__ import annotations
 
