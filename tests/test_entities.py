@@ -358,6 +358,9 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
      "Nijjar, 45, was shot dead in Surrey.", "Nijjar", "person"),
     ("After years of pressure from Marina Litvinenko, the government ordered a public inquiry. Litvinenko "
      "said she was relieved.", "Marina Litvinenko", "person"),
+    # "general" after a body's head noun leaves the head deciding
+    ("For years France's Directorate General for Territorial Surveillance watched him.",
+     "Directorate General for Territorial Surveillance", "state_body"),
     # a name ending in a body's noun is no person, whatever given name it starts with
     ("Ankara calls the movement the Fethullah Terrorist Organization and blames it for the coup.",
      "Fethullah Terrorist Organization", "organization"),

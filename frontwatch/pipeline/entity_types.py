@@ -376,9 +376,12 @@ class EntityTyper(NameEvidence):
         # before the first preposition heads the name
         for i, w in enumerate(words[1:], start=1):
             if w in NAME_PREPS:
-                if words[i - 1] in self.org_heads:
+                head = words[i - 1]
+                if head == "general" and i >= 2:  # "Directorate General for ...", "Prosecutor General of ..."
+                    head = words[i - 2]
+                if head in self.org_heads:
                     return "organization"
-                if words[i - 1] in self.prep_heads:
+                if head in self.prep_heads:
                     return "state_body"
                 break
         return None
