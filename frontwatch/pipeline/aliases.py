@@ -257,16 +257,19 @@ class AliasLinker:
                 return entry.kind in SERVICE_KINDS
             return bool(set(ent.name.lower().split()) & SERVICE_WORDS)
 
+        services: dict[str, list[int]] = {}  # state -> its named services, read once (long texts)
+        for e in ents:
+            if e.type == "state_body" and e.state and named_service(e):
+                services.setdefault(e.state, []).append(e.idx)
         into: dict[int, int] = {}
         for ent in ents:
             if ent.gid or ent.type != "state_body" or not ent.state or not all(
                     m[-1].is_lower and m.root.lemma_ in SERVICE_HEADS and m.root.tag_ != "NNS"
                     and any(t.lower_ in SERVICE_WORDS for t in m) for m in ent.mentions):
                 continue
-            named = [e for e in ents if e.type == "state_body" and e.state == ent.state and e is not ent
-                     and named_service(e)]
+            named = services.get(ent.state, [])
             if len(named) == 1:
-                into[ent.idx] = named[0].idx
+                into[ent.idx] = named[0]
         return into
 
     @staticmethod

@@ -376,12 +376,12 @@ class EntityTyper(NameEvidence):
         # before the first preposition heads the name
         for i, w in enumerate(words[1:], start=1):
             if w in NAME_PREPS:
-                head = words[i - 1]
-                if head == "general" and i >= 2:  # "Directorate General for ...", "Prosecutor General of ..."
-                    head = words[i - 2]
-                if head in self.org_heads:
+                noun = words[i - 1]
+                if noun == "general" and i >= 2:  # "Directorate General for ...", "Prosecutor General of ..."
+                    noun = words[i - 2]
+                if noun in self.org_heads:
                     return "organization"
-                if head in self.prep_heads:
+                if noun in self.prep_heads:
                     return "state_body"
                 break
         return None
