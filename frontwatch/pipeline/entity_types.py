@@ -16,7 +16,15 @@ from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .given_names import is_given_name
 from .name_evidence import NameEvidence, capword, city_names
-from .span_repairs import SpanList, acronym_names, aged_people, described_people, quoted_numbers, slashed
+from .span_repairs import (
+    SpanList,
+    acronym_names,
+    aged_people,
+    described_people,
+    pieces,
+    quoted_numbers,
+    slashed,
+)
 
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
@@ -170,8 +178,7 @@ class EntityTyper(NameEvidence):
         out: list[Span] = []
         for span in spans:
             cuts = [t.i for t in span if t.text == "," or t.lower_ == "and"]
-            bounds = list(zip([span.start] + [c + 1 for c in cuts], cuts + [span.end], strict=True))
-            parts = [span.doc[a:b] for a, b in bounds]
+            parts = pieces(span, cuts)
             if span.kb_id_ or not cuts or not all(
                     1 <= len(p) <= 3 and p.text in self._person_texts for p in parts):
                 out.append(span)

@@ -113,6 +113,12 @@ def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:
         and doc[start - 2].lower_ in roles and end < len(doc) and doc[end].text == ","
 
 
+def pieces(span: Span, cuts: list[int]) -> list[Span]:
+    """The parts of `span` between the cut tokens (token indices inside it), empty ones included."""
+    bounds = zip([span.start] + [c + 1 for c in cuts], cuts + [span.end], strict=True)
+    return [span.doc[start:end] for start, end in bounds]
+
+
 def slashed(spans: list[Span]) -> list[Span]:
     """Names a slash joins are several ("Credit: Belga / Jan Peeters"); a part that starts with a given
     name is a person."""
@@ -122,10 +128,10 @@ def slashed(spans: list[Span]) -> list[Span]:
         if span.kb_id_ or not cuts:
             out.append(span)
             continue
-        for start, end in zip([span.start] + [c + 1 for c in cuts], cuts + [span.end], strict=True):
-            if end > start:
-                person = end - start >= 2 and is_given_name(span.doc[start].text)
-                out.append(Span(span.doc, start, end, label="PERSON" if person else span.label_))
+        for part in pieces(span, cuts):
+            if len(part):
+                person = len(part) >= 2 and is_given_name(part[0].text)
+                out.append(Span(span.doc, part.start, part.end, label="PERSON" if person else span.label_))
     return out
 
 
@@ -183,7 +189,7 @@ def _spelled_out(doc: Doc, end: int, acronym: str) -> int | None:
             initials = t.text[0].upper() + initials
         elif t.lower_ not in NAME_JOINERS:
             return None
-        if initials and initials == acronym:
+        if initials == acronym:
             return i
         i -= 1
     return None
