@@ -149,6 +149,8 @@ class AliasLinker:
             core = self._core_word(span.text)
             if core:
                 keys.append(f"w:{core}")
+        if ent.type == "state_body" and " for the " in span.text:
+            keys.append(f"d:{norm(span.text.split(' for the ', 1)[1])}")  # "Office for the Eastern District"
         return keys
 
     def _core_word(self, name: str) -> str | None:
@@ -176,6 +178,8 @@ class AliasLinker:
         key = f"n:{norm(span.text)}"
         if key in by_key:
             return ents[by_key[key]]
+        if typ == "state_body" and f"d:{norm(span.text)}" in by_key:
+            return ents[by_key[f"d:{norm(span.text)}"]]  # "Eastern District of New York" after its office
         text = span.text
         words = text.split()
         if typ == "person" and len(words) == 2:  # "Wang Shujun" and "Shujun Wang": one person

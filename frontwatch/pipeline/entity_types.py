@@ -21,6 +21,9 @@ from .span_repairs import (
     acronym_names,
     aged_people,
     described_people,
+    district_offices,
+    general_offices,
+    particle_names,
     pieces,
     quoted_numbers,
     slashed,
@@ -78,6 +81,7 @@ class EntityTyper(NameEvidence):
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
+        spans = general_offices(doc, district_offices(doc, particle_names(doc, spans, self.particles)))
         spans = described_people(doc, aged_people(doc, spans), self.roles)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         for ent in self._coordinated_bodies(spans):
@@ -327,6 +331,9 @@ class EntityTyper(NameEvidence):
         return doc[start:end] if end > start else None
 
     def _type(self, span: Span, label: str) -> str | None:
+        last = span[-1]
+        if label not in OUR_LABELS and len(span) > 1 and last.is_title and last.lower_ in self.law_heads:
+            return None  # a law or treaty: "the Foreign Trade and Payments Act"
         if label == "PERSON":
             head = self._head_type(span)
             if head in ("state_body", "diplomatic_mission", "place") and len(span) > 1:

@@ -42,6 +42,8 @@ class NameEvidence:
         self.org_heads = vocab.words("types", "organization_heads")
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
+        self.particles = vocab.words("types", "name_particles")
+        self.law_heads = vocab.words("types", "law_heads")
         self.name_heads = vocab.words("types", "name_heads")
         self.body_name_heads = vocab.words("types", "body_name_heads")
         self.entry_names = {n: e.id for e in vocab.entries for n in (e.name, *e.aliases)}

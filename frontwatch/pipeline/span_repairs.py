@@ -193,3 +193,69 @@ def _spelled_out(doc: Doc, end: int, acronym: str) -> int | None:
             return i
         i -= 1
     return None
+
+
+def particle_names(doc: Doc, spans: list[Span], particles: frozenset[str]) -> list[Span]:
+    """A person's name runs on through lower-case particles to the capitalised word after them:
+    "Ursula von der Leyen" is one person where the NER read "Ursula von der" and a place "Leyen"."""
+    found = SpanList(spans)
+    for span in [e for e in spans if e.label_ == "PERSON"]:
+        end = span.end
+        while end > span.start + 1 and doc[end - 1].lower_ in particles and doc[end - 1].is_lower:
+            end -= 1  # the NER's span may hold the particles
+        j = end
+        while j < len(doc) and doc[j].is_lower and doc[j].lower_ in particles:
+            j += 1
+        if j == end or j >= len(doc) or not capword(doc[j]):
+            continue
+        while j < len(doc) and capword(doc[j]):
+            j += 1
+        found.replace(found.overlapping(span.start, j), Span(doc, span.start, j, label="PERSON"))
+    return found.spans
+
+
+APOSTROPHE_S = {"'s", "’s"}
+COUNTRY_PREFIXES = (("u.s.",), ("us",), ("u.s",), ("united", "states"))
+
+
+def district_offices(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"U.S. Attorney's Office for the Southern District of Florida" is one body, where the NER reads a
+    country, "Office for the Southern District" and a place: the office named by its district."""
+    found = SpanList(spans)
+    for tok in doc:
+        i = tok.i
+        if tok.lower_ != "attorney" or i + 4 >= len(doc) or doc[i + 1].text not in APOSTROPHE_S \
+                or doc[i + 2].lower_ != "office":
+            continue
+        start = i
+        for prefix in COUNTRY_PREFIXES:
+            if i >= len(prefix) and tuple(t.lower_ for t in doc[i - len(prefix):i]) == prefix:
+                start = i - len(prefix)
+        if doc[i + 3].lower_ != "for" or doc[i + 4].lower_ != "the":
+            continue
+        j, district = i + 5, False
+        while j < len(doc) and (capword(doc[j]) or doc[j].lower_ == "of" and j + 1 < len(doc)
+                                and capword(doc[j + 1]) and district):
+            district = district or doc[j].lower_ == "district"
+            j += 1
+        if not district:
+            continue
+        found.replace(found.overlapping(start, j), Span(doc, start, j, label="STATE_BODY"))
+    return found.spans
+
+
+OFFICERS_GENERAL = {"attorney", "prosecutor", "solicitor", "auditor", "inspector", "procurator",
+                    "comptroller", "surgeon", "director", "secretary"}
+
+
+def general_offices(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"Office of the Attorney General": the NER stops before "General", which the officer's title takes."""
+    out: list[Span] = []
+    taken = {t for e in spans for t in range(e.start, e.end)}
+    for span in spans:
+        end = span.end
+        if len(span) > 1 and span[-1].lower_ in OFFICERS_GENERAL and end < len(doc) \
+                and doc[end].text == "General" and end not in taken:
+            span = Span(doc, span.start, end + 1, label=span.label_, kb_id=span.kb_id_)
+        out.append(span)
+    return out
