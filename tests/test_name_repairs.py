@@ -20,6 +20,7 @@ def find(result: Extraction, form: str) -> Entity | None:
 @pytest.mark.parametrize(("text", "name"), [
     ("Commission President Ursula von der Leyen said the bloc would answer.", "Ursula von der Leyen"),
     ("The diplomat Karel van den Broek left Brussels on Monday.", "Karel van den Broek"),
+    ("He became a commissioner in Ursula von der Leyen's first college.", "Ursula von der Leyen"),
 ])
 def test_a_name_runs_on_through_its_particles(text: str, name: str) -> None:
     result = run(text)
@@ -64,3 +65,19 @@ def test_a_law_is_not_an_entity(text: str, law: str) -> None:
     result = run(text)
     assert not [e for e in result.entities if "Act" in e.name.split()]
     assert result.entities  # the place is still found
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The Taipei District Prosecutors Office indicted four retired officers on Tuesday.",
+     "Taipei District Prosecutors Office"),
+])
+def test_a_city_read_apart_from_its_body_is_one_body(text: str, name: str) -> None:
+    result = run(text)
+    body = find(result, name)
+    assert body is not None and body.type == "state_body"
+    assert find(result, "Taipei") is None
+
+
+def test_a_state_before_a_body_stays_apart() -> None:
+    result = run("Officials of the Home Office met the UK Border Force in Dover.")
+    assert not any(e.name.startswith("UK ") for e in result.entities)

@@ -26,6 +26,7 @@ from .span_repairs import (
     particle_names,
     pieces,
     quoted_numbers,
+    seated_bodies,
     slashed,
 )
 
@@ -84,6 +85,8 @@ class EntityTyper(NameEvidence):
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans, self.particles)))
         spans = described_people(doc, aged_people(doc, spans), self.roles)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
+        spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
+                              lambda e: self._head_type(e) == "state_body")
         for ent in self._coordinated_bodies(spans):
             span = self._trim(ent)
             if span is None:

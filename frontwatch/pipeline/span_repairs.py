@@ -4,6 +4,7 @@ age or beside a role, names a slash joins, a number opening a quoted name, a nam
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
@@ -197,9 +198,11 @@ def _spelled_out(doc: Doc, end: int, acronym: str) -> int | None:
 
 def particle_names(doc: Doc, spans: list[Span], particles: frozenset[str]) -> list[Span]:
     """A person's name runs on through lower-case particles to the capitalised word after them:
-    "Ursula von der Leyen" is one person where the NER read "Ursula von der" and a place "Leyen"."""
+    "Ursula von der Leyen" is one person where the NER read "Ursula von der" and a place "Leyen". A span of
+    another label that ends in a particle ("Ursula von" read as a body) was cut inside a person's name."""
     found = SpanList(spans)
-    for span in [e for e in spans if e.label_ == "PERSON"]:
+    for span in [e for e in spans if e.label_ == "PERSON" or len(e) > 1 and e[-1].is_lower
+                 and e[-1].lower_ in particles and not e.kb_id_]:
         end = span.end
         while end > span.start + 1 and doc[end - 1].lower_ in particles and doc[end - 1].is_lower:
             end -= 1  # the NER's span may hold the particles
@@ -258,4 +261,18 @@ def general_offices(doc: Doc, spans: list[Span]) -> list[Span]:
                 and doc[end].text == "General" and end not in taken:
             span = Span(doc, span.start, end + 1, label=span.label_, kb_id=span.kb_id_)
         out.append(span)
+    return out
+
+
+def seated_bodies(spans: list[Span], is_state: Callable[[Span], bool],
+                  is_state_body: Callable[[Span], bool]) -> list[Span]:
+    """A city read apart from the state body its name starts ("Taipei" and "District Prosecutors
+    Office"): one body. Not a state's name ("UK Home Office" names the UK and the Home Office)."""
+    out = sorted(spans, key=lambda e: e.start)
+    for k in range(len(out) - 1, 0, -1):
+        city, body = out[k - 1], out[k]
+        if city.end == body.start and body.label_ in ("ORG", "STATE_BODY") and not body.kb_id_ \
+                and city.label_ in ("GPE", "LOC", "COUNTRY") and not is_state(city) \
+                and capword(body[0]) and is_state_body(body):
+            out[k - 1:k + 1] = [Span(city.doc, city.start, body.end, label="ORG")]
     return out
