@@ -29,17 +29,20 @@ def test_a_name_runs_on_through_its_particles(text: str, name: str) -> None:
     assert not [e for e in result.entities if e.name in name and e.name != name]
 
 
-@pytest.mark.parametrize(("text", "name"), [
+@pytest.mark.parametrize(("text", "name", "piece"), [
     ("The U.S. Attorney's Office for the Southern District of Florida charged the two men on Tuesday.",
-     "U.S. Attorney's Office for the Southern District of Florida"),
+     "U.S. Attorney's Office for the Southern District of Florida", "Southern District"),
     ("The case was brought by the United States Attorney's Office for the Eastern District of Texas.",
-     "United States Attorney's Office for the Eastern District of Texas"),
+     "United States Attorney's Office for the Eastern District of Texas", "Eastern District"),
+    # a city read apart from the body its name starts
+    ("The Taipei District Prosecutors Office indicted four retired officers on Tuesday.",
+     "Taipei District Prosecutors Office", "Taipei"),
 ])
-def test_a_prosecutors_office_is_named_with_its_district(text: str, name: str) -> None:
+def test_a_state_body_read_in_pieces_is_one_body(text: str, name: str, piece: str) -> None:
     result = run(text)
-    office = find(result, name)
-    assert office is not None and office.type == "state_body"
-    assert not any("District" in e.name for e in result.entities if e is not office)
+    body = find(result, name)
+    assert body is not None and body.type == "state_body"
+    assert not any(piece in e.name for e in result.entities if e is not body)
 
 
 def test_the_district_alone_is_its_office_after_the_office_was_named() -> None:
@@ -65,17 +68,6 @@ def test_a_law_is_not_an_entity(text: str, law: str) -> None:
     result = run(text)
     assert not [e for e in result.entities if "Act" in e.name.split()]
     assert result.entities  # the place is still found
-
-
-@pytest.mark.parametrize(("text", "name"), [
-    ("The Taipei District Prosecutors Office indicted four retired officers on Tuesday.",
-     "Taipei District Prosecutors Office"),
-])
-def test_a_city_read_apart_from_its_body_is_one_body(text: str, name: str) -> None:
-    result = run(text)
-    body = find(result, name)
-    assert body is not None and body.type == "state_body"
-    assert find(result, "Taipei") is None
 
 
 def test_a_state_before_a_body_stays_apart() -> None:
