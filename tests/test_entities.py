@@ -484,9 +484,11 @@ def test_an_acronym_in_brackets_is_not_part_of_the_name() -> None:
 @pytest.mark.parametrize("text", [
     "Sign up for our Evening Digest newsletter to get the news.",
     "Updated 19:05 BST",
+    "Press Release | For immediate use\nEnglish version | Print | Share\nPolice in Lyon arrested a man.",
+    "Police in Lyon arrested a man.\nContext (a note added to this version)\nImprint | Accessibility | Sitemap",
 ])
 def test_page_furniture_is_not_an_entity(text: str) -> None:
-    assert not {"Evening Digest", "BST"} & names(run(text))
+    assert not {"Evening Digest", "BST", "Sitemap", "Print", "Press Release"} & names(run(text))
 
 
 @pytest.mark.parametrize(("text", "name", "other"), [
