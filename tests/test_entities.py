@@ -485,7 +485,7 @@ def test_an_acronym_in_brackets_is_not_part_of_the_name() -> None:
     "Sign up for our Evening Digest newsletter to get the news.",
     "Updated 19:05 BST",
     "Press Release | For immediate use\nEnglish version | Print | Share\nPolice in Lyon arrested a man.",
-    "Police in Lyon arrested a man.\nContext (a note added to this version)\nImprint | Accessibility | Sitemap",
+    "Police in Lyon arrested a man.\nContext (a note added to this page)\nImprint | Accessibility | Sitemap",
 ])
 def test_page_furniture_is_not_an_entity(text: str) -> None:
     assert not {"Evening Digest", "BST", "Sitemap", "Print", "Press Release"} & names(run(text))
