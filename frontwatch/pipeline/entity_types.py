@@ -15,7 +15,7 @@ from spacy.util import filter_spans
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .given_names import is_given_name
-from .name_evidence import NameEvidence, capword, city_names
+from .name_evidence import POSSESSIVES, NameEvidence, capword, city_names
 from .span_repairs import (
     SpanList,
     acronym_names,
@@ -82,7 +82,7 @@ class EntityTyper(NameEvidence):
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
-        spans = general_offices(doc, district_offices(doc, particle_names(doc, spans, self.particles)))
+        spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = described_people(doc, aged_people(doc, spans), self.roles)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
@@ -140,7 +140,7 @@ class EntityTyper(NameEvidence):
         out: list[Span] = []
         for span in spans:
             doc = span.doc
-            k = next((t.i for t in span[1:-2] if t.text in ("'s", "’s")), None)
+            k = next((t.i for t in span[1:-2] if t.text in POSSESSIVES), None)
             owner_id = self.entry_names.get(doc[span.start:k].text) if k is not None else None
             if k is None or span.kb_id_ and not owner_id:
                 out.append(span)

@@ -10,7 +10,9 @@ from functools import lru_cache
 GIVEN = {"male", "female", "mostly_male", "mostly_female"}
 # the sex a pronoun's antecedent cannot be: "Hedvig Moe said ... he had lived" is not about her
 PRONOUN_GENDER = {"he": "f", "him": "f", "his": "f", "himself": "f", "she": "m", "her": "m", "herself": "m"}
-PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "al", "bin", "ibn", "el", "ter"}
+# lower-case words inside a person's name ("Ursula von der Leyen", "Mohammed bin Salman")
+PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "al", "bin", "ibn",
+                       "el", "ter", "dos", "das", "del", "della", "zu"})
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ from spacy.tokens import Doc, Span, Token
 from ..vocab import Vocabulary
 from .given_names import PARTICLES, is_given_name
 
+POSSESSIVES = ("'s", "’s")  # the possessive ending, as the tokenizer splits it off
+
 COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
 SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
 LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
@@ -42,7 +44,6 @@ class NameEvidence:
         self.org_heads = vocab.words("types", "organization_heads")
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
-        self.particles = vocab.words("types", "name_particles")
         self.law_heads = vocab.words("types", "law_heads")
         self.name_heads = vocab.words("types", "name_heads")
         self.body_name_heads = vocab.words("types", "body_name_heads")
@@ -143,7 +144,7 @@ class NameEvidence:
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
         if prev is not None and prev.lower_ in ("the", "a", "an") and (
-                nxt is None or nxt.text not in ("'s", "’s") and nxt.lower_ not in self.leader_nouns):
+                nxt is None or nxt.text not in POSSESSIVES and nxt.lower_ not in self.leader_nouns):
             return True
         if self._after_medium_noun(span):
             return True
@@ -277,7 +278,7 @@ class NameEvidence:
         if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
                 and doc[span.end + 1].lower_ in self.capital_actor_hyphen:
             return 1  # "Beijing-backed"
-        if nxt is not None and nxt.text in ("'s", "’s"):  # "Beijing's agenda", but "Berlin's highest court"
+        if nxt is not None and nxt.text in POSSESSIVES:  # "Beijing's agenda", but "Berlin's highest court"
             return -1 if root.head.lower_ in self.capital_place_after else 1
         if prev is not None and prev.lower_ in LOCATIVE_PREPS and prev.lower_ not in ("to", "from"):
             return -1

@@ -1,5 +1,6 @@
 """Repairs of the statistical NER's spans before they are typed (entity_types): a person read before an
-age or beside a role, names a slash joins, a number opening a quoted name, a name its acronym spells."""
+age or beside a role, names a slash joins, a number opening a quoted name, a name its acronym spells, a
+name cut at its particles, a prosecutor's office and its district, an officer general, a city and its body."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
-from .given_names import is_given_name
-from .name_evidence import capword
+from .given_names import PARTICLES, is_given_name
+from .name_evidence import POSSESSIVES, capword
 
 AGE_AFTER = {",", ")", "-", "–", "—", ";"}
 
@@ -196,18 +197,18 @@ def _spelled_out(doc: Doc, end: int, acronym: str) -> int | None:
     return None
 
 
-def particle_names(doc: Doc, spans: list[Span], particles: frozenset[str]) -> list[Span]:
+def particle_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """A person's name runs on through lower-case particles to the capitalised word after them:
     "Ursula von der Leyen" is one person where the NER read "Ursula von der" and a place "Leyen". A span of
     another label that ends in a particle ("Ursula von" read as a body) was cut inside a person's name."""
     found = SpanList(spans)
     for span in [e for e in spans if e.label_ == "PERSON" or len(e) > 1 and e[-1].is_lower
-                 and e[-1].lower_ in particles and not e.kb_id_]:
+                 and e[-1].lower_ in PARTICLES and not e.kb_id_]:
         end = span.end
-        while end > span.start + 1 and doc[end - 1].lower_ in particles and doc[end - 1].is_lower:
+        while end > span.start + 1 and doc[end - 1].lower_ in PARTICLES and doc[end - 1].is_lower:
             end -= 1  # the NER's span may hold the particles
         j = end
-        while j < len(doc) and doc[j].is_lower and doc[j].lower_ in particles:
+        while j < len(doc) and doc[j].is_lower and doc[j].lower_ in PARTICLES:
             j += 1
         if j == end or j >= len(doc) or not capword(doc[j]):
             continue
@@ -217,7 +218,6 @@ def particle_names(doc: Doc, spans: list[Span], particles: frozenset[str]) -> li
     return found.spans
 
 
-APOSTROPHE_S = {"'s", "’s"}
 COUNTRY_PREFIXES = (("u.s.",), ("us",), ("u.s",), ("united", "states"))
 
 
@@ -227,7 +227,7 @@ def district_offices(doc: Doc, spans: list[Span]) -> list[Span]:
     found = SpanList(spans)
     for tok in doc:
         i = tok.i
-        if tok.lower_ != "attorney" or i + 4 >= len(doc) or doc[i + 1].text not in APOSTROPHE_S \
+        if tok.lower_ != "attorney" or i + 4 >= len(doc) or doc[i + 1].text not in POSSESSIVES \
                 or doc[i + 2].lower_ != "office":
             continue
         start = i
