@@ -175,11 +175,11 @@ class AliasLinker:
                       and span[-1].lower_ in e.name.lower().split()]
             if len(placed) == 1:
                 return placed[0]
-        key = f"n:{norm(span.text)}"
-        if key in by_key:
-            return ents[by_key[key]]
-        if typ == "state_body" and f"d:{norm(span.text)}" in by_key:
-            return ents[by_key[f"d:{norm(span.text)}"]]  # "Eastern District of New York" after its office
+        name = norm(span.text)
+        if f"n:{name}" in by_key:
+            return ents[by_key[f"n:{name}"]]
+        if typ == "state_body" and f"d:{name}" in by_key:
+            return ents[by_key[f"d:{name}"]]  # "Eastern District of New York" after its office
         text = span.text
         words = text.split()
         if typ == "person" and len(words) == 2:  # "Wang Shujun" and "Shujun Wang": one person

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .given_names import PARTICLES, is_given_name
 from .name_evidence import POSSESSIVES, capword
@@ -202,13 +202,13 @@ def particle_names(doc: Doc, spans: list[Span]) -> list[Span]:
     "Ursula von der Leyen" is one person where the NER read "Ursula von der" and a place "Leyen". A span of
     another label that ends in a particle ("Ursula von" read as a body) was cut inside a person's name."""
     found = SpanList(spans)
-    for span in [e for e in spans if e.label_ == "PERSON" or len(e) > 1 and e[-1].is_lower
-                 and e[-1].lower_ in PARTICLES and not e.kb_id_]:
+    cut = [e for e in spans if e.label_ == "PERSON" or len(e) > 1 and _particle(e[-1]) and not e.kb_id_]
+    for span in cut:
         end = span.end
-        while end > span.start + 1 and doc[end - 1].lower_ in PARTICLES and doc[end - 1].is_lower:
+        while end > span.start + 1 and _particle(doc[end - 1]):
             end -= 1  # the NER's span may hold the particles
         j = end
-        while j < len(doc) and doc[j].is_lower and doc[j].lower_ in PARTICLES:
+        while j < len(doc) and _particle(doc[j]):
             j += 1
         if j == end or j >= len(doc) or not capword(doc[j]):
             continue
@@ -216,6 +216,11 @@ def particle_names(doc: Doc, spans: list[Span]) -> list[Span]:
             j += 1
         found.replace(found.overlapping(span.start, j), Span(doc, span.start, j, label="PERSON"))
     return found.spans
+
+
+def _particle(tok: Token) -> bool:
+    """A lower-case particle of a person's name ("von", "bin")."""
+    return tok.is_lower and tok.lower_ in PARTICLES
 
 
 COUNTRY_PREFIXES = (("u.s.",), ("us",), ("u.s",), ("united", "states"))
@@ -228,14 +233,12 @@ def district_offices(doc: Doc, spans: list[Span]) -> list[Span]:
     for tok in doc:
         i = tok.i
         if tok.lower_ != "attorney" or i + 4 >= len(doc) or doc[i + 1].text not in POSSESSIVES \
-                or doc[i + 2].lower_ != "office":
+                or doc[i + 2].lower_ != "office" or doc[i + 3].lower_ != "for" or doc[i + 4].lower_ != "the":
             continue
         start = i
         for prefix in COUNTRY_PREFIXES:
             if i >= len(prefix) and tuple(t.lower_ for t in doc[i - len(prefix):i]) == prefix:
                 start = i - len(prefix)
-        if doc[i + 3].lower_ != "for" or doc[i + 4].lower_ != "the":
-            continue
         j, district = i + 5, False
         while j < len(doc) and (capword(doc[j]) or doc[j].lower_ == "of" and j + 1 < len(doc)
                                 and capword(doc[j + 1]) and district):
