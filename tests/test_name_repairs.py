@@ -73,3 +73,24 @@ def test_a_law_is_not_an_entity(text: str, law: str) -> None:
 def test_a_state_before_a_body_stays_apart() -> None:
     result = run("Officials of the Home Office met the UK Border Force in Dover.")
     assert not any(e.name.startswith("UK ") for e in result.entities)
+
+
+@pytest.mark.parametrize(("text", "name", "type_"), [
+    ("Marta Olid testified before the Senate Committee on National Defense and Security on Tuesday.",
+     "Senate Committee on National Defense and Security", "state_body"),
+    ("The UN Working Group on Arbitrary Detention found that his detention broke the covenant.",
+     "UN Working Group on Arbitrary Detention", "organization"),
+    ("The Senate Permanent Subcommittee on Investigations released its report in May.",
+     "Senate Permanent Subcommittee on Investigations", "state_body"),
+])
+def test_a_body_named_with_an_on_phrase_is_one_body(text: str, name: str, type_: str) -> None:
+    result = run(text)
+    body = find(result, name)
+    assert body is not None and body.type == type_
+    assert not [e for e in result.entities if e.name in ("Senate", "United Nations")]
+
+
+def test_a_date_after_on_is_not_part_of_the_name() -> None:
+    result = run("The Foreign Affairs Committee on Monday heard from the Chinese ambassador.")
+    assert find(result, "Foreign Affairs Committee") is not None
+    assert not [e for e in result.entities if "Monday" in e.name]

@@ -229,21 +229,31 @@ class EntityTyper(NameEvidence):
             if head.i - start < 1 and end == head.i + 1 or "\n" in doc[start:end].text:
                 continue
             inside = ents.overlapping(start, end)
+            # a gazetteer body that starts a run with a prepositional tail names its parent: "Senate
+            # Committee on National Defense", "UN Working Group on Arbitrary Detention"
+            parent = (end > head.i + 1 and len(inside) == 1
+                      and inside[0].start == start < inside[0].end <= head.i)
             if any(e.start <= start and e.end >= end or _bare_start(e) < start or e.end > end
                    or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") and not self._prefixed(doc, e, start)
-                   for e in inside):
+                   and not parent for e in inside):
                 continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
             ents.replace(inside, Span(doc, start, end, label="ORG"))
         return ents.spans
 
     def _name_tail(self, doc: Doc, head: Token) -> int:
-        """Where a body's name ends: after its head noun, or after an "of"/"for (the)" phrase of
-        capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure")."""
+        """Where a body's name ends: after its head noun, or after an "of"/"for (the)"/"on (the)" phrase of
+        capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure",
+        "Committee on Foreign Affairs")."""
         end = head.i + 1
-        if head.lower_ not in self.tail_heads or end + 1 >= len(doc) or doc[end].lower_ not in ("of", "for"):
+        if end + 1 >= len(doc):
+            return end
+        prep = doc[end].lower_
+        dated = doc[end + 1].ent_type_ in ("DATE", "TIME")
+        if not (prep in ("of", "for") and head.lower_ in self.tail_heads
+                or prep == "on" and head.lower_ in self.on_heads and not dated):
             return end
         i = end + 1
-        if doc[i].lower_ == "the" and doc[end].lower_ == "for":
+        if doc[i].lower_ == "the" and prep in ("for", "on"):
             i += 1
         stop = i
         while stop < len(doc) and (capword(doc[stop]) or doc[stop].lower_ in ("of", "and")

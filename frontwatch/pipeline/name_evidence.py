@@ -63,6 +63,7 @@ class NameEvidence:
         self.generic = vocab.words("types", "generic_words")
         self.prep_heads = vocab.words("types", "heads_before_preposition")
         self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
+        self.on_heads = vocab.words("types", "heads_before_on")  # ... or with an "on" phrase
         self.medium_nouns = vocab.words("types", "organization_nouns")
         # split as the tokenizer splits: "prosecutor's office" is three tokens
         organs = vocab.words("types", "local_organs")
