@@ -94,3 +94,21 @@ def test_a_date_after_on_is_not_part_of_the_name() -> None:
     result = run("The Foreign Affairs Committee on Monday heard from the Chinese ambassador.")
     assert find(result, "Foreign Affairs Committee") is not None
     assert not [e for e in result.entities if "Monday" in e.name]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # Germany's "Federal Prosecutor's Office" is in the gazetteer; the demonym names another state's
+    ("The Belgian Federal Prosecutor's Office said the couple had been arrested in Luxembourg.",
+     "Belgian Federal Prosecutor's Office"),
+    # Britain's "Foreign Office" is in the gazetteer; the possessive is not part of the name
+    ("Germany's Foreign Office summoned the ambassador on Friday.", "Foreign Office"),
+])
+def test_a_known_body_named_for_another_state_is_that_states_body(text: str, name: str) -> None:
+    body = find(run(text), name)
+    assert body is not None and body.type == "state_body" and body.gazetteer_id is None
+
+
+def test_a_known_body_named_for_its_own_state_keeps_its_entry() -> None:
+    body = find(run("The German Federal Prosecutor's Office charged him in Karlsruhe."),
+                "Federal Public Prosecutor General")
+    assert body is not None and body.gazetteer_id == "de-federal-prosecutor"

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..vocab import Vocabulary, load_vocabulary
+from .name_evidence import POSSESSIVES
 
 MISSION_NOUNS = {"consulate", "embassy", "consulate-general", "high commission"}
 STATION_NOUNS = {"station", "stations"}
@@ -44,7 +45,7 @@ def _word_of_a_name(doc: Doc, i: int) -> bool:
     if nxt.lower_ == "of":
         return i + 2 < len(doc) and doc[i + 2].is_title
     return nxt.is_title and nxt.is_alpha and prev is not None and (
-        prev.is_title and prev.is_alpha and not prev.is_sent_start or prev.text in ("'s", "’s"))
+        prev.is_title and prev.is_alpha and not prev.is_sent_start or prev.text in POSSESSIVES)
 
 
 def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
@@ -183,6 +184,9 @@ class GazetteerRuler:
                 continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
             if label == "ORGANIZATION" and end - start == 1 and _word_of_a_name(doc, start):
                 continue  # "Liberation" (a newspaper) in "National Liberation Front", "the Liberation of X"
+            other = self._other_state(doc, start, gid)
+            if other is not None:  # "Belgian Federal Prosecutor's Office" is not Germany's
+                start, gid = other, None
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
@@ -200,6 +204,22 @@ class GazetteerRuler:
         spans.extend(self._code_names(doc))
         doc.ents = filter_spans(spans)
         return doc
+
+    def _other_state(self, doc: Doc, start: int, gid: str | None) -> int | None:
+        """Where the name starts of another state's body that a known body's name is part of: at the
+        demonym ("Belgian" + Germany's "Federal Prosecutor's Office"), or after the possessive
+        ("Germany's" + Britain's "Foreign Office"); None when no other state is named right before it."""
+        entry = self.vocab.entry_by_id.get(gid) if gid else None
+        if entry is None or entry.state is None or entry.type not in ("state_body", "diplomatic_mission"):
+            return None
+        for i in range(start - 1, max(start - 7, -1), -1):  # "Belgian", "People's Republic of China's"
+            found = self._state_at(doc, i)
+            if found is not None and found[1] == start:
+                if found[0] == entry.state:
+                    return None
+                # a demonym is part of the name, a possessive is not: "Germany's" + "Foreign Office"
+                return start if doc[start - 1].text in POSSESSIVES else i
+        return None
 
     def _bare_platforms(self, doc: Doc) -> Iterable[Span]:
         """"X" alone, in a text that names another platform: not next to a capitalised word, nor in a bar of
@@ -227,7 +247,7 @@ class GazetteerRuler:
         if tok.lower_ not in self.state_prefixes:
             return None
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
-            if i + n < len(doc) and doc[i + n].text in ("'s", "’s"):
+            if i + n < len(doc) and doc[i + n].text in POSSESSIVES:
                 sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) or (
                     self.vocab.metonym_state.get(doc[i:i + n].text))  # "Tehran's foreign ministry"
                 if sid:

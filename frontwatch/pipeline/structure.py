@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from .args import DocIndex
+from .name_evidence import POSSESSIVES
 
 Triple = tuple[int, str, int, Token | None]
 ROLE_MODIFIERS = {"former", "senior", "then", "deputy", "acting", "vice", "chief", "top", "ex", "-", "junior",
@@ -130,17 +131,17 @@ def _possessive(idx: DocIndex, span: Span, e: int, typ: str) -> Iterator[Triple]
     """"China's Ministry of State Security": the possessor state owns a body or hosts an outlet."""
     doc = span.doc
     owner: int | None = None
-    if len(span) > 2 and span[1].text in ("'s", "’s") and idx.vocab.state_by_name.get(span[0].lower_):
+    if len(span) > 2 and span[1].text in POSSESSIVES and idx.vocab.state_by_name.get(span[0].lower_):
         owner = idx.state_entity(idx.vocab.state_by_name[span[0].lower_])
-    elif span.start >= 2 and doc[span.start - 1].text in ("'s", "’s"):
+    elif span.start >= 2 and doc[span.start - 1].text in POSSESSIVES:
         owner = idx.entity_at(doc[span.start - 2])
     elif span.root.dep_ == "conj" and (head_ent := idx.entity_at(span.root.head)) is not None:
         # "China's Ministry of State Security and United Front Work Department"
         head = span.root.head
         first = next((m for m in idx.ents[head_ent].mentions if m.start <= head.i < m.end), None)
-        if first is not None and first.start >= 2 and doc[first.start - 1].text in ("'s", "’s"):
+        if first is not None and first.start >= 2 and doc[first.start - 1].text in POSSESSIVES:
             owner = idx.entity_at(doc[first.start - 2])
-        elif first is not None and len(first) > 2 and first[1].text in ("'s", "’s"):
+        elif first is not None and len(first) > 2 and first[1].text in POSSESSIVES:
             sid = idx.vocab.state_by_name.get(first[0].lower_)
             owner = idx.state_entity(sid) if sid else None
     elif (apposed := _apposed_to(span.root)) is not None:
