@@ -37,6 +37,8 @@ def test_a_name_runs_on_through_its_particles(text: str, name: str) -> None:
     # a city read apart from the body its name starts
     ("The Taipei District Prosecutors Office indicted four retired officers on Tuesday.",
      "Taipei District Prosecutors Office", "Taipei"),
+    # "office" ends a run of capitalised words like "bureau"
+    ("The FBI's Miami Field Office opened the case in 2019.", "Miami Field Office", "Miami"),
 ])
 def test_a_state_body_read_in_pieces_is_one_body(text: str, name: str, piece: str) -> None:
     result = run(text)
@@ -112,3 +114,10 @@ def test_a_known_body_named_for_its_own_state_keeps_its_entry() -> None:
     body = find(run("The German Federal Prosecutor's Office charged him in Karlsruhe."),
                 "Federal Public Prosecutor General")
     assert body is not None and body.gazetteer_id == "de-federal-prosecutor"
+
+
+@pytest.mark.parametrize("name", ["Hong Kong Economic and Trade Office",
+                                  "Taipei Economic and Cultural Representative Office"])
+def test_a_trade_or_representative_office_abroad_is_a_mission(name: str) -> None:
+    office = find(run(f"The {name} in Sydney denied the report on Monday."), name)
+    assert office is not None and office.type == "diplomatic_mission"
