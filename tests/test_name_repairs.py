@@ -121,3 +121,16 @@ def test_a_known_body_named_for_its_own_state_keeps_its_entry() -> None:
 def test_a_trade_or_representative_office_abroad_is_a_mission(name: str) -> None:
     office = find(run(f"The {name} in Sydney denied the report on Monday."), name)
     assert office is not None and office.type == "diplomatic_mission"
+
+
+def test_a_station_named_by_its_city_in_a_text_about_police_stations() -> None:
+    result = run('A report listed an "overseas police station" in each city. Neither the Rotterdam station '
+                 "nor the Amsterdam station displayed any sign.")
+    for name in ("Rotterdam station", "Amsterdam station"):
+        station = find(result, name)
+        assert station is not None and station.type == "overseas_station"
+
+
+def test_a_railway_station_is_not_a_police_station() -> None:
+    result = run("She took the train from the Amsterdam station to Paris on Monday.")
+    assert not [e for e in result.entities if "station" in e.name]

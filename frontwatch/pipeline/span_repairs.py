@@ -279,3 +279,21 @@ def seated_bodies(spans: list[Span], is_state: Callable[[Span], bool],
                 and capword(body[0]) and is_state_body(body):
             out[k - 1:k + 1] = [Span(city.doc, city.start, body.end, label="ORG")]
     return out
+
+
+STATION_TEXTS = ("police station", "service station", "overseas station", "110 overseas")
+
+
+def city_stations(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"the Rotterdam station", in a text about overseas police stations, is the station named by its
+    city (as SCHEMA names them where it can); in other texts a station is a railway's."""
+    text = doc.text.lower()
+    if not any(s in text for s in STATION_TEXTS):
+        return spans
+    found = SpanList(spans)
+    for ent in spans:
+        end = ent.end
+        if ent.label_ in ("PLACE", "GPE", "COUNTRY") and end < len(doc) and doc[end].text == "station" \
+                and ent.start > 0 and doc[ent.start - 1].lower_ == "the":
+            found.replace([ent], Span(doc, ent.start, end + 1, label="OVERSEAS_STATION"))
+    return found.spans
