@@ -37,6 +37,9 @@ def test_a_name_runs_on_through_its_particles(text: str, name: str) -> None:
     # a city read apart from the body its name starts
     ("The Taipei District Prosecutors Office indicted four retired officers on Tuesday.",
      "Taipei District Prosecutors Office", "Taipei"),
+    # a release's heading names the office with a comma
+    ("U.S. Attorney's Office, Southern District of New York\nPRESS RELEASE\n\nTwo men were convicted today.",
+     "U.S. Attorney's Office, Southern District of New York", "Southern District"),
     # "office" ends a run of capitalised words like "bureau"
     ("The FBI's Miami Field Office opened the case in 2019.", "Miami Field Office", "Miami"),
 ])

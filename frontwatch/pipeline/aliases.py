@@ -149,8 +149,11 @@ class AliasLinker:
             core = self._core_word(span.text)
             if core:
                 keys.append(f"w:{core}")
-        if ent.type == "state_body" and " for the " in span.text:
-            keys.append(f"d:{norm(span.text.split(' for the ', 1)[1])}")  # "Office for the Eastern District"
+        if ent.type == "state_body":
+            # "Office for the Eastern District", "Office, Southern District of New York"
+            cut = " for the " if " for the " in span.text else "Office, " if "Office, " in span.text else None
+            if cut:
+                keys.append(f"d:{norm(span.text.split(cut, 1)[1])}")
         return keys
 
     def _core_word(self, name: str) -> str | None:

@@ -228,26 +228,41 @@ COUNTRY_PREFIXES = (("u.s.",), ("us",), ("u.s",), ("united", "states"))
 
 def district_offices(doc: Doc, spans: list[Span]) -> list[Span]:
     """"U.S. Attorney's Office for the Southern District of Florida" is one body, where the NER reads a
-    country, "Office for the Southern District" and a place: the office named by its district."""
+    country, "Office for the Southern District" and a place: the office named by its district ("for the
+    X District of Y", or ", X District of Y" in a release's heading)."""
     found = SpanList(spans)
+    n = len(doc)
     for tok in doc:
         i = tok.i
-        if tok.lower_ != "attorney" or i + 4 >= len(doc) or doc[i + 1].text not in POSSESSIVES \
-                or doc[i + 2].lower_ != "office" or doc[i + 3].lower_ != "for" or doc[i + 4].lower_ != "the":
+        if tok.lower_ != "attorney" or i + 2 >= n or doc[i + 1].text not in POSSESSIVES \
+                or doc[i + 2].lower_ != "office":
             continue
         start = i
         for prefix in COUNTRY_PREFIXES:
             if i >= len(prefix) and tuple(t.lower_ for t in doc[i - len(prefix):i]) == prefix:
                 start = i - len(prefix)
-        j, district = i + 5, False
-        while j < len(doc) and (capword(doc[j]) or doc[j].lower_ == "of" and j + 1 < len(doc)
-                                and capword(doc[j + 1]) and district):
-            district = district or doc[j].lower_ == "district"
-            j += 1
-        if not district:
+        end = _district_end(doc, i + 3)
+        if end is None:
             continue
-        found.replace(found.overlapping(start, j), Span(doc, start, j, label="STATE_BODY"))
+        found.replace(found.overlapping(start, end), Span(doc, start, end, label="STATE_BODY"))
     return found.spans
+
+
+def _district_end(doc: Doc, j: int) -> int | None:
+    """Where "for the Southern District of Florida" (or ", Southern District of New York") after an
+    office ends; None when no district follows."""
+    if j + 1 < len(doc) and doc[j].lower_ == "for" and doc[j + 1].lower_ == "the":
+        j += 2
+    elif j < len(doc) and doc[j].text == ",":
+        j += 1
+    else:
+        return None
+    district = False
+    while j < len(doc) and (capword(doc[j]) or doc[j].lower_ == "of" and j + 1 < len(doc)
+                            and capword(doc[j + 1]) and district):
+        district = district or doc[j].lower_ == "district"
+        j += 1
+    return j if district else None
 
 
 OFFICERS_GENERAL = {"attorney", "prosecutor", "solicitor", "auditor", "inspector", "procurator",
