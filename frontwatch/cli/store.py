@@ -325,7 +325,7 @@ def claims(
     if as_json:
         out.print(json.dumps(rows, indent=2, default=str), markup=False)
     else:
-        out.print(claims_table(rows, f"{len(rows)} claims"))
+        out.print(claims_table(rows, f"{len(rows)} claim{'' if len(rows) == 1 else 's'}"))
 
 
 def claims_table(rows: list[dict[str, Any]], title: str) -> Table:
