@@ -231,19 +231,18 @@ def district_offices(doc: Doc, spans: list[Span]) -> list[Span]:
     country, "Office for the Southern District" and a place: the office named by its district ("for the
     X District of Y", or ", X District of Y" in a release's heading)."""
     found = SpanList(spans)
-    n = len(doc)
     for tok in doc:
         i = tok.i
-        if tok.lower_ != "attorney" or i + 2 >= n or doc[i + 1].text not in POSSESSIVES \
+        if tok.lower_ != "attorney" or i + 2 >= len(doc) or doc[i + 1].text not in POSSESSIVES \
                 or doc[i + 2].lower_ != "office":
+            continue
+        end = _district_end(doc, i + 3)
+        if end is None:
             continue
         start = i
         for prefix in COUNTRY_PREFIXES:
             if i >= len(prefix) and tuple(t.lower_ for t in doc[i - len(prefix):i]) == prefix:
                 start = i - len(prefix)
-        end = _district_end(doc, i + 3)
-        if end is None:
-            continue
         found.replace(found.overlapping(start, end), Span(doc, start, end, label="STATE_BODY"))
     return found.spans
 
