@@ -83,7 +83,8 @@ class EntityTyper(NameEvidence):
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
-        spans = city_stations(doc, general_offices(doc, district_offices(doc, particle_names(doc, spans))))
+        spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
+        spans = city_stations(doc, spans, self.station_texts)
         spans = described_people(doc, aged_people(doc, spans), self.roles)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,

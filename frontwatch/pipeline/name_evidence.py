@@ -64,6 +64,7 @@ class NameEvidence:
         self.prep_heads = vocab.words("types", "heads_before_preposition")
         self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
         self.on_heads = vocab.words("types", "heads_before_on")  # ... or with an "on" phrase
+        self.station_texts = vocab.words("types", "station_texts")
         self.medium_nouns = vocab.words("types", "organization_nouns")
         # split as the tokenizer splits: "prosecutor's office" is three tokens
         organs = vocab.words("types", "local_organs")

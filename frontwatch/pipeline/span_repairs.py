@@ -295,14 +295,12 @@ def seated_bodies(spans: list[Span], is_state: Callable[[Span], bool],
     return out
 
 
-STATION_TEXTS = ("police station", "service station", "overseas station", "110 overseas")
-
-
-def city_stations(doc: Doc, spans: list[Span]) -> list[Span]:
-    """"the Rotterdam station", in a text about overseas police stations, is the station named by its
-    city (as SCHEMA names them where it can); in other texts a station is a railway's."""
+def city_stations(doc: Doc, spans: list[Span], station_texts: frozenset[str]) -> list[Span]:
+    """"the Rotterdam station", in a text about overseas police stations (one that holds one of
+    `station_texts`), is the station named by its city (as SCHEMA names them where it can); in other
+    texts a station is a railway's."""
     text = doc.text.lower()
-    if not any(s in text for s in STATION_TEXTS):
+    if not any(s in text for s in station_texts):
         return spans
     found = SpanList(spans)
     for ent in spans:
