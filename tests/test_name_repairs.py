@@ -137,3 +137,37 @@ def test_a_station_named_by_its_city_in_a_text_about_police_stations() -> None:
 def test_a_railway_station_is_not_a_police_station() -> None:
     result = run("She took the train from the Amsterdam station to Paris on Monday.")
     assert not [e for e in result.entities if "station" in e.name]
+
+
+@pytest.mark.parametrize("text", [
+    "The Mueller indictment and its aftermath\n\nSpecial Counsel Robert Mueller obtained an indictment "
+    "against 13 Russian nationals in February 2018.",
+    "Inside the Mueller inquiry\n\nIn May 2017 Robert Mueller was appointed special counsel.",
+])
+def test_a_surname_read_as_a_body_before_the_full_name_is_the_person(text: str) -> None:
+    result = run(text)
+    person = find(result, "Robert Mueller")
+    assert person is not None and person.type == "person" and "Mueller" in person.aliases
+    assert [e.name for e in result.entities if "Mueller" in e.name] == ["Robert Mueller"]
+
+
+def test_a_lone_surname_the_tagger_reads_as_a_verb_is_the_person() -> None:
+    # the linker alone, on entities as the statistical model gave them in a written document: the
+    # surname as an organisation, its word tagged as a verb ("woo")
+    from spacy.tokens import Span
+
+    from frontwatch.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    doc = nlp.make_doc("Daniel Woo asked Tom Vandel for help. Officials believe that Woo is an officer.")
+    for name, pipe in nlp.pipeline:
+        if name in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
+            doc = pipe(doc)
+    woo = next(t for t in doc if t.text == "Woo" and t.i > 2)
+    woo.pos_ = "VERB"
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 3, 5, label="PERSON"),
+                Span(doc, woo.i, woo.i + 1, label="ORGANIZATION")]
+    doc = nlp.get_pipe("aliases")(doc)
+    ents = doc._.fw_entities
+    assert [(e.name, e.type) for e in ents] == [("Daniel Woo", "person"), ("Tom Vandel", "person")]
+    assert "Woo" in ents[0].forms

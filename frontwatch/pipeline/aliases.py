@@ -197,7 +197,10 @@ class AliasLinker:
         short = len(words) == 1 or len(words) == 2 and (
             words[0] in HONORIFICS or words[0].isupper() or particle)
         core = words[-1].split("-")[-1] if words[-1][:3].lower() in ("al-", "el-") else words[-1]
-        if short and (typ == "person" or span[0].pos_ == "PROPN" or particle):
+        # the model may tag a surname as an organisation and a word it knows as a verb ("Woo"): a single
+        # capitalised word with no gazetteer entry that is a named person's surname is that person
+        lone = len(words) == 1 and gid is None and typ not in ("country", "place") and text[:1].isupper()
+        if short and (typ == "person" or span[0].pos_ == "PROPN" or particle or lone):
             named = [p for p in persons if len(p.name.split()) > len(words) and words[-1] in p.name.split()
                      and core[:1].isupper() and (not particle or p.name.split()[-2:] == words)]
             if named:  # two people share the surname: it is the one the text has named most so far
@@ -206,6 +209,12 @@ class AliasLinker:
             for p in reversed(persons):
                 if p.name == words[-1]:
                     return p
+            # "the Mueller indictment" in a headline, typed as a body, then "Robert Mueller"
+            for e in ents:
+                if e.name == words[-1] and e.type not in ("person", "country", "place") and e.gid is None:
+                    e.type = "person"
+                    persons.append(e)
+                    return e
         body = by_key.get(f"w:{text.lower()}", -1) if len(words) == 1 and typ != "person" else -1
         if body >= 0 and text.lower() not in self.short_heads and ents[body].type != "person":
             return ents[body]  # "Treasury" after "U.S. Treasury Department"
