@@ -201,6 +201,13 @@ def test_a_surname_two_people_share_is_the_one_named_most() -> None:
     ("Harbour Times  |  News  |  Politics  |  Sport  |  Opinion\nThe committee said politics had no place "
      "in the decision.", "Politics"),
     ("Kazakhs in Turkey protested outside the consulate.", "Kazakhs"),  # a people: a generic group
+    # page furniture around a report
+    ("Download PDF\nThe ministry denied the report on Monday.", "Download PDF"),
+    ("Share this story: Facebook | X | Email\n\nThe ministry denied the report.", "Email"),
+    ("The ministry denied the report.\n\nShare this article: Facebook | X | Email | Copy link", "Copy"),
+    ("Cookie Policy | About us\nThe consulate denied the report.", "Cookie Policy"),
+    ("The ministry denied the report.\n\nRelated:\n- Inside the inquiry's last week\n- Trade talks frozen\n\n"
+     "Share this article | Print | Comments (214)\n", "Print | Comments"),
 ])
 def test_adjectives_headings_and_generic_words_are_not_entities(text: str, form: str) -> None:
     assert find(run(text), form) is None
