@@ -380,6 +380,9 @@ def test_names_get_their_type(text: str, form: str, typ: str) -> None:
 @pytest.mark.parametrize(("text", "form", "typ"), [
     # a noun in apposition types the name
     ("The ban grounded Veltavia, Moldova's national airline, for a year.", "Veltavia", "organization"),
+    # over a first word that is also a given name ("Fair")
+    ("Fair Trials, a London-based rights group, has documented dozens of similar cases involving Russia.",
+     "Fair Trials", "organization"),
     ("He grew up in Kfar Dorit, a commuter town near the coast, before moving abroad.", "Kfar Dorit",
      "place"),
     ("The case rested on the testimony of Dragan Miletić, a Serbian nationalist who turned witness.",

@@ -381,10 +381,12 @@ class EntityTyper(NameEvidence):
                 return head
             if label == "NORP":
                 return None
+            desc = self._descriptor_type(span)
+            if desc == "organization":
+                return desc  # "Fair Trials, a London-based rights group": the apposition over a given name
             if label == "ORG" and (self._after_role(span) or self._described_as_person(span)
                                    or self._person_name(span) or self._person_elsewhere(span)):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
-            desc = self._descriptor_type(span)
             if desc == "place":
                 return desc  # "Mayfair, central London"
             if self._city(span):
