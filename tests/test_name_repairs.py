@@ -171,3 +171,21 @@ def test_a_lone_surname_the_tagger_reads_as_a_verb_is_the_person() -> None:
     ents = doc._.fw_entities
     assert [(e.name, e.type) for e in ents] == [("Daniel Woo", "person"), ("Tom Vandel", "person")]
     assert "Woo" in ents[0].forms
+
+
+@pytest.mark.parametrize(("text", "people"), [
+    ("By Helena Brandt, The Civic Post\n\nThe ministry denied the report.", ["Helena Brandt"]),
+    ("By Wanjiku Ndegwa and Arjun Khanna | Reuters\n\nThe ministry denied it.",
+     ["Wanjiku Ndegwa", "Arjun Khanna"]),
+    ("Police widen inquiry\nBy Anneke Verhoef\n12 May 2024\n\nThe ministry denied it.", ["Anneke Verhoef"]),
+])
+def test_the_names_of_a_byline_are_people(text: str, people: list[str]) -> None:
+    result = run(text)
+    for name in people:
+        person = find(result, name)
+        assert person is not None and person.type == "person", name
+
+
+def test_a_byline_of_staff_names_nobody() -> None:
+    result = run("By Staff Reporter\n\nThe ministry denied the report.")
+    assert not [e for e in result.entities if e.type == "person"]

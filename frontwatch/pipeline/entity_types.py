@@ -20,6 +20,7 @@ from .span_repairs import (
     SpanList,
     acronym_names,
     aged_people,
+    bylines,
     city_stations,
     described_people,
     district_offices,
@@ -85,7 +86,7 @@ class EntityTyper(NameEvidence):
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = city_stations(doc, spans, self.station_texts)
-        spans = described_people(doc, aged_people(doc, spans), self.roles)
+        spans = described_people(doc, aged_people(doc, bylines(doc, spans, self.roles)), self.roles)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
                               lambda e: self._head_type(e) == "state_body")

@@ -97,6 +97,55 @@ def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list
     return ents.spans
 
 
+BYLINE_ENDS = {",", "|", "and", "&", "/"}
+NOT_BYLINE = {"staff", "desk", "team", "newsroom", "agencies", "wire", "wires"}
+
+
+def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
+    """"By Helena Brandt, The Civic Post", "By Sana Mirza and Arjun Khanna | Reuters": the names after
+    "By" at the start of a line are the authors, people, whatever the statistical NER made of them
+    ("By Staff Reporter" names nobody)."""
+    ents = SpanList(spans)
+    for tok in doc:
+        if tok.text != "By" or not _line_start(doc, tok.i):
+            continue
+        i = tok.i + 1
+        while i < len(doc):
+            end = _name_run(doc, i)
+            words = [t.lower_ for t in doc[i:end]]
+            if end - i < 2 or any(w in roles or w in NOT_BYLINE for w in words) or not _byline_end(doc, end):
+                break
+            inside = ents.overlapping(i, end)
+            if not any(e.kb_id_ or e.start < i or e.end > end for e in inside):
+                ents.replace(inside, Span(doc, i, end, label="PERSON"))
+            if end >= len(doc) or doc[end].lower_ not in ("and", "&") or _line_start(doc, end):
+                break
+            i = end + 1
+    return ents.spans
+
+
+def _name_run(doc: Doc, i: int) -> int:
+    """The end of the capitalised words (with particles and inner hyphens) from i, on one line, at most 5."""
+    end = i
+    while end < len(doc) and end - i < 5 and (end == i or not _line_start(doc, end)):
+        tok = doc[end]
+        hyphen = tok.text == "-" and end > i and end + 1 < len(doc) and capword(doc[end + 1]) \
+            and not tok.whitespace_ and not doc[end - 1].whitespace_
+        if not (capword(tok) or (end > i and _particle(tok)) or hyphen):
+            break
+        end += 1
+    return end
+
+
+def _byline_end(doc: Doc, end: int) -> bool:
+    """A byline's name ends the line or stops at a comma, a bar or "and"."""
+    return end >= len(doc) or _line_start(doc, end) or doc[end].is_space or doc[end].text in BYLINE_ENDS
+
+
+def _line_start(doc: Doc, i: int) -> bool:
+    return i == 0 or "\n" in doc[i - 1].whitespace_ or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+
+
 def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
     """", the minister responsible for ...", ", a spokesman for ...": a role in apposition after a name."""
     if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
