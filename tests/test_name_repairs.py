@@ -189,3 +189,18 @@ def test_the_names_of_a_byline_are_people(text: str, people: list[str]) -> None:
 def test_a_byline_of_staff_names_nobody() -> None:
     result = run("By Staff Reporter\n\nThe ministry denied the report.")
     assert not [e for e in result.entities if e.type == "person"]
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    ("Commander Dorian Pell, head of the unit, told the inquiry the pair had lied.", "Dorian Pell",
+     "Commander"),
+    ("Crown Prince Faisal bin Tariq denied any role in the killing.", "Faisal bin Tariq", "Crown Prince"),
+    ("Treasurer Jim Calloway said the rules on foreign investment would tighten.", "Jim Calloway",
+     "Treasurer"),
+])
+def test_a_written_out_title_is_no_part_of_a_full_name(text: str, name: str, title: str) -> None:
+    result = run(text)
+    person = find(result, name)
+    assert person is not None and person.type == "person"
+    assert not any(title in n for e in result.entities for n in (e.name, *e.aliases))
+

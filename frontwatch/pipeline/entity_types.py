@@ -330,6 +330,8 @@ class EntityTyper(NameEvidence):
                                or doc[start].text in self.titles
                                or doc[start].like_num and start + 1 < end and doc[start + 1].text in DASHES):
             start += 1  # "2013 - McMaster University": a timeline's year and dash
+        if span.label_ == "PERSON":
+            start += self._title_words(doc, start, end)
         if end - start >= 3 and doc[start].text in STANCE_PREFIXES and doc[start + 1].text in "-‑":
             # "pro-Kremlin", "pro-Hong Kong" describe; "pro-Russian Opposition Platform" names what follows
             rest = [i for i in range(start + 3, end) if doc[i].text[:1].isupper()]
@@ -345,6 +347,15 @@ class EntityTyper(NameEvidence):
         if end - start > 2 and doc[end - 1].like_num and doc[end - 2].lower_ == "of":
             end -= 2  # "the Pegasus Project of 2021"
         return doc[start:end] if end > start else None
+
+    def _title_words(self, doc: Doc, start: int, end: int) -> int:
+        """How many words of a written-out title open a person's full name ("Senator Ben Cardin": 1,
+        "Crown Prince Mohammed bin Salman": 2); 0 when no title, or when one name alone would be left
+        ("Prince Andrew")."""
+        for n in (3, 2, 1):
+            if end - start - n >= 2 and tuple(t.text for t in doc[start:start + n]) in self.person_titles:
+                return n
+        return 0
 
     def _type(self, span: Span, label: str) -> str | None:
         last = span[-1]

@@ -60,6 +60,8 @@ class NameEvidence:
         self._capitals: dict[str, bool] = {}
         abbr = vocab.types.get("abbreviations", {})
         self.titles = frozenset(map(str, abbr.get("titles", [])))
+        # written-out titles, as word tuples ("Crown", "Prince")
+        self.person_titles = frozenset(tuple(str(t).split()) for t in vocab.types.get("person_titles", []))
         self.generic = vocab.words("types", "generic_words")
         self.prep_heads = vocab.words("types", "heads_before_preposition")
         self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
