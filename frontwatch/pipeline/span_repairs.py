@@ -143,7 +143,9 @@ def _byline_end(doc: Doc, end: int) -> bool:
 
 
 def _line_start(doc: Doc, i: int) -> bool:
-    return i == 0 or "\n" in doc[i - 1].whitespace_ or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+    """Token i opens a line: a token's trailing whitespace is one space at most, so a line break is a
+    whitespace token of its own."""
+    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
 
 def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
