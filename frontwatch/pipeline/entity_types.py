@@ -352,7 +352,7 @@ class EntityTyper(NameEvidence):
         """How many words of a written-out title open a person's full name ("Senator Ben Cardin": 1,
         "Crown Prince Mohammed bin Salman": 2); 0 when no title, or when one name alone would be left
         ("Prince Andrew")."""
-        for n in (3, 2, 1):
+        for n in range(self.longest_title, 0, -1):
             if end - start - n >= 2 and tuple(t.text for t in doc[start:start + n]) in self.person_titles:
                 return n
         return 0

@@ -32,6 +32,11 @@ def capword(tok: Token) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
 
 
+def line_start(doc: Doc, i: int) -> bool:
+    """Token i opens a line (spaCy keeps a line break in the text of a whitespace token before it)."""
+    return i == 0 or "\n" in doc[i - 1].text_with_ws
+
+
 class NameEvidence:
     """The typing vocabulary, loaded once per pipeline, and the tests of a span that use it."""
 
@@ -62,6 +67,7 @@ class NameEvidence:
         self.titles = frozenset(map(str, abbr.get("titles", [])))
         # written-out titles, as word tuples ("Crown", "Prince")
         self.person_titles = frozenset(tuple(str(t).split()) for t in vocab.types.get("person_titles", []))
+        self.longest_title = max(map(len, self.person_titles), default=0)
         self.generic = vocab.words("types", "generic_words")
         self.prep_heads = vocab.words("types", "heads_before_preposition")
         self.tail_heads = self.prep_heads | self.run_heads  # may go on with an of/for phrase
@@ -307,8 +313,7 @@ class NameEvidence:
         dateline = tok.i in doc.user_data.get("fw_datelines", ())  # "WASHINGTON — The FBI said"
         if tok.is_upper and tok.is_alpha and len(tok) > 4 and not dateline:
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            line_start = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
-            return line_start and (nxt is None or nxt.text in (":", "-", "—", "–", "|")
+            return line_start(doc, tok.i) and (nxt is None or nxt.text in (":", "-", "—", "–", "|")
                                    or "\n" in tok.whitespace_)
         return False
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span, Token
 
 from .given_names import PARTICLES, is_given_name
-from .name_evidence import POSSESSIVES, capword
+from .name_evidence import POSSESSIVES, capword, line_start
 
 AGE_AFTER = {",", ")", "-", "–", "—", ";"}
 
@@ -107,7 +107,7 @@ def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
     ("By Staff Reporter" names nobody)."""
     ents = SpanList(spans)
     for tok in doc:
-        if tok.text != "By" or not _line_start(doc, tok.i):
+        if tok.text != "By" or not line_start(doc, tok.i):
             continue
         i = tok.i + 1
         while i < len(doc):
@@ -118,7 +118,7 @@ def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
             inside = ents.overlapping(i, end)
             if not any(e.kb_id_ or e.start < i or e.end > end for e in inside):
                 ents.replace(inside, Span(doc, i, end, label="PERSON"))
-            if end >= len(doc) or doc[end].lower_ not in ("and", "&") or _line_start(doc, end):
+            if end >= len(doc) or doc[end].lower_ not in ("and", "&") or line_start(doc, end):
                 break
             i = end + 1
     return ents.spans
@@ -127,7 +127,7 @@ def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
 def _name_run(doc: Doc, i: int) -> int:
     """The end of the capitalised words (with particles and inner hyphens) from i, on one line, at most 5."""
     end = i
-    while end < len(doc) and end - i < 5 and (end == i or not _line_start(doc, end)):
+    while end < len(doc) and end - i < 5 and (end == i or not line_start(doc, end)):
         tok = doc[end]
         hyphen = tok.text == "-" and end > i and end + 1 < len(doc) and capword(doc[end + 1]) \
             and not tok.whitespace_ and not doc[end - 1].whitespace_
@@ -139,13 +139,7 @@ def _name_run(doc: Doc, i: int) -> int:
 
 def _byline_end(doc: Doc, end: int) -> bool:
     """A byline's name ends the line or stops at a comma, a bar or "and"."""
-    return end >= len(doc) or _line_start(doc, end) or doc[end].is_space or doc[end].text in BYLINE_ENDS
-
-
-def _line_start(doc: Doc, i: int) -> bool:
-    """Token i opens a line: a token's trailing whitespace is one space at most, so a line break is a
-    whitespace token of its own."""
-    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
+    return end >= len(doc) or line_start(doc, end) or doc[end].is_space or doc[end].text in BYLINE_ENDS
 
 
 def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
