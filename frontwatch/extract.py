@@ -31,10 +31,10 @@ def to_extraction(document: Document, doc: Doc) -> Extraction:
         coref.setdefault(e, []).append(Mention(start, end, doc.text[start:end]))
     entities = [
         Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name],
-               mentions=sorted([Mention(m.start_char, m.end_char, m.text) for m in e.mentions]
+               mentions=sorted([Mention(m.start_char, m.end_char, m.text) for m in e.mentions + e.listed]
                                + coref.get(e.idx, []), key=lambda m: (m.start, m.end)),
                gazetteer_id=e.gid)
-        for e in ents if e.mentions or e.idx in used
+        for e in ents if e.mentions or e.listed or e.idx in used
     ]
     return Extraction(document=document, entities=entities, claims=merge_claims(doc, ents, found))
 

@@ -39,6 +39,9 @@ class DocEntity:
     gid: str | None = None
     state: str | None = None
     mentions: list[Span] = field(default_factory=list)
+    # plural nouns that name it with others ("consulates" of "Iran's consulates in Frankfurt, Hamburg and
+    # Munich", listed_missions.py): where the text names it, never one of its forms
+    listed: list[Span] = field(default_factory=list)
 
     @property
     def forms(self) -> list[str]:
@@ -109,6 +112,9 @@ class AliasLinker:
         ents = self._merge(ents, tok2ent, self._state_service(ents))
         ents = self._merge(ents, tok2ent, self._other_names(doc, tok2ent))
         self._pronouns(doc, tok2ent, ents)
+        from .listed_missions import listed_missions  # local: it builds DocEntity objects of this module
+
+        listed_missions(doc, ents, tok2ent, self.vocab)
         doc._.fw_entities = ents
         doc.user_data["fw_tok2ent"] = tok2ent
         return doc

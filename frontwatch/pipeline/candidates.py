@@ -74,6 +74,9 @@ def sentence_mentions(idx: DocIndex) -> dict[int, list[CandidateMention]]:
             out.setdefault(sent_of[m.start], []).append(CandidateMention(m.start, m.end, ent.idx, "name"))
             for t in range(m.start, m.end):
                 taken[t] = True
+    for ent in idx.ents:
+        for m in ent.listed:  # "consulates" of "Iran's consulates in Frankfurt, Hamburg and Munich"
+            out.setdefault(sent_of[m.start], []).append(CandidateMention(m.start, m.end, ent.idx, "name"))
     inner = _inner_mentions(idx, out)
     pron = dict(resolve_pronouns(idx, sent_of))
     pron.update(idx.pron2ent)  # the alias linker's resolutions win
@@ -340,12 +343,15 @@ def _definite(tok: Token) -> bool:
 def candidates(idx: DocIndex, mentions: dict[int, list[CandidateMention]]) -> list[Candidate]:
     """Every ordered pair (first, second) of mentions of different entities in each sentence."""
     out: list[Candidate] = []
+    # a mission named by a list pairs with its own place only, not with the other places of its list
+    others = {(x.ent, p) for x in idx.doc.user_data.get("fw_listed", ()) for p in x.places if p != x.place}
     for sent in idx.doc.sents:
         ms = mentions.get(sent.start, [])
         pairs = 0
         for i, a in enumerate(ms):
             for b in ms[i + 1:]:
-                if a.ent == b.ent or (b.start < a.end and a.kind == b.kind):
+                if a.ent == b.ent or (b.start < a.end and a.kind == b.kind) or (a.ent, b.ent) in others \
+                        or (b.ent, a.ent) in others:
                     continue
                 out.append(Candidate(a, b, sent))
                 pairs += 1

@@ -55,6 +55,7 @@ def hyphenated(idx: DocIndex, sent: Span) -> Iterator[Triple]:
 
 def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
     yield from hyphenated(idx, sent)
+    yield from listed(idx, sent)
     roles = idx.vocab.words("types", "role_nouns")
     mentions = _mentions(idx, sent)
     for span, e in mentions:
@@ -66,6 +67,16 @@ def structural_claims(idx: DocIndex, sent: Span) -> Iterator[Triple]:
             found += _located(idx, span, e)
         # the mention anchors the claim in the parse, so "X reports that there is a station in Y" is X's
         yield from ((s, p, o, span.root) for s, p, o, _ in found)
+
+
+def listed(idx: DocIndex, sent: Span) -> Iterator[Triple]:
+    """A mission of a list ("Iran's consulates in Frankfurt, Hamburg and Munich", listed_missions.py) is
+    in its own place and belongs to its state."""
+    for x in idx.doc.user_data.get("fw_listed", ()):
+        if sent.start <= x.start < sent.end:
+            noun = idx.doc[x.start]
+            yield (x.ent, "located_in", x.place, noun)
+            yield (x.ent, "affiliated_with", idx.state_entity(x.state), noun)
 
 
 def _mentions(idx: DocIndex, sent: Span) -> list[tuple[Span, int]]:
