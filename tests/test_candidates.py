@@ -47,3 +47,17 @@ def test_head_noun_of_a_name_refers_to_that_body(nlp: Language) -> None:
             "Ingrid Solberg said the council would review the case against the company.")
     assert ("council", "description") in {(t, kind) for t, kind, _ in mentions(nlp, text)}
     assert any(t == "council" and "Security Council" in e for t, _, e in mentions(nlp, text))
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("At a demonstration, Tal Hanan opened the accounts of advisers to William Ruto. One of the advisers, "
+     "the digital strategist Dennis Itumbi, later said that his account had been hacked.", "Dennis Itumbi"),
+    ("Officials met Ravi Mehta in Ottawa last week. Canada's deputy foreign minister, David Morrison, told "
+     "the committee that he had shared the evidence.", "David Morrison"),
+    # the subject itself still wins over a person in apposition to an object
+    ("Anna Berg met the envoy, Li Wen, in Oslo, and she said the talks went well.", "Anna Berg"),
+])
+def test_a_pronoun_can_refer_to_a_person_in_apposition_to_the_subject(nlp: Language, text: str,
+                                                                      person: str) -> None:
+    found = {(t.lower(), e) for t, kind, e in mentions(nlp, text) if kind == "pronoun"}
+    assert any(e == person for _, e in found), found

@@ -373,8 +373,10 @@ class AliasLinker:
                     and body is not None and body[1] < tok.sent.start and tok.sent.start - body[1] < 80 \
                     and not any(c.dep_ == "appos" for c in tok.children):
                 pron[tok.i] = body[0]  # "The Foreign Office said ... It attributed the campaign to ..."
-            # only a person who was the subject of a clause is a safe antecedent
-            if e >= 0 and ents[e].type == "person" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT"):
+            # only a person who was the subject of a clause is a safe antecedent, or one in apposition to
+            # the subject ("One of those advisers, Dennis Itumbi, said that his account ...")
+            if e >= 0 and ents[e].type == "person" and (tok.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT")
+                                                        or _apposed_to_subject(tok)):
                 last = (e, tok.sent.start)
                 sexes[gender_of(ents[e].name)] = last
             elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON" and last is not None:
@@ -397,6 +399,15 @@ class AliasLinker:
             if acr.isupper() and 2 <= len(acr) <= 8 and not own:
                 by_key.setdefault(f"a:{acr}", ent.idx)
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
+
+
+def _apposed_to_subject(tok: Token) -> bool:
+    """Whether a word stands in apposition, directly or through other appositions, to a clause's subject
+    ("One of those advisers, the digital strategist Dennis Itumbi, said ...")."""
+    head = tok
+    while head.dep_ == "appos" and head.head is not head:
+        head = head.head
+    return head is not tok and head.dep_ in ("nsubj", "nsubjpass")
 
 
 @Language.factory("frontwatch_aliases_v1", default_config={})
