@@ -18,7 +18,7 @@ from ..vocab import Vocabulary
 from .aliases import DocEntity, norm
 
 # words that may stand between the state and the plural noun: "Iran's three consulates general",
-# "all four Chinese consulates", "Russia's diplomatic missions"
+# "all four Chinese consulates", "Russia's two remaining embassies"
 BETWEEN = {"three", "four", "five", "six", "two", "all", "several", "its", "the", "diplomatic", "remaining",
            "other", "main", "general"}
 LOOK_LEFT = 4  # tokens before the plural noun searched for the state
@@ -47,6 +47,8 @@ def listed_missions(doc: Doc, ents: list[DocEntity], tok2ent: list[int], vocab: 
         if noun is None:
             continue
         end = tok.i + 1
+        if end + 1 < n and doc[end].text in ("-", "–") and doc[end + 1].lower_ == "general":
+            end += 1  # "consulates-general"
         if end < n and doc[end].lower_ == "general":
             end += 1
         places = _places(doc, end, ents, tok2ent)
