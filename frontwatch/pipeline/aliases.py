@@ -405,7 +405,7 @@ def _apposed_to_subject(tok: Token) -> bool:
     """Whether a word stands in apposition, directly or through other appositions, to a clause's subject
     ("One of those advisers, the digital strategist Dennis Itumbi, said ...")."""
     head = tok
-    while head.dep_ == "appos" and head.head is not head:
+    while head.dep_ == "appos":  # a sentence's root is never an apposition, so this stops
         head = head.head
     return head is not tok and head.dep_ in ("nsubj", "nsubjpass")
 

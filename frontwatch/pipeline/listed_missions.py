@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..vocab import Vocabulary
 from .aliases import DocEntity, norm
+from .name_evidence import POSSESSIVES
 
 # words that may stand between the state and the plural noun: "Iran's three consulates general",
 # "all four Chinese consulates", "Russia's two remaining embassies"
@@ -101,7 +102,7 @@ def _state_before(doc: Doc, i: int, ents: list[DocEntity], tok2ent: list[int],
     in between."""
     for j in range(i - 1, max(i - 1 - LOOK_LEFT, -1), -1):
         tok = doc[j]
-        if tok.text in ("'s", "’s", "'", "’") and j > 0:
+        if (tok.text in POSSESSIVES or tok.text in ("'", "’")) and j > 0:  # "Iran's", "the Netherlands'"
             continue
         sid = vocab.demonym_state.get(tok.text)
         e = tok2ent[j]
