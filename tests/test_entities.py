@@ -546,6 +546,32 @@ def test_a_name_with_an_age_or_a_role_in_apposition_is_a_person(text: str, form:
 
 
 @pytest.mark.parametrize(("text", "form"), [
+    # a name in capitals that is also an English word: the tagger reads an adjective, the NER nothing
+    ("The ministry hired SOLEMN, a political marketing firm in Tel Aviv, to run the pages.", "SOLEMN"),
+    ("The embassy paid CANDID, a digital agency, to place the stories.", "CANDID"),
+])
+def test_a_name_in_apposition_with_a_kind_of_organisation_is_an_organisation(text: str, form: str) -> None:
+    result = run(text)
+    e = find(result, form)
+    assert e is not None and e.type == "organization", [(x.name, x.type) for x in result.entities]
+
+
+def test_a_described_name_is_a_mention_wherever_the_document_writes_it() -> None:
+    text = ("The ministry hired SOLEMN, a political marketing firm, to run the pages. Investigators tied the "
+            "pages to SOLEMN. SOLEMN denied any role.")
+    e = find(run(text), "SOLEMN")
+    assert e is not None and len(e.mentions) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "The protest took place on Tuesday, a day before the vote, outside the consulate.",
+    "Reporters asked TODAY, a question they had asked before.",
+])
+def test_a_word_before_an_apposition_is_no_name_without_a_kind_of_organisation(text: str) -> None:
+    assert run(text).entities == []
+
+
+@pytest.mark.parametrize(("text", "form"), [
     ("The report was written by Marta Echeverría and reviewed by the board.", "Marta Echeverría"),
     ("Karim Haddadi told the court that he had been followed for months.", "Karim Haddadi"),
     ("The case of Marie-Claire Dubois, a lecturer in politics at the University of Geneva, changed that.",

@@ -14,6 +14,7 @@ from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
+from .described_names import described_bodies, described_people
 from .given_names import is_given_name
 from .name_evidence import POSSESSIVES, NameEvidence, capword, city_names
 from .span_repairs import (
@@ -22,7 +23,6 @@ from .span_repairs import (
     aged_people,
     bylines,
     city_stations,
-    described_people,
     district_offices,
     general_offices,
     particle_names,
@@ -87,6 +87,7 @@ class EntityTyper(NameEvidence):
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = city_stations(doc, spans, self.station_texts)
         spans = described_people(doc, aged_people(doc, bylines(doc, spans, self.roles)), self.roles)
+        spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
                               lambda e: self._head_type(e) == "state_body")
@@ -103,8 +104,10 @@ class EntityTyper(NameEvidence):
             if label == "state_body" and not ent.kb_id_:
                 # "the High Court in Podgorica", "Court of Appeals for the Second Circuit"
                 span = self._seat(span)
-            # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities
-            if label is None or (not ent.kb_id_ and not self._keep(span, label)):
+            # gazetteer names are deliberate: "MPS" is a ministry even though "MPs" are not entities;
+            # so are names the document describes ("STOIC, a firm")
+            deliberate = bool(ent.kb_id_) or span.text in described
+            if label is None or (not deliberate and not self._keep(span, label)):
                 continue
             # a capital read as a place is no longer its state ("in Ottawa")
             kb = ent.kb_id_ if label.upper() == ent.label_ or ent.label_ not in OUR_LABELS else ""

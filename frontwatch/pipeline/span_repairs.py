@@ -1,5 +1,5 @@
 """Repairs of the statistical NER's spans before they are typed (entity_types): a person read before an
-age or beside a role, names a slash joins, a number opening a quoted name, a name its acronym spells, a
+age, a byline, names a slash joins, a number opening a quoted name, a name its acronym spells, a
 name cut at its particles, a prosecutor's office and its district, an officer general, a city and its body."""
 
 from __future__ import annotations
@@ -63,40 +63,6 @@ def aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
     return ents.spans
 
 
-ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
-NOT_NAMES = {"DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "QUANTITY"}
-
-
-def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
-    """Two or three capitalised words the statistical NER left out, in apposition with a role: "Breon
-    Peace, the U.S. attorney in Brooklyn, said", "Its spokesperson, Randhir Jaiswal, described", are a
-    person. The role must be a lower-case word of `role_nouns`, right after "the"/"a"/"its"... and at
-    most three words (a state, a title) before it."""
-    ents = SpanList(spans)
-    n = len(doc)
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if not (capword(tok) and tok.pos_ == "PROPN") or (i and capword(doc[i - 1])):
-            i += 1
-            continue
-        end = i
-        while end < n and end - i < 4 and capword(doc[end]) and doc[end].pos_ == "PROPN":
-            end += 1
-        if not 2 <= end - i <= 3:
-            i = end
-            continue
-        inside = ents.overlapping(i, end)
-        # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way, and
-        # so does a piece of the name read as a person ("Houghton" of "Irungu Houghton")
-        if all(e.label_ in NOT_NAMES or (e.label_ == "PERSON" and not e.kb_id_ and i <= e.start
-                                          and e.end <= end) for e in inside) and (
-                _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
-            ents.replace(inside, Span(doc, i, end, label="PERSON"))
-        i = end
-    return ents.spans
-
-
 BYLINE_ENDS = {",", "|", "and", "&", "/"}
 NOT_BYLINE = {"staff", "desk", "team", "newsroom", "agencies", "wire", "wires"}
 
@@ -140,24 +106,6 @@ def _name_run(doc: Doc, i: int) -> int:
 def _byline_end(doc: Doc, end: int) -> bool:
     """A byline's name ends the line or stops at a comma, a bar or "and"."""
     return end >= len(doc) or line_start(doc, end) or doc[end].is_space or doc[end].text in BYLINE_ENDS
-
-
-def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
-    """", the minister responsible for ...", ", a spokesman for ...": a role in apposition after a name."""
-    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
-        return False
-    for tok in doc[end + 2:min(end + 6, len(doc))]:
-        if tok.is_lower and tok.lower_ in roles:
-            return True
-        if tok.is_punct or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN"):
-            return False
-    return False
-
-
-def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:
-    """"Its spokesperson, Randhir Jaiswal, said": a role, a comma, the name and a comma."""
-    return start >= 2 and doc[start - 1].text == "," and doc[start - 2].is_lower \
-        and doc[start - 2].lower_ in roles and end < len(doc) and doc[end].text == ","
 
 
 def pieces(span: Span, cuts: list[int]) -> list[Span]:

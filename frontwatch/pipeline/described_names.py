@@ -1,0 +1,113 @@
+"""Names the statistical NER leaves out, found by what the text says they are: a person in apposition
+with a role ("Breon Peace, the U.S. attorney in Brooklyn"), an organisation in apposition with a kind of
+organisation ("STOIC, a political marketing firm")."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from .name_evidence import capword
+from .span_repairs import SpanList
+
+ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
+NOT_NAMES = {"DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "QUANTITY"}
+
+
+def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
+    """Two or three capitalised words the statistical NER left out, in apposition with a role: "Breon
+    Peace, the U.S. attorney in Brooklyn, said", "Its spokesperson, Randhir Jaiswal, described", are a
+    person. The role must be a lower-case word of `role_nouns`, right after "the"/"a"/"its"... and at
+    most three words (a state, a title) before it."""
+    ents = SpanList(spans)
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if not (capword(tok) and tok.pos_ == "PROPN") or (i and capword(doc[i - 1])):
+            i += 1
+            continue
+        end = i
+        while end < n and end - i < 4 and capword(doc[end]) and doc[end].pos_ == "PROPN":
+            end += 1
+        if not 2 <= end - i <= 3:
+            i = end
+            continue
+        inside = ents.overlapping(i, end)
+        # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way, and
+        # so does a piece of the name read as a person ("Houghton" of "Irungu Houghton")
+        if all(e.label_ in NOT_NAMES or (e.label_ == "PERSON" and not e.kb_id_ and i <= e.start
+                                          and e.end <= end) for e in inside) and (
+                _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
+            ents.replace(inside, Span(doc, i, end, label="PERSON"))
+        i = end
+    return ents.spans
+
+
+def described_bodies(doc: Doc, spans: list[Span], nouns: frozenset[str]) -> tuple[list[Span], set[str]]:
+    """A name the statistical NER left out, in apposition with a kind of organisation: "hired STOIC, a
+    political marketing firm", "Zeno, an outlet that ...". The name is one to four capitalised (or
+    upper-case) proper nouns no other span touches; the noun, a lower-case word of `nouns` at most
+    four words after "a"/"the"/"its"..., is the name's apposition in the parse. Also returns the names
+    found, which are names wherever the document writes them ("STOIC" opening a sentence is tagged an
+    adjective)."""
+    ents = SpanList(spans)
+    n = len(doc)
+    named: set[tuple[str, ...]] = set()
+    i = 0
+    while i < n:
+        if not _name_word(doc[i]) or (i and _name_word(doc[i - 1])):
+            i += 1
+            continue
+        end = i
+        while end < n and end - i < 5 and _name_word(doc[end]):
+            end += 1
+        if end - i <= 4 and not ents.overlapping(i, end) and not (end - i == 1 and doc[i].is_sent_start
+                                                                   and not doc[i].is_upper) \
+                and _kind_after(doc, i, end, nouns):
+            named.add(tuple(t.text for t in doc[i:end]))
+        i = end
+    # the name stands for the same body wherever else the document writes it
+    for j in range(n):
+        for words in named:
+            k = j + len(words)
+            if tuple(t.text for t in doc[j:k]) == words and not ents.overlapping(j, k) \
+                    and (j == 0 or not _name_word(doc[j - 1])) and (k >= n or not _name_word(doc[k])):
+                ents.replace([], Span(doc, j, k, label="ORG"))
+    return ents.spans, {" ".join(words) for words in named}
+
+
+def _name_word(tok: Token) -> bool:
+    """A word of a name: a capitalised proper noun, or a word in capitals whatever its tag ("STOIC"
+    is tagged an adjective)."""
+    return tok.is_alpha and (tok.pos_ == "PROPN" and tok.text[:1].isupper() or tok.is_upper and len(tok) > 1)
+
+
+def _kind_after(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> bool:
+    """", a political marketing firm": a kind of organisation in apposition after a name."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
+        return False
+    root = doc[start:end].root
+    for tok in doc[end + 2:min(end + 7, len(doc))]:
+        if tok.is_lower and tok.lower_ in nouns:
+            return tok.dep_ == "appos" and tok.head.i == root.i
+        if tok.is_punct and tok.text != "-" or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN", "PROPN"):
+            return False
+    return False
+
+
+def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
+    """", the minister responsible for ...", ", a spokesman for ...": a role in apposition after a name."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
+        return False
+    for tok in doc[end + 2:min(end + 6, len(doc))]:
+        if tok.is_lower and tok.lower_ in roles:
+            return True
+        if tok.is_punct or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN"):
+            return False
+    return False
+
+
+def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:
+    """"Its spokesperson, Randhir Jaiswal, said": a role, a comma, the name and a comma."""
+    return start >= 2 and doc[start - 1].text == "," and doc[start - 2].is_lower \
+        and doc[start - 2].lower_ in roles and end < len(doc) and doc[end].text == ","
