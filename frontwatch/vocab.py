@@ -155,7 +155,7 @@ def load_vocabulary() -> Vocabulary:
                     type=item.get("type", "place" if "places" in name else "organization"),
                     aliases=_tuple(item.get("aliases")),
                     state=item.get("state") or item.get("host") or item.get("country"),
-                    kind=item.get("kind"), city=item.get("city"),
+                    kind=item.get("kind") or item.get("level"), city=item.get("city"),
                 ))
     return Vocabulary(
         states=states, entries=entries, types=_read("types.yaml"), predicates=_read("predicates.yaml"),

@@ -93,10 +93,21 @@ def test_a_known_city_is_a_place_not_a_person() -> None:
     ("The Longueuil police arrested two men on Friday.", "Longueuil police"),
     # "prosecutor's" is two tokens: the organ's words are split as the tokenizer splits them
     ("The Antwerp prosecutor's office charged the man on Monday.", "Antwerp prosecutor's office"),
+    # a capital too, which elsewhere may stand for its state
+    ("A Moscow court sentenced the journalist to six years in absentia.", "Moscow court"),
+    # a place with a government of its own, in the possessive, like a state ("China's intelligence service")
+    ("Hong Kong's intelligence service recruited him in 2022.", "Hong Kong's intelligence service"),
 ])
 def test_a_city_and_its_police_are_one_state_body(text: str, name: str) -> None:
     e = find(run(text), name)
     assert e is not None and e.type == "state_body"
+
+
+def test_a_known_body_is_found_when_its_place_is_written_as_a_possessive() -> None:
+    # the gazetteer knows "Hong Kong national security police"
+    e = find(run("Hong Kong's national security police offered bounties for the activists."),
+             "Hong Kong's national security police")
+    assert e is not None and e.name == "National Security Department of the Hong Kong Police Force"
 
 
 def test_an_age_is_not_an_entity_and_marks_a_person() -> None:

@@ -97,7 +97,7 @@ class EntityTyper(NameEvidence):
                 continue
             span = self._given_name(span, ent.label_)
             label = self._type(span, ent.label_) if span.label_ != "PERSON" else "person"
-            if label == "place" and ent.label_ not in ("COUNTRY",):
+            if label == "place":  # a capital too: "a Moscow court"
                 organ = self._local_organ(span)
                 if organ is not None:  # "the Longueuil police", "Vancouver city council"
                     span, label = organ, "state_body"
@@ -148,7 +148,9 @@ class EntityTyper(NameEvidence):
             doc = span.doc
             k = next((t.i for t in span[1:-2] if t.text in POSSESSIVES), None)
             owner_id = self.entry_names.get(doc[span.start:k].text) if k is not None else None
-            if k is None or span.kb_id_ and not owner_id:
+            owner_entry = self.vocab.entry_by_id.get(owner_id) if owner_id else None
+            # a place's possessive may open a body's name ("Hong Kong's national security police")
+            if k is None or span.kb_id_ and (owner_entry is None or owner_entry.type == "place"):
                 out.append(span)
                 continue
             owner, unit = doc[span.start:k], doc[k + 1:span.end]

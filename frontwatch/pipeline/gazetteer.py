@@ -129,14 +129,23 @@ class GazetteerRuler:
             # "US authorities", "PRC government": a short name used as a modifier
             forms += [f"{a} {w}" for a in st.aliases if a.replace(".", "").isupper() for w in self._itself()]
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
+        possessors = {n.lower() for e in vocab.entries if e.type == "place" for n in (e.name, *e.aliases)}
+        possessors |= set(vocab.state_by_name)
         for e in vocab.entries:
-            self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, (e.name, *e.aliases))
+            names = [e.name, *e.aliases]
+            if e.type in ("state_body", "diplomatic_mission", "organization"):
+                names += [p for p in (_possessive(n, possessors) for n in names) if p]
+            self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, names)
         # first words of the demonyms of two words ("North" of "North Korean"): checked once per token
         self.demonym_starts = {d.split()[0] for d in vocab.demonym_state if " " in d}
         # what a token can be when a state's name or metonym starts with it: every prefix of their first
         # words ("people" of "People's Republic of China"); other tokens need no span built (_state_at)
-        self.state_prefixes = {w[:k] for name in (*vocab.state_by_name, *vocab.metonym_state)
-                               for w in [name.lower().split()[0]] for k in range(1, len(w) + 1)}
+        levels = vocab.words("types", "governed_place_levels")
+        self.governed_places = {n.lower(): e.state for e in vocab.entries if e.type == "place" and e.state
+                                and e.kind in levels for n in (e.name, *e.aliases)}
+        owners = (*vocab.state_by_name, *vocab.metonym_state, *self.governed_places)
+        self.state_prefixes = {w[:k] for name in owners for w in [name.lower().split()[0]]
+                               for k in range(1, len(w) + 1)}
         # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
         places = [e for e in vocab.entries if e.type == "place"]
         self.place_names: dict[str, tuple[str, str]] = {
@@ -249,7 +258,8 @@ class GazetteerRuler:
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
             if i + n < len(doc) and doc[i + n].text in POSSESSIVES:
                 sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) or (
-                    self.vocab.metonym_state.get(doc[i:i + n].text))  # "Tehran's foreign ministry"
+                    self.vocab.metonym_state.get(doc[i:i + n].text)) or (  # "Tehran's foreign ministry"
+                    self.governed_places.get(doc[i:i + n].text.lower()))  # "Hong Kong's police"
                 if sid:
                     return sid, i + n + 1
         for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
@@ -364,6 +374,17 @@ class GazetteerRuler:
                 end, named = seat, True
             if named:
                 yield Span(doc, start, end, label="OVERSEAS_STATION")
+
+
+def _possessive(name: str, owners: set[str]) -> str | None:
+    """"Hong Kong's national security police" for "Hong Kong national security police": a body's name
+    that opens with the place or state it belongs to, written as that place's possessive."""
+    words = name.split()
+    for k in range(min(4, len(words) - 1), 0, -1):
+        owner = " ".join(words[:k])
+        if owner.lower() in owners and words[k][:1].islower():
+            return f"{owner}'s {' '.join(words[k:])}"
+    return None
 
 
 @Language.factory("frontwatch_gazetteer_v1", default_config={})
