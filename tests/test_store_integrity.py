@@ -62,8 +62,10 @@ def test_undo_out_of_order_refuses_and_in_order_restores_exactly(store: Store) -
     store.retry(lambda s: undo(s, first, "ana"))
     assert snapshot(store) == before
     with store.read() as s:
-        investigators = {v.subject for v in list_claims(s, predicate="investigates")}
-    assert "Canadian Security Intelligence Service" not in investigators  # the sources say RCMP
+        pairs = {(v.subject, v.object) for v in list_claims(s, predicate="investigates")}
+    # the sources say the RCMP charged Amrit Singh: the undone merge left it the RCMP's claim
+    assert ("Royal Canadian Mounted Police", "Amrit Singh") in pairs
+    assert ("Canadian Security Intelligence Service", "Amrit Singh") not in pairs
 
 
 def test_merge_and_undo_leave_stats_identical(store: Store) -> None:
