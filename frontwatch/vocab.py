@@ -33,7 +33,7 @@ class GazetteerEntry:
     type: str
     aliases: tuple[str, ...] = ()
     state: str | None = None  # the state it belongs to (bodies, missions) or lies in (places)
-    kind: str | None = None
+    kind: str | None = None  # a body's kind (intelligence, police...); a place's level (city, province...)
     city: str | None = None
 
 

@@ -129,8 +129,9 @@ class GazetteerRuler:
             # "US authorities", "PRC government": a short name used as a modifier
             forms += [f"{a} {w}" for a in st.aliases if a.replace(".", "").isupper() for w in self._itself()]
             self._add(nlp, f"gov:{st.id}", "COUNTRY", st.id, forms, lower=True)
-        possessors = {n.lower() for e in vocab.entries if e.type == "place" for n in (e.name, *e.aliases)}
-        possessors |= set(vocab.state_by_name)
+        places = [e for e in vocab.entries if e.type == "place"]
+        # a body's name that opens with its place or state is also written with that place's possessive
+        possessors = {n.lower() for e in places for n in (e.name, *e.aliases)} | set(vocab.state_by_name)
         for e in vocab.entries:
             names = [e.name, *e.aliases]
             if e.type in ("state_body", "diplomatic_mission", "organization"):
@@ -138,16 +139,16 @@ class GazetteerRuler:
             self._add(nlp, f"entry:{e.id}", e.type.upper(), e.id, names)
         # first words of the demonyms of two words ("North" of "North Korean"): checked once per token
         self.demonym_starts = {d.split()[0] for d in vocab.demonym_state if " " in d}
+        # places with a government of their own take a possessive organ like a state ("Hong Kong's police")
+        levels = vocab.words("types", "governed_place_levels")
+        self.governed_places = {n.lower(): e.state for e in places if e.state and e.kind in levels
+                                for n in (e.name, *e.aliases)}
         # what a token can be when a state's name or metonym starts with it: every prefix of their first
         # words ("people" of "People's Republic of China"); other tokens need no span built (_state_at)
-        levels = vocab.words("types", "governed_place_levels")
-        self.governed_places = {n.lower(): e.state for e in vocab.entries if e.type == "place" and e.state
-                                and e.kind in levels for n in (e.name, *e.aliases)}
         owners = (*vocab.state_by_name, *vocab.metonym_state, *self.governed_places)
         self.state_prefixes = {w[:k] for name in owners for w in [name.lower().split()[0]]
                                for k in range(1, len(w) + 1)}
         # datelines write places in capitals ("OTTAWA (Reuters) -"): their names, lower-cased
-        places = [e for e in vocab.entries if e.type == "place"]
         self.place_names: dict[str, tuple[str, str]] = {
             n.lower(): ("PLACE", e.id) for e in places for n in (e.name, *e.aliases)}
         for st in vocab.states.values():
