@@ -54,6 +54,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Chinese Consulate in Calgary", "diplomatic_mission"),
     ("Reporters found a police station in Budapest run by Chinese officers.", "police station in Budapest",
      "police station in Budapest", "overseas_station"),
+    ("Two men ran a Chinese police station in Manhattan.", "Chinese police station in Manhattan",
+     "Chinese police station in Manhattan", "overseas_station"),
     ("Maria Lopez travelled to Lisbon in March.", "Maria Lopez", "Maria Lopez", "person"),
     ("The Uyghur Advocacy League held a vigil in Oslo.", "Oslo", "Oslo", "place"),
     ("Ilan Shor, a fugitive oligarch, paid voters in Moldova.", "Ilan Shor", "Ilan Shor", "person"),

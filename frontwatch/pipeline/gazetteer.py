@@ -360,13 +360,17 @@ class GazetteerRuler:
         yield from self._stations(doc)
 
     def _stations(self, doc: Doc) -> Iterable[Span]:
-        """A single overseas police station named by its city: "police station in Prato"."""
+        """A single overseas police station named by its city: "police station in Prato", "a Chinese
+        police station in Manhattan"."""
         for i, tok in enumerate(doc):
             if tok.lower_ != "station" or i == 0 or doc[i - 1].lower_ not in ("police", "service"):
                 continue
             start = i - 1
             while start > 0 and doc[start - 1].lower_ in ("police", "overseas", "service") or (
                     start > 0 and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN"):
+                start -= 1
+            # "a Chinese police station in Manhattan": the state's adjective is part of its name
+            if start > 0 and doc[start - 1].text in self.vocab.demonym_state and doc[start - 1].is_title:
                 start -= 1
             end = i + 1
             named = doc[i].is_title
