@@ -60,6 +60,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "state_body"),
     ("Officers of Chinese military intelligence recruited him.", "Chinese military intelligence",
      "Chinese military intelligence", "state_body"),
+    ("Herwig F. and Ina F. were arrested in Dresden.", "Ina F.", "Ina F.", "person"),
+    ("Ina F. met the officer in Dresden.", "Ina F.", "Ina F.", "person"),
     ("Maria Lopez travelled to Lisbon in March.", "Maria Lopez", "Maria Lopez", "person"),
     ("The Uyghur Advocacy League held a vigil in Oslo.", "Oslo", "Oslo", "place"),
     ("Ilan Shor, a fugitive oligarch, paid voters in Moldova.", "Ilan Shor", "Ilan Shor", "person"),

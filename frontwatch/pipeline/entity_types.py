@@ -25,6 +25,7 @@ from .span_repairs import (
     city_stations,
     district_offices,
     general_offices,
+    initialled_people,
     particle_names,
     pieces,
     quoted_numbers,
@@ -86,7 +87,8 @@ class EntityTyper(NameEvidence):
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = city_stations(doc, spans, self.station_texts)
-        spans = described_people(doc, aged_people(doc, bylines(doc, spans, self.roles)), self.roles)
+        spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
+        spans = described_people(doc, spans, self.roles)
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,

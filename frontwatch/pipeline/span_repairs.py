@@ -63,6 +63,33 @@ def aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
     return ents.spans
 
 
+def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A given name followed by initials ("Ina F.", "Dieter S.", the way German courts and press name
+    defendants) is a person, whatever the statistical NER made of it; names of the gazetteer are kept."""
+    ents = SpanList(spans)
+    for tok in doc:
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 2 and _initial(doc, end):
+            end += 2 if len(doc[end].text) == 1 else 1
+        if end == tok.i + 1 or end > len(doc) or not tok.is_title or not is_given_name(tok.text):
+            continue
+        if end < len(doc) and capword(doc[end]):
+            continue  # "Anna K. Smith": a middle initial, the name goes on
+        inside = ents.overlapping(tok.i, end)
+        if any(e.kb_id_ or e.start < tok.i or e.end > end or e.label_ == "PERSON" for e in inside):
+            continue  # a gazetteer name, a span reaching outside, or already a person
+        ents.replace(inside, Span(doc, tok.i, end, label="PERSON"))
+    return ents.spans
+
+
+def _initial(doc: Doc, i: int) -> bool:
+    """An initial: "F." as one token, or "F" then "." (the end of a sentence)."""
+    text = doc[i].text
+    if len(text) == 2 and text[0].isupper() and text[0].isalpha() and text[1] == ".":
+        return True
+    return len(text) == 1 and text.isupper() and i + 1 < len(doc) and doc[i + 1].text == "."
+
+
 BYLINE_ENDS = {",", "|", "and", "&", "/"}
 NOT_BYLINE = {"staff", "desk", "team", "newsroom", "agencies", "wire", "wires"}
 
