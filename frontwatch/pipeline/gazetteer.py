@@ -95,6 +95,17 @@ def _seat_end(doc: Doc, end: int) -> int:
     return end
 
 
+def _mission_noun_end(doc: Doc, k: int) -> int | None:
+    """Where a mission's noun starting at token k ends ("embassy", "High Commission"); None if none does."""
+    if k >= len(doc):
+        return None
+    if doc[k].lower_ in MISSION_NOUNS:
+        return k + 1
+    if k + 1 < len(doc) and f"{doc[k].lower_} {doc[k + 1].lower_}" in MISSION_NOUNS:
+        return k + 2
+    return None
+
+
 def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> bool:
     """Whether doc[start:end] credits a photo or a wire story: beside a slash ("Jack Guez/AFP",
     "AFP/Getty Images") or "via", alone in parentheses before a dash or at a line's end ("PARIS (AFP)
@@ -306,9 +317,10 @@ class GazetteerRuler:
         """Where a mission named by its state after "of" ends: "Embassy of the Kingdom of Bahrain in
         London", "Consulate General of Eritrea in Toronto"; None when token i starts no such name."""
         n = len(doc)
-        if doc[i].lower_ not in MISSION_NOUNS or not doc[i].is_title:
+        noun_end = _mission_noun_end(doc, i)
+        if noun_end is None or not doc[i].is_title:
             return None
-        j = i + 1
+        j = noun_end
         if j + 1 < n and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
             j += 1  # "Consulate-General"
         if j < n and doc[j].lower_ == "general":
@@ -334,8 +346,9 @@ class GazetteerRuler:
             k = j
             while k < n and doc[k].lower_ in ORGAN_MODIFIERS:
                 k += 1
-            if k < n and doc[k].lower_ in MISSION_NOUNS:
-                end = k + 1
+            noun_end = _mission_noun_end(doc, k)
+            if noun_end is not None:
+                end = noun_end
                 if end < n and doc[end].lower_ == "general":
                     end += 1
                 yield Span(doc, i, _seat_end(doc, end), label="DIPLOMATIC_MISSION")
