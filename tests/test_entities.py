@@ -560,6 +560,8 @@ def test_a_name_with_an_age_or_a_role_in_apposition_is_a_person(text: str, form:
     # a name in capitals that is also an English word: the tagger reads an adjective, the NER nothing
     ("The ministry hired SOLEMN, a political marketing firm in Tel Aviv, to run the pages.", "SOLEMN"),
     ("The embassy paid CANDID, a digital agency, to place the stories.", "CANDID"),
+    # the kind before the name
+    ("He is a trader whose commodity trading company, Lord Energy, was based in Lugano.", "Lord Energy"),
 ])
 def test_a_name_in_apposition_with_a_kind_of_organisation_is_an_organisation(text: str, form: str) -> None:
     result = run(text)
@@ -577,6 +579,7 @@ def test_a_described_name_is_a_mention_wherever_the_document_writes_it() -> None
 @pytest.mark.parametrize("text", [
     "The protest took place on Tuesday, a day before the vote, outside the consulate.",
     "Reporters asked TODAY, a question they had asked before.",
+    "The platform removed 265 accounts, Pages, Groups and events.",
 ])
 def test_a_word_before_an_apposition_is_no_name_without_a_kind_of_organisation(text: str) -> None:
     assert run(text).entities == []

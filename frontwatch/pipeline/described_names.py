@@ -1,6 +1,6 @@
 """Names the statistical NER leaves out, found by what the text says they are: a person in apposition
 with a role ("Breon Peace, the U.S. attorney in Brooklyn"), an organisation in apposition with a kind of
-organisation ("STOIC, a political marketing firm")."""
+organisation ("STOIC, a political marketing firm", "its trading company, Lord Energy,")."""
 
 from __future__ import annotations
 
@@ -45,11 +45,11 @@ def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list
 
 def described_bodies(doc: Doc, spans: list[Span], nouns: frozenset[str]) -> tuple[list[Span], set[str]]:
     """A name the statistical NER left out, in apposition with a kind of organisation: "hired STOIC, a
-    political marketing firm", "Zeno, an outlet that ...". The name is one to four capitalised (or
-    upper-case) proper nouns no other span touches; the noun, a lower-case word of `nouns` at most
-    four words after "a"/"the"/"its"..., is the name's apposition in the parse. Also returns the names
-    found, which are names wherever the document writes them ("STOIC" opening a sentence is tagged an
-    adjective)."""
+    political marketing firm", "Zeno, an outlet that ...", "whose company, Lord Energy, was". The name
+    is one to four capitalised (or upper-case) proper nouns no other span touches; the noun, a
+    lower-case word of `nouns` at most four words after "a"/"the"/"its"... or just before the name's
+    comma, is the name's apposition in the parse. Also returns the names found, which are names
+    wherever the document writes them ("STOIC" opening a sentence is tagged an adjective)."""
     ents = SpanList(spans)
     n = len(doc)
     named: set[tuple[str, ...]] = set()
@@ -63,7 +63,7 @@ def described_bodies(doc: Doc, spans: list[Span], nouns: frozenset[str]) -> tupl
             end += 1
         if end - i <= 4 and not ents.overlapping(i, end) and not (end - i == 1 and doc[i].is_sent_start
                                                                    and not doc[i].is_upper) \
-                and _kind_after(doc, i, end, nouns):
+                and (_kind_after(doc, i, end, nouns) or _kind_before(doc, i, end, nouns)):
             named.add(tuple(t.text for t in doc[i:end]))
         i = end
     # the name stands for the same body wherever else the document writes it
@@ -93,6 +93,19 @@ def _kind_after(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> bool:
         if tok.is_punct and tok.text != "-" or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN", "PROPN"):
             return False
     return False
+
+
+def _kind_before(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> bool:
+    """"whose trading company, Lord Energy, was based": a definite kind of organisation, a comma, the
+    name in apposition with it and a comma."""
+    if start < 2 or doc[start - 1].text != "," or end >= len(doc) or doc[end].text != ",":
+        return False
+    noun = doc[start - 2]
+    root = doc[start:end].root
+    # a definite noun ("its company", "the network"), not an item of a list ("accounts, Pages, Groups")
+    definite = any(ch.dep_ in ("det", "poss") for ch in noun.children)
+    return noun.is_lower and noun.lower_ in nouns and definite and root.dep_ == "appos" \
+        and root.head.i == noun.i
 
 
 def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
