@@ -95,6 +95,7 @@ def test_a_known_city_is_a_place_not_a_person() -> None:
     ("The Antwerp prosecutor's office charged the man on Monday.", "Antwerp prosecutor's office"),
     # a capital too, which elsewhere may stand for its state
     ("A Moscow court sentenced the journalist to six years in absentia.", "Moscow court"),
+    ("The same morning, a Managua appeals court ruled against them.", "Managua appeals court"),
     # a place with a government of its own, in the possessive, like a state ("China's intelligence service")
     ("Hong Kong's intelligence service recruited him in 2022.", "Hong Kong's intelligence service"),
 ])

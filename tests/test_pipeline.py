@@ -66,6 +66,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Rwandan High Commission in Pretoria", "diplomatic_mission"),
     ("The High Commission of India in Canberra said nothing.", "High Commission of India in Canberra",
      "High Commission of India in Canberra", "diplomatic_mission"),
+    ("A Rwandan military court sentenced him.", "Rwandan military court", "Rwandan military court",
+     "state_body"),
     ("Maria Lopez travelled to Lisbon in March.", "Maria Lopez", "Maria Lopez", "person"),
     ("The Uyghur Advocacy League held a vigil in Oslo.", "Oslo", "Oslo", "place"),
     ("Ilan Shor, a fugitive oligarch, paid voters in Moldova.", "Ilan Shor", "Ilan Shor", "person"),
