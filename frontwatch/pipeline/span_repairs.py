@@ -67,14 +67,16 @@ def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
     """A given name followed by initials ("Ina F.", "Dieter S.", the way German courts and press name
     defendants) is a person, whatever the statistical NER made of it; names of the gazetteer are kept."""
     ents = SpanList(spans)
+    n = len(doc)
     for tok in doc:
-        end = tok.i + 1
-        while end < len(doc) and end - tok.i <= 2 and _initial(doc, end):
-            end += 2 if len(doc[end].text) == 1 else 1
-        if end == tok.i + 1 or end > len(doc) or not tok.is_title or not is_given_name(tok.text):
+        # the cheap tests first: this runs on every token
+        if not tok.is_title or tok.i + 1 >= n or not _initial(doc, tok.i + 1):
             continue
-        if end < len(doc) and capword(doc[end]):
-            continue  # "Anna K. Smith": a middle initial, the name goes on
+        end = tok.i + 1
+        while end < n and end - tok.i <= 2 and _initial(doc, end):
+            end += 2 if len(doc[end].text) == 1 else 1
+        if not is_given_name(tok.text) or end < n and capword(doc[end]):
+            continue  # not a given name; or "Anna K. Smith": a middle initial, the name goes on
         inside = ents.overlapping(tok.i, end)
         if any(e.kb_id_ or e.start < tok.i or e.end > end or e.label_ == "PERSON" for e in inside):
             continue  # a gazetteer name, a span reaching outside, or already a person
