@@ -597,6 +597,18 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
     assert e is not None and e.type == "person"
 
 
+@pytest.mark.parametrize(("text", "form"), [
+    ("The Minister for Population, Cities and Urban Infrastructure spoke.", "Urban Infrastructure"),
+    ("They moved to the San Francisco Bay Area in 2011.", "Bay Area"),
+    ("His friend Nii Kojo Mensah started the fire.", "Kojo Mensah"),
+    ("Thai Lawyers for Human Rights counted the cases.", "Thai Lawyers"),
+    ("The Dutch foreign minister told parliament.", "The Dutch"),
+])
+def test_a_given_name_inside_another_name_makes_no_person(text: str, form: str) -> None:
+    e = find(run(text), form)
+    assert e is None or e.type != "person"
+
+
 def test_a_given_name_does_not_make_a_hotel_a_person() -> None:
     e = find(run("The guests were taken to the Michelangelo Hotel on Tuesday."), "Michelangelo Hotel")
     assert e is not None and e.type != "person"

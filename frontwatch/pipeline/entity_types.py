@@ -25,6 +25,7 @@ from .span_repairs import (
     city_stations,
     district_offices,
     general_offices,
+    given_name_people,
     initialled_people,
     particle_names,
     pieces,
@@ -88,6 +89,7 @@ class EntityTyper(NameEvidence):
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = city_stations(doc, spans, self.station_texts)
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
+        spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word)
         spans = described_people(doc, spans, self.roles)
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
@@ -116,6 +118,18 @@ class EntityTyper(NameEvidence):
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
+
+    def _no_word_of_a_person(self, tok: Token) -> bool:
+        """A word that is no part of a person's name: one the document also writes in lower case, or a
+        head of names of bodies and places ("University", "Street")."""
+        low = tok.lower_
+        return low in self._lower_words or low in self.name_heads or low in self.org_heads \
+            or low in self.generic or low in self.medium_nouns or low in self.capital_direction \
+            or low in self.vocab.demonym_lower  # "Thai Lawyers for Human Rights"
+
+    def _title_word(self, tok: Token) -> bool:
+        """A title before a person's name: "Gov.", "Bishop", "Senator"."""
+        return tok.text in self.titles or (tok.text,) in self.person_titles
 
     def _people_of_bodies(self, spans: list[Span]) -> list[Span]:
         """A person and their body read as one name ("Detective Sergeant Nick Bailey of Wiltshire

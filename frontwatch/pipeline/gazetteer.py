@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..vocab import Vocabulary, load_vocabulary
-from .name_evidence import POSSESSIVES
+from .name_evidence import POSSESSIVES, capword
 
 MISSION_NOUNS = {"consulate", "embassy", "consulate-general", "high commission"}
 STATION_NOUNS = {"station", "stations"}
@@ -203,6 +203,9 @@ class GazetteerRuler:
                 continue  # "University of Toronto": the statistical NER gets the whole name
             if label == "PLACE" and end - start == 1 and _given_name(doc, end, starts, self.not_surnames):
                 continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
+            if strings[match_id].startswith("gov:") and doc[end - 1].is_title and end < len(doc) \
+                    and capword(doc[end]):
+                continue  # "Lithuania's State Security Department": the state's word opens a name
             if label == "ORGANIZATION" and end - start == 1 and _word_of_a_name(doc, start):
                 continue  # "Liberation" (a newspaper) in "National Liberation Front", "the Liberation of X"
             other = self._other_state(doc, start, gid)

@@ -84,6 +84,59 @@ def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
     return ents.spans
 
 
+# what the statistical NER may call a person's name that it did not read as a whole name
+NAME_JOINERS = {"and", "of", "for", "&", "de", "des", "du", "la", "le"}
+NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE",
+                   "NORP", "QUANTITY"}
+
+
+def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], bool],
+                      title: Callable[[Token], bool]) -> list[Span]:
+    """A given name and one or two capitalised words ("Darius Jauniskis", "Rolando Álvarez") is a
+    person when the statistical NER read it as nothing, as the tail of a date ("13 March 2024 - Darius
+    Jauniskis": the date is cut), as a work of art, or took one word of it for a body or place ("Arshad"
+    + "Sharif"). Not when the name goes on, when a word of it is a common word or a head of bodies'
+    names (not_names), after an article ("the Bay Area"), when a capitalised word that is no title
+    comes before ("Nii Kojo Mensah"), or when the NER read the whole as a body or a place ("Morgan
+    Stanley"). A title the NER read as a body of its own ("Bishop") joins the person, to be trimmed."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for tok in doc:
+        # the cheap tests first: this runs on every token
+        if not tok.is_title or tok.i + 1 >= n or not capword(doc[tok.i + 1]) or not tok.is_alpha:
+            continue
+        end = tok.i + 1
+        while end < n and end - tok.i < 3 and capword(doc[end]):
+            end += 1
+        if end < n and (capword(doc[end]) or doc[end].is_upper and doc[end].is_alpha) \
+                or tok.pos_ != "PROPN" or not is_given_name(tok.text) or any(map(not_names, doc[tok.i:end])) \
+                or tok.i and doc[tok.i - 1].lower_ in ("the", "a", "an"):
+            continue
+        start = tok.i
+        if tok.i and not line_start(doc, tok.i) and not tok.is_sent_start and capword(doc[tok.i - 1]):
+            if not title(doc[tok.i - 1]):
+                continue
+            if all(e.start == tok.i - 1 and e.end == tok.i and not e.kb_id_
+                   for e in ents.overlapping(tok.i - 1, tok.i)):
+                start = tok.i - 1
+        elif tok.i > 1 and doc[tok.i - 1].lower_ in NAME_JOINERS and capword(doc[tok.i - 2]) \
+                and not any(e.label_ == "PERSON" for e in ents.overlapping(tok.i - 2, tok.i - 1)):
+            continue  # "Minister for Cities and Urban Infrastructure", "Hôtel des Mille Collines"
+        inside = ents.overlapping(start, end)
+        if any(e.kb_id_ or e.label_ == "PERSON" or e.end > end
+               or e.start < start and e.label_ not in NOT_NAME_LABELS
+               or (e.start, e.end) == (tok.i, end) and e.label_ not in NOT_NAME_LABELS for e in inside):
+            continue
+        ents.replace(inside, Span(doc, start, end, label="PERSON"))
+        for e in inside:  # the date before the name stays a date
+            cut = start
+            while cut > e.start and not doc[cut - 1].is_alpha and not doc[cut - 1].like_num:
+                cut -= 1
+            if e.start < cut:
+                ents.replace([], Span(doc, e.start, cut, label=e.label_))
+    return ents.spans
+
+
 def _initial(doc: Doc, i: int) -> bool:
     """An initial: "F." as one token, or "F" then "." (the end of a sentence)."""
     text = doc[i].text
