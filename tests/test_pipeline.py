@@ -100,6 +100,8 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     ("The Chinese Consulate in Sydney hosted a dinner. The Consulate declined to comment.",
      "Chinese Consulate in Sydney", "Consulate"),
     ("Canada expelled a diplomat. Ottawa's decision angered Beijing.", "Canada", "Ottawa"),
+    ("Italian authorities, among them Italy's Ministry of the Interior, were told.",
+     "Ministry of the Interior", "Italy's Ministry of the Interior"),
 ])
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)

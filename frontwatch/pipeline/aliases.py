@@ -401,6 +401,28 @@ class AliasLinker:
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
 
 
+def owned_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
+    """A body's name as the text writes it after its state's or place's possessive ("Italy's Ministry of
+    the Interior", "China's Foreign Ministry"), for each body: a form that tells whose ministry it is."""
+    owner_at: dict[int, Span] = {}  # the token after a state's or place's mention -> that mention
+    for e in ents:
+        if e.type in ("country", "place"):
+            for m in e.mentions:
+                owner_at[m.end] = m
+    out: dict[int, list[str]] = {}
+    for e in ents:
+        if e.type not in BODY_TYPES:
+            continue
+        for m in e.mentions:
+            owner = owner_at.get(m.start - 1)
+            if owner is None or m.doc is not doc or doc[m.start - 1].text not in ("'s", "’s"):
+                continue
+            form = doc[owner.start:m.end].text
+            if form not in out.setdefault(e.idx, []) and form != e.name:
+                out[e.idx].append(form)
+    return out
+
+
 def _apposed_to_subject(tok: Token) -> bool:
     """Whether a word stands in apposition, directly or through other appositions, to a clause's subject
     ("One of those advisers, the digital strategist Dennis Itumbi, said ...")."""
