@@ -402,13 +402,13 @@ class AliasLinker:
 
 
 def owned_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
-    """A body's name as the text writes it after its state's or place's possessive ("Italy's Ministry of
-    the Interior", "China's Foreign Ministry"), for each body: a form that tells whose ministry it is."""
-    owner_at: dict[int, Span] = {}  # the token after a state's or place's mention -> that mention
+    """A body's name as the text writes it after its owner's possessive, a state, place, body or person
+    ("Italy's Ministry of the Interior", "the FBI's Los Angeles Field Office"), for each body: a form that
+    tells whose body it is."""
+    owner_at: dict[int, Span] = {}  # the token after a mention -> that mention
     for e in ents:
-        if e.type in ("country", "place"):
-            for m in e.mentions:
-                owner_at[m.end] = m
+        for m in e.mentions:
+            owner_at[m.end] = m
     out: dict[int, list[str]] = {}
     for e in ents:
         if e.type not in BODY_TYPES:
