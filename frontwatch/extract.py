@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 from .model import Claim, Document, Entity, Evidence, Extraction, Mention
 from .pieces import cut, join
 from .pipeline import load_pipeline
-from .pipeline.aliases import DocEntity, owned_forms
+from .pipeline.aliases import DocEntity, written_forms
 from .pipeline.claims import FoundClaim
 from .pipeline.run import pipe
 
@@ -29,9 +29,9 @@ def to_extraction(document: Document, doc: Doc) -> Extraction:
     coref: dict[int, list[Mention]] = {}
     for e, (start, end) in doc.user_data.get("fw_coref_mentions", []):
         coref.setdefault(e, []).append(Mention(start, end, doc.text[start:end]))
-    owned = owned_forms(doc, ents)
+    written = written_forms(doc, ents)
     entities = [
-        Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name] + owned.get(e.idx, []),
+        Entity(name=e.name, type=e.type, aliases=[f for f in e.forms if f != e.name] + written.get(e.idx, []),
                mentions=sorted([Mention(m.start_char, m.end_char, m.text) for m in e.mentions + e.listed]
                                + coref.get(e.idx, []), key=lambda m: (m.start, m.end)),
                gazetteer_id=e.gid)

@@ -164,8 +164,9 @@ def test_a_surname_used_alone_is_the_person() -> None:
      "Centre for the Protection of National Infrastructure", "Protection of National Infrastructure"),
 ])
 def test_the_name_is_kept_and_the_wrong_span_gone(text: str, kept: str, gone: str) -> None:
-    found = names(run(text))
-    assert kept in found and gone not in found
+    # the wrong span may stay only as a form of the kept entity ("Justice Department's ... Section")
+    holder = {n: e.name for e in run(text).entities for n in (e.name, *e.aliases)}
+    assert kept in holder and holder.get(gone, holder[kept]) == holder[kept]
 
 
 @pytest.mark.parametrize("text", ["ANALYSIS — How the network recruited couriers.",

@@ -102,6 +102,7 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     ("Canada expelled a diplomat. Ottawa's decision angered Beijing.", "Canada", "Ottawa"),
     ("Italian authorities, among them Italy's Ministry of the Interior, were told.",
      "Ministry of the Interior", "Italy's Ministry of the Interior"),
+    ("She was held in Evin prison in Tehran for a year.", "Evin", "Evin prison"),
 ])
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)

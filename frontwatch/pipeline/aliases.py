@@ -401,24 +401,29 @@ class AliasLinker:
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
 
 
-def owned_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
-    """A body's name as the text writes it after its owner's possessive, a state, place, body or person
-    ("Italy's Ministry of the Interior", "the FBI's Los Angeles Field Office"), for each body: a form that
-    tells whose body it is."""
+def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
+    """Forms the text writes around a mention, for each entity: a body's name after its owner's
+    possessive, a state, place, body or person ("Italy's Ministry of the Interior", "the FBI's Los
+    Angeles Field Office"), which tells whose body it is; a place's name before a lower-case word for
+    its kind ("the Kursk region", "Evin prison"), as lists and gazetteers often name it."""
+    kinds = load_vocabulary().words("types", "place_descriptors")
     owner_at: dict[int, Span] = {}  # the token after a mention -> that mention
     for e in ents:
         for m in e.mentions:
             owner_at[m.end] = m
     out: dict[int, list[str]] = {}
     for e in ents:
-        if e.type not in BODY_TYPES:
-            continue
         for m in e.mentions:
-            owner = owner_at.get(m.start - 1)
-            if owner is None or m.doc is not doc or doc[m.start - 1].text not in ("'s", "’s"):
+            if m.doc is not doc:
                 continue
-            form = doc[owner.start:m.end].text
-            if form not in out.setdefault(e.idx, []) and form != e.name:
+            form = None
+            owner = owner_at.get(m.start - 1)
+            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in ("'s", "’s"):
+                form = doc[owner.start:m.end].text
+            elif e.type == "place" and m.end < len(doc) and doc[m.end].is_lower \
+                    and doc[m.end].lower_ in kinds:
+                form = doc[m.start:m.end + 1].text
+            if form is not None and form != e.name and form not in out.setdefault(e.idx, []):
                 out[e.idx].append(form)
     return out
 
