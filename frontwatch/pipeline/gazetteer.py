@@ -29,9 +29,11 @@ CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
 
 
 def _inside_name(doc: Doc, start: int) -> bool:
-    """A place preceded by "of" and a capitalised word is part of a longer name."""
-    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].is_title and \
-        doc[start - 2].lower_ not in MISSION_NOUNS
+    """A place preceded by "of" and a capitalised word is part of a longer name, unless that word ends a
+    mission's noun ("Embassy of", "High Commission of")."""
+    if start < 2 or doc[start - 1].lower_ != "of" or not doc[start - 2].is_title:
+        return False
+    return start - 1 not in (_mission_noun_end(doc, start - 2), _mission_noun_end(doc, max(start - 3, 0)))
 
 
 def _word_of_a_name(doc: Doc, i: int) -> bool:
@@ -106,6 +108,13 @@ def _mission_noun_end(doc: Doc, k: int) -> int | None:
     return None
 
 
+def _general_end(doc: Doc, j: int) -> int:
+    """Past "General" or "-General" after a mission's noun ("Consulate General", "Consulate-General")."""
+    if j + 1 < len(doc) and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
+        return j + 2
+    return j + 1 if j < len(doc) and doc[j].lower_ == "general" else j
+
+
 def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> bool:
     """Whether doc[start:end] credits a photo or a wire story: beside a slash ("Jack Guez/AFP",
     "AFP/Getty Images") or "via", alone in parentheses before a dash or at a line's end ("PARIS (AFP)
@@ -172,6 +181,7 @@ class GazetteerRuler:
         self.organs = sorted((tuple(o.split()) for o in vocab.words("types", "state_organs")), key=len,
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
+        self.body_heads = vocab.words("types", "body_name_heads")
         # words after a place that keep it a place ("Vancouver East", "Toronto Police")
         self.not_surnames = frozenset(vocab.types.get("capitals", {}).get("direction_words", [])) | \
             vocab.words("types", "generic_words") | vocab.words("types", "name_heads") | \
@@ -203,6 +213,9 @@ class GazetteerRuler:
                 continue  # "University of Toronto": the statistical NER gets the whole name
             if label == "PLACE" and end - start == 1 and _given_name(doc, end, starts, self.not_surnames):
                 continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
+            if label in ("STATE_BODY", "ORGANIZATION") and end < len(doc) and doc[end].is_title \
+                    and doc[end].lower_ in self.body_heads and not doc[end].is_sent_start:
+                continue  # "Metropolitan Police Department" is not London's "Metropolitan Police"
             if strings[match_id].startswith("gov:") and doc[end - 1].is_title and end < len(doc) \
                     and capword(doc[end]):
                 continue  # "Lithuania's State Security Department": the state's word opens a name
@@ -279,7 +292,7 @@ class GazetteerRuler:
                     return sid, i + n + 1
         for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
             sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) if i + n < len(doc) else None
-            if sid and (doc[i + n].lower_ in MISSION_NOUNS or doc[i + n].lower_ in self.organ_first):
+            if sid and (_mission_noun_end(doc, i + n) is not None or doc[i + n].lower_ in self.organ_first):
                 return sid, i + n
         return None
 
@@ -323,11 +336,7 @@ class GazetteerRuler:
         noun_end = _mission_noun_end(doc, i)
         if noun_end is None or not doc[i].is_title:
             return None
-        j = noun_end
-        if j + 1 < n and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
-            j += 1  # "Consulate-General"
-        if j < n and doc[j].lower_ == "general":
-            j += 1
+        j = _general_end(doc, noun_end)
         if j >= n or doc[j].lower_ != "of":
             return None
         k = j + 2 if j + 1 < n and doc[j + 1].lower_ == "the" else j + 1
@@ -351,10 +360,7 @@ class GazetteerRuler:
                 k += 1
             noun_end = _mission_noun_end(doc, k)
             if noun_end is not None:
-                end = noun_end
-                if end < n and doc[end].lower_ == "general":
-                    end += 1
-                yield Span(doc, i, _seat_end(doc, end), label="DIPLOMATIC_MISSION")
+                yield Span(doc, i, _seat_end(doc, _general_end(doc, noun_end)), label="DIPLOMATIC_MISSION")
                 continue
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
