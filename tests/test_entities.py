@@ -610,6 +610,17 @@ def test_a_given_name_inside_another_name_makes_no_person(text: str, form: str) 
     assert e is None or e.type != "person"
 
 
+@pytest.mark.parametrize(("text", "form"), [
+    ("Attorney General Lisa Monaco announced the charges.", "Lisa Monaco"),
+    ("A fire broke out inside the plant.\nRelated: Hybrid warfare | Inside Germany's ammunition drive",
+     "Inside Germany"),
+    ("In October Lithuania expelled two diplomats.", "October Lithuania"),
+])
+def test_a_state_after_a_word_of_no_name_stays_apart(text: str, form: str) -> None:
+    e = find(run(text), form)
+    assert e is None or e.type != "organization"
+
+
 def test_a_given_name_does_not_make_a_hotel_a_person() -> None:
     e = find(run("The guests were taken to the Michelangelo Hotel on Tuesday."), "Michelangelo Hotel")
     assert e is not None and e.type != "person"

@@ -137,6 +137,47 @@ def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], 
     return ents.spans
 
 
+def country_suffixed_names(doc: Doc, spans: list[Span], not_names: Callable[[Token], bool]) -> list[Span]:
+    """A capitalised name that ends with a state's name is one organisation ("the parcel company Meest UK",
+    "Sky News Australia", "Sikh Federation UK"), not a name and a state. Not when a capitalised word
+    follows the state's name, when a given name comes before it ("Lisa Monaco"), when the first word opens
+    a sentence or follows a stop or a bar and is a common word (not_names: "| Inside Germany's"), when a
+    word is a date's ("In October Lithuania"), nor in a title-case heading."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for span in list(ents.spans):
+        if span.label_ != "COUNTRY" or not span.kb_id_ or span.start == 0 or len(span) > 2 \
+                or span.end < n and doc[span.end].text[:1].isupper() or not capword(doc[span.start - 1]):
+            continue
+        start = span.start
+        while start > max(span.start - 3, 0) and capword(doc[start - 1]) and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+            if doc[start].is_sent_start or line_start(doc, start):
+                break
+        opens = doc[start].is_sent_start or line_start(doc, start) or not doc[start - 1].is_alpha
+        if start == span.start or opens and not_names(doc[start]) or is_given_name(doc[span.start - 1].text) \
+                or _title_case_line(doc, span.start):
+            continue
+        inside = ents.overlapping(start, span.end)
+        if any(e.start < start or e.kb_id_ and e is not span and e.label_ != "ORGANIZATION"
+               or e.label_ == "PERSON" or e.label_ in NOT_NAME_LABELS for e in inside):
+            continue
+        ents.replace(inside, Span(doc, start, span.end, label="ORGANIZATION"))
+    return ents.spans
+
+
+def _title_case_line(doc: Doc, i: int) -> bool:
+    """Token i is on a line whose longer words are mostly capitalised: a headline."""
+    start = i
+    while start > 0 and not line_start(doc, start):
+        start -= 1
+    end = i
+    while end + 1 < len(doc) and not line_start(doc, end + 1):
+        end += 1
+    words = [t for t in doc[start:end + 1] if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) > 0.6 * len(words)
+
+
 def _initial(doc: Doc, i: int) -> bool:
     """An initial: "F." as one token, or "F" then "." (the end of a sentence)."""
     text = doc[i].text
