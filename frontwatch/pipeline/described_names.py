@@ -109,15 +109,31 @@ def _kind_before(doc: Doc, start: int, end: int, nouns: frozenset[str]) -> bool:
 
 
 def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
-    """", the minister responsible for ...", ", a spokesman for ...": a role in apposition after a name."""
-    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ROLE_DETS:
+    """", the minister responsible for ...", ", a spokesman for ...", ", Tsikhanouskaya's chief adviser,",
+    ", the U.S. Attorney for ...": a role in apposition after a name (capitalised as a title too, when no
+    name of a body goes on after it: not "the U.S. Attorney's Office")."""
+    n = len(doc)
+    if end + 2 >= n or doc[end].text != ",":
         return False
-    for tok in doc[end + 2:min(end + 6, len(doc))]:
-        if tok.is_lower and tok.lower_ in roles:
+    k = end + 1
+    if doc[k].lower_ not in ROLE_DETS:  # or an owner's possessive: "Tsikhanouskaya's"
+        while k < min(end + 4, n) and capword(doc[k]):
+            k += 1
+        if k == end + 1 or k >= n or doc[k].text not in ("'s", "’s"):
+            return False
+    for tok in doc[k + 1:min(k + 5, n)]:
+        titled = tok.is_title and doc[k].lower_ == "the" and _role_ends(tok)
+        if tok.lower_ in roles and (tok.is_lower or titled):
             return True
         if tok.is_punct or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN"):
             return False
     return False
+
+
+def _role_ends(tok: Token) -> bool:
+    """A capitalised role no body's name goes on after ("the U.S. Attorney for", not "Attorney's Office")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.text not in ("'s", "’s") and not capword(nxt)
 
 
 def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:
