@@ -78,6 +78,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Franak Viačorka", "Franak Viačorka", "person"),
     ("Breon Peace, the U.S. Attorney for the Eastern District of New York, said the defendants lied.",
      "Breon Peace", "Breon Peace", "person"),
+    ("Among the things Phillips offered to obtain for the pair was the home address of Grant Shapps, who at "
+     "the time was Defence Secretary.", "Grant Shapps", "Grant Shapps", "person"),
     ("The aid was stored by the parcel company Meest UK, the police said.", "Meest UK", "Meest UK",
      "organization"),
     ("Amnesty International Kenya described the case as an enforced disappearance.",

@@ -419,7 +419,7 @@ class EntityTyper(NameEvidence):
             desc = self._descriptor_type(span)
             if desc == "organization":
                 return desc  # "Fair Trials, a London-based rights group": the apposition over a given name
-            if label == "ORG" and (self._after_role(span) or self._described_as_person(span)
+            if label in ("ORG", "FAC") and (self._after_role(span) or self._described_as_person(span)
                                    or self._person_name(span) or self._person_elsewhere(span)):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
             if desc == "place":
