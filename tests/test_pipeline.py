@@ -80,6 +80,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Breon Peace", "Breon Peace", "person"),
     ("Among the things Phillips offered to obtain for the pair was the home address of Grant Shapps, who at "
      "the time was Defence Secretary.", "Grant Shapps", "Grant Shapps", "person"),
+    ("He crossed the border at Medininkai. Police arrested him outside his home in Almere, a commuter town.",
+     "Almere", "Almere", "place"),
     ("The aid was stored by the parcel company Meest UK, the police said.", "Meest UK", "Meest UK",
      "organization"),
     ("Amnesty International Kenya described the case as an enforced disappearance.",

@@ -35,6 +35,7 @@ from .span_repairs import (
     slashed,
 )
 
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "through"}
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d)s?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
@@ -128,6 +129,15 @@ class EntityTyper(NameEvidence):
         return low in self._lower_words or low in self.name_heads or low in self.org_heads \
             or low in self.generic or low in self.medium_nouns or low in self.capital_direction \
             or low in self.vocab.demonym_lower  # "Thai Lawyers for Human Rights"
+
+    def _after_place_preposition(self, span: Span) -> bool:
+        """One or two words after "in", "at", "near", "outside" or "through", not a possessive's owner
+        ("in Leyton", "at Medininkai", not "in Trump's"), and no given name: a place."""
+        doc = span.doc
+        if len(span) > 2 or span.start == 0 or doc[span.start - 1].lower_ not in PLACE_PREPOSITIONS \
+                or is_given_name(span[0].text):
+            return False
+        return span.end >= len(doc) or doc[span.end].text not in POSSESSIVES
 
     def _title_word(self, tok: Token) -> bool:
         """A title before a person's name: "Gov.", "Bishop", "Senator"."""
@@ -388,8 +398,8 @@ class EntityTyper(NameEvidence):
             head = self._head_type(span)
             if head in ("state_body", "diplomatic_mission", "place") and len(span) > 1:
                 return head
-            if self._city(span) and not self._speaks(span):
-                return "place"
+            if (self._city(span) or self._after_place_preposition(span)) and not self._speaks(span):
+                return "place"  # "a warehouse in Leyton, east London"
             if self._names_a_thing(span) or self._descriptor_type(span) == "organization":
                 return head or "organization"  # "the Chosun Ilbo newspaper", "Gmail accounts", "TV4"
             return "person"
