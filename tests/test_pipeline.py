@@ -82,6 +82,7 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "the time was Defence Secretary.", "Grant Shapps", "Grant Shapps", "person"),
     ("He crossed the border at Medininkai. Police arrested him outside his home in Almere, a commuter town.",
      "Almere", "Almere", "place"),
+    ("The shooting happened in the city's Sisli district on 14 November.", "Sisli", "Sisli", "place"),
     ("The aid was stored by the parcel company Meest UK, the police said.", "Meest UK", "Meest UK",
      "organization"),
     ("Amnesty International Kenya described the case as an enforced disappearance.",

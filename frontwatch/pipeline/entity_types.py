@@ -139,6 +139,11 @@ class EntityTyper(NameEvidence):
             return False
         return span.end >= len(doc) or doc[span.end].text not in POSSESSIVES
 
+    def _kind_of_place_after(self, span: Span) -> bool:
+        """A lower-case word for a kind of place right after the name ("Sisli district", "Evin prison")."""
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        return nxt is not None and nxt.is_lower and nxt.lower_ in self.place_nouns
+
     def _title_word(self, tok: Token) -> bool:
         """A title before a person's name: "Gov.", "Bishop", "Senator"."""
         return tok.text in self.titles or (tok.text,) in self.person_titles
@@ -434,8 +439,8 @@ class EntityTyper(NameEvidence):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
             if desc == "place":
                 return desc  # "Mayfair, central London"
-            if self._city(span):
-                return "place"
+            if self._city(span) or self._kind_of_place_after(span):
+                return "place"  # "the city's Sisli district"
             if label == "FAC":
                 return "place"
             return "organization"
