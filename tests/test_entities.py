@@ -35,6 +35,11 @@ def test_a_title_abbreviation_neither_ends_a_sentence_nor_joins_a_name() -> None
     assert not any(n.startswith(("Supt", "Insp")) for n in names(result))
 
 
+def test_a_title_before_a_known_name_is_no_entity() -> None:
+    result = run("Crown Prince Mohammed bin Salman approved the operation, officials said.")
+    assert [(e.name, e.type) for e in result.entities] == [("Mohammed bin Salman", "person")]
+
+
 @pytest.mark.parametrize("title", ["Det. Supt.", "Lt. Col.", "Gov.", "Sen.", "Rep.", "Insp."])
 def test_titles_are_not_entities(title: str) -> None:
     result = run(f"{title} Hallam Croft told reporters that the inquiry would continue.")

@@ -83,6 +83,7 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     ("He crossed the border at Medininkai. Police arrested him outside his home in Almere, a commuter town.",
      "Almere", "Almere", "place"),
     ("The shooting happened in the city's Sisli district on 14 November.", "Sisli", "Sisli", "place"),
+    ("Xi Jinping met Wang Yi in Beijing on Monday.", "Xi Jinping", "Xi Jinping", "person"),
     ("The aid was stored by the parcel company Meest UK, the police said.", "Meest UK", "Meest UK",
      "organization"),
     ("Amnesty International Kenya described the case as an enforced disappearance.",

@@ -81,7 +81,7 @@ class EntityTyper(NameEvidence):
         self._capitals = self._capital_uses(doc)
         self._surnames = self._names_alone(doc)
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
-        people = [e for e in doc.ents if e.label_ == "PERSON" and not e.kb_id_ and all(capword(t) for t in e)]
+        people = [e for e in doc.ents if e.label_ == "PERSON" and all(capword(t) for t in e)]
         self._person_texts = {e.text for e in people}
         # and their surnames, when the NER reads one alone as a place or body ("RCMP widens Nijjar probe"
         # after "Hardeep Singh Nijjar"), unless it names a city or a state
@@ -100,8 +100,8 @@ class EntityTyper(NameEvidence):
                               lambda e: self._head_type(e) == "state_body")
         for ent in self._coordinated_bodies(spans):
             span = self._trim(ent)
-            if span is None:
-                continue
+            if span is None or tuple(t.text for t in span) in self.person_titles:
+                continue  # "Crown Prince" left before a known name ("Mohammed bin Salman")
             span = self._given_name(span, ent.label_)
             label = self._type(span, ent.label_) if span.label_ != "PERSON" else "person"
             if label == "place":  # a capital too: "a Moscow court"
@@ -138,6 +138,19 @@ class EntityTyper(NameEvidence):
                 or is_given_name(span[0].text):
             return False
         return span.end >= len(doc) or doc[span.end].text not in POSSESSIVES
+
+    def _opens_with_no_name(self, span: Span) -> bool:
+        """Two or more words after a capitalised "The" inside a sentence ("at The Metropolitan Herald"),
+        or whose first is no given name but a known place, state or demonym ("Brussels Ledger"): no
+        person's name."""
+        doc = span.doc
+        if len(span) < 2:
+            return False
+        if span.start > 0 and doc[span.start - 1].text == "The" and not doc[span.start - 1].is_sent_start:
+            return True
+        low = span[0].lower_
+        return not is_given_name(span[0].text) and (
+            low in self.vocab.state_by_name or low in self.vocab.demonym_lower or low in self.vocab.place_state)
 
     def _kind_of_place_after(self, span: Span) -> bool:
         """A lower-case word for a kind of place right after the name ("Sisli district", "Evin prison")."""
@@ -407,6 +420,8 @@ class EntityTyper(NameEvidence):
                 return "place"  # "a warehouse in Leyton, east London"
             if self._names_a_thing(span) or self._descriptor_type(span) == "organization":
                 return head or "organization"  # "the Chosun Ilbo newspaper", "Gmail accounts", "TV4"
+            if self._opens_with_no_name(span):
+                return "organization"  # "Brussels Ledger", "The Metropolitan Herald"
             return "person"
         if label in OUR_LABELS:
             if label == "COUNTRY" and self._locative_metonym(span):
