@@ -149,8 +149,9 @@ class EntityTyper(NameEvidence):
         if span.start > 0 and doc[span.start - 1].text == "The" and not doc[span.start - 1].is_sent_start:
             return True
         low = span[0].lower_
-        return not is_given_name(span[0].text) and (
-            low in self.vocab.state_by_name or low in self.vocab.demonym_lower or low in self.vocab.place_state)
+        vocab = self.vocab
+        known = low in vocab.state_by_name or low in vocab.demonym_lower or low in vocab.place_state
+        return known and not is_given_name(span[0].text)
 
     def _kind_of_place_after(self, span: Span) -> bool:
         """A lower-case word for a kind of place right after the name ("Sisli district", "Evin prison")."""
