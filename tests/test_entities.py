@@ -35,6 +35,11 @@ def test_a_title_abbreviation_neither_ends_a_sentence_nor_joins_a_name() -> None
     assert not any(n.startswith(("Supt", "Insp")) for n in names(result))
 
 
+def test_an_operation_named_before_campaign_keeps_its_name() -> None:
+    result = run("Researchers tied the Doppelganger campaign to Russia's Social Design Agency.")
+    assert find(result, "Doppelganger campaign") is None and find(result, "Doppelganger") is not None
+
+
 def test_a_title_before_a_known_name_is_no_entity() -> None:
     result = run("Crown Prince Mohammed bin Salman approved the operation, officials said.")
     assert [(e.name, e.type) for e in result.entities] == [("Mohammed bin Salman", "person")]

@@ -84,6 +84,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Almere", "Almere", "place"),
     ("The shooting happened in the city's Sisli district on 14 November.", "Sisli", "Sisli", "place"),
     ("Xi Jinping met Wang Yi in Beijing on Monday.", "Xi Jinping", "Xi Jinping", "person"),
+    ("Hackers targeted the chairman of the Clinton campaign, whose account was compromised.",
+     "Clinton campaign", "Clinton campaign", "organization"),
     ("The aid was stored by the parcel company Meest UK, the police said.", "Meest UK", "Meest UK",
      "organization"),
     ("Amnesty International Kenya described the case as an enforced disappearance.",

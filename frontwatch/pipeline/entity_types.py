@@ -22,6 +22,7 @@ from .span_repairs import (
     acronym_names,
     aged_people,
     bylines,
+    campaigns,
     city_stations,
     country_suffixed_names,
     district_offices,
@@ -93,6 +94,7 @@ class EntityTyper(NameEvidence):
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)
+        spans = campaigns(doc, spans, lambda e: e.label_ == "PERSON" or e.text in self._person_texts)
         spans = described_people(doc, spans, self.roles)
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))

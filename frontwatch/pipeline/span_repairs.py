@@ -166,6 +166,21 @@ def country_suffixed_names(doc: Doc, spans: list[Span], not_names: Callable[[Tok
     return ents.spans
 
 
+def campaigns(doc: Doc, spans: list[Span], person: Callable[[Span], bool]) -> list[Span]:
+    """"the Trump campaign", "the Clinton campaign": a person's name (person) before "campaign" after "the"
+    is the campaign, an organisation (election interference targets campaigns), not the candidate nor a
+    place ("Clinton"); "the Doppelganger campaign" is the operation, and stays its name."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for span in list(ents.spans):
+        if span.end >= n or doc[span.end].lower_ != "campaign" or not doc[span.end].is_lower \
+                or span.start == 0 or doc[span.start - 1].lower_ != "the" or len(span) > 3 \
+                or not all(capword(t) for t in span) or not person(span):
+            continue
+        ents.replace([span], Span(doc, span.start, span.end + 1, label="ORGANIZATION"))
+    return ents.spans
+
+
 def _title_case_line(doc: Doc, i: int) -> bool:
     """Token i is on a line whose longer words are mostly capitalised: a headline."""
     start = i
