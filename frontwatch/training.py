@@ -38,6 +38,9 @@ C = 0.1
 POS_WEIGHT = 1.0  # weight of a labelled pair against a "none" pair
 RULES_FLOOR = 0.6  # a v1 rule's claim counts with at least this probability
 MIN_PRECISION = 0.60  # the threshold is the best F1 among those whose cross-validated precision reaches it
+# ... or the lowest within F1_TIE of the best: one retraining moves the F1 by about that much, and recall is
+# the weak side, so a tie goes to recall
+F1_TIE = 0.005
 # features fitted with the others but dropped from the model (pair_features.document_features): CV F1 on
 # dev-train 0.427 when the model keeps them, 0.438 when they only absorb the noise of the labels
 NUISANCE = DOCUMENT_FEATURES
@@ -280,9 +283,16 @@ def cross_validate(examples: list[Example], folds: int,
                 for i, n in enumerate(claim_counts(ex, rec)):
                     totals[t][i] += n
     scores = {t: f1(*totals[t]) for t in THRESHOLDS}
-    precise = [t for t in THRESHOLDS if scores[t][0] >= MIN_PRECISION] or [max(THRESHOLDS)]
-    best = max(precise, key=lambda t: (round(scores[t][2], 4), -t))
+    best = choose_threshold(scores)
     return best, scores, records[best]
+
+
+def choose_threshold(scores: dict[float, tuple[float, float, float]]) -> float:
+    """Among the thresholds whose (precision, recall, F1) reaches MIN_PRECISION, the lowest whose F1 is
+    within F1_TIE of the best; the highest threshold when none reaches it."""
+    precise = [t for t in sorted(scores) if scores[t][0] >= MIN_PRECISION] or [max(scores)]
+    top = max(round(scores[t][2], 4) for t in precise)
+    return min(t for t in precise if round(scores[t][2], 4) >= top - F1_TIE)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from frontwatch.model import Document
 from frontwatch.pipeline.claim_model import ClaimModel, ModelClaimExtractor, canonical, load_claim_model
 from frontwatch.pipeline.claims import FoundClaim
 from frontwatch.sources import iter_documents
-from frontwatch.training import NUISANCE
+from frontwatch.training import NUISANCE, choose_threshold
 from frontwatch.vocab import load_vocabulary
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ HELDOUT = SHARED / "eval" / "dev" / "heldout"
 HELDOUT_GOLD = SHARED / "eval" / "dev" / "heldout.jsonl"
 SCORER = SHARED / "eval" / "score.py"
 # floors just below what the shipped model reaches (docs/extract.md has the table)
-FLOORS = {"claim_f1": 0.50, "claim_recall": 0.40, "claim_precision": 0.66, "entity_f1": 0.91,
-          "entity_typed_f1": 0.89, "stance_accuracy": 0.88, "attribution_accuracy": 0.86}
+FLOORS = {"claim_f1": 0.50, "claim_recall": 0.41, "claim_precision": 0.63, "entity_f1": 0.91,
+          "entity_typed_f1": 0.89, "stance_accuracy": 0.87, "attribution_accuracy": 0.85}
 
 
 def train(out: Path) -> subprocess.CompletedProcess[str]:
@@ -57,6 +57,19 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     assert model.bag is not None and model.bag.weights and model.bag.classes[0] == "none"
     assert model.meta["sentence_floor"] > 0
     assert not [f for f in model.bag.weights if f.startswith(NUISANCE)]
+
+
+@pytest.mark.parametrize(("scores", "chosen"), [
+    # F1 within 0.005 of the best: a tie, and it goes to recall (the session-19 cross-validation)
+    ({0.25: (0.61, 0.47, 0.531), 0.30: (0.65, 0.45, 0.530), 0.35: (0.69, 0.43, 0.532),
+      0.40: (0.72, 0.41, 0.526)}, 0.25),
+    ({0.20: (0.55, 0.49, 0.530), 0.25: (0.61, 0.47, 0.531)}, 0.25),  # 0.20 is under the precision floor
+    ({0.25: (0.61, 0.47, 0.510), 0.30: (0.65, 0.45, 0.530)}, 0.30),  # a clear best
+    ({0.25: (0.50, 0.50, 0.500), 0.75: (0.55, 0.20, 0.300)}, 0.75),  # none precise enough: the highest
+])
+def test_the_threshold_is_the_lowest_near_the_best_among_precise_ones(
+        scores: dict[float, tuple[float, float, float]], chosen: float) -> None:
+    assert choose_threshold(scores) == chosen
 
 
 def test_training_takes_more_documents_with_also(tmp_path: Path) -> None:
