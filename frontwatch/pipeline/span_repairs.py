@@ -181,14 +181,21 @@ def campaigns(doc: Doc, spans: list[Span], person: Callable[[Span], bool]) -> li
     return ents.spans
 
 
+HEADLINE_TOKENS = 40  # a line longer than this either side of a word is no headline (and is not scanned)
+
+
 def _title_case_line(doc: Doc, i: int) -> bool:
     """Token i is on a line whose longer words are mostly capitalised: a headline."""
     start = i
     while start > 0 and not line_start(doc, start):
         start -= 1
+        if i - start > HEADLINE_TOKENS:
+            return False
     end = i
     while end + 1 < len(doc) and not line_start(doc, end + 1):
         end += 1
+        if end - i > HEADLINE_TOKENS:
+            return False
     words = [t for t in doc[start:end + 1] if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) > 0.6 * len(words)
 
