@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# a download is a whole export built on request: on a loaded 2-core CI machine it can take longer than a
+# page's default 15 s
+DOWNLOAD_MS = 45_000
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # --disable-dev-shm-usage: a container's small /dev/shm crashes renderers ("Target crashed")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import Tab
+from e2e_helpers import DOWNLOAD_MS, Tab
 
 
 def test_home_shows_counts_recent_documents_and_backlog(tab: Tab, api: Any) -> None:
@@ -41,7 +41,7 @@ def test_browse_entities_by_a_facet(tab: Tab, api: Any) -> None:
     assert rows.count() == min(counts["country"], 50)
     assert set(page.locator("#browse-table tbody tr .badge.etype").all_text_contents()) == {"country"}
     tab.screenshot("browse-entities-country")
-    with page.expect_download() as info:  # the download is exactly the rows on the page
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:  # the download is exactly the rows on the page
         page.click("a[data-export='page-csv']")
     listed = [int(i) for i in page.locator("#browse-table tbody tr").evaluate_all(
         "rows => rows.map(r => r.getAttribute('data-id'))")]
@@ -103,14 +103,14 @@ def test_save_and_reopen_an_investigation_then_export_it(tab: Tab, api: Any) -> 
     # drop one claim from the picture: the download is exactly what is on screen
     gone = claims[0]
     page.evaluate(f"window.fwGraph.cy.getElementById('c{gone}').remove()")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:
         page.click("button[data-subgraph-format='gexf']")
     root = ET.fromstring(Path(info.value.path()).read_bytes())
     edges = sorted(int(e.get("id", "0")) for e in root.iter() if e.tag.endswith("}edge"))
     assert edges == claims[1:]
     nodes = {e.get("id") for e in root.iter() if e.tag.endswith("}node")}
     assert nodes == set(saved_positions)
-    with page.expect_download() as info:
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:
         page.click("button[data-subgraph-format='csv']")
     with zipfile.ZipFile(info.value.path()) as zf:
         rows = list(csv.DictReader(io.StringIO(zf.read("edges.csv").decode())))

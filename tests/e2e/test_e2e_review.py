@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import Tab
+from e2e_helpers import DOWNLOAD_MS, Tab
 
 
 def test_accept_claim_in_review_queue(tab: Tab, api: Any) -> None:
@@ -93,7 +93,7 @@ def _check_export(fmt: str, body: bytes) -> None:
 @pytest.mark.parametrize("fmt", ["stix", "ftm", "gexf", "graphml", "csv", "jsonl"])
 def test_export_button_downloads_a_file(tab: Tab, fmt: str) -> None:
     page = tab.goto("/", f"a[data-format='{fmt}']")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:
         page.click(f"a[data-format='{fmt}']")
     download = info.value
     _check_export(fmt, Path(download.path()).read_bytes())
@@ -106,6 +106,6 @@ def test_export_buttons_follow_the_filters(tab: Tab) -> None:
     page.select_option("#x-predicate", ["funds", "targets"])
     href = page.get_attribute("a[data-format='gexf']", "href") or ""
     assert "stance=alleged" in href and "predicate=funds" in href and "predicate=targets" in href
-    with page.expect_download() as info:
+    with page.expect_download(timeout=DOWNLOAD_MS) as info:
         page.click("a[data-format='gexf']")
     _check_export("gexf", Path(info.value.path()).read_bytes())
