@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
 from .given_names import PARTICLES, PRONOUN_GENDER, gender_of
+from .name_evidence import POSSESSIVES, kind_of_place_after
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
@@ -418,10 +419,9 @@ def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
                 continue
             form = None
             owner = owner_at.get(m.start - 1)
-            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in ("'s", "’s"):
+            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in POSSESSIVES:
                 form = doc[owner.start:m.end].text
-            elif e.type == "place" and m.end < len(doc) and doc[m.end].is_lower \
-                    and doc[m.end].lower_ in kinds:
+            elif e.type == "place" and kind_of_place_after(m, kinds):
                 form = doc[m.start:m.end + 1].text
             if form is not None and form != e.name and form not in out.setdefault(e.idx, []):
                 out[e.idx].append(form)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from .name_evidence import capword
+from .name_evidence import POSSESSIVES, capword
 from .span_repairs import SpanList
 
 ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
@@ -119,7 +119,7 @@ def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
     if doc[k].lower_ not in ROLE_DETS:  # or an owner's possessive: "Tsikhanouskaya's"
         while k < min(end + 4, n) and capword(doc[k]):
             k += 1
-        if k == end + 1 or k >= n or doc[k].text not in ("'s", "’s"):
+        if k == end + 1 or k >= n or doc[k].text not in POSSESSIVES:
             return False
     for tok in doc[k + 1:min(k + 5, n)]:
         titled = tok.is_title and doc[k].lower_ == "the" and _role_ends(tok)
@@ -133,7 +133,7 @@ def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
 def _role_ends(tok: Token) -> bool:
     """A capitalised role no body's name goes on after ("the U.S. Attorney for", not "Attorney's Office")."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return nxt is not None and nxt.text not in ("'s", "’s") and not capword(nxt)
+    return nxt is not None and nxt.text not in POSSESSIVES and not capword(nxt)
 
 
 def _role_before(doc: Doc, start: int, end: int, roles: frozenset[str]) -> bool:

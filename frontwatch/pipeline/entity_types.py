@@ -16,7 +16,7 @@ from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
 from .described_names import described_bodies, described_people
 from .given_names import is_given_name
-from .name_evidence import POSSESSIVES, NameEvidence, capword, city_names
+from .name_evidence import POSSESSIVES, NameEvidence, capword, city_names, kind_of_place_after
 from .span_repairs import (
     SpanList,
     acronym_names,
@@ -154,11 +154,6 @@ class EntityTyper(NameEvidence):
         vocab = self.vocab
         known = low in vocab.state_by_name or low in vocab.demonym_lower or low in vocab.place_state
         return known and not is_given_name(span[0].text)
-
-    def _kind_of_place_after(self, span: Span) -> bool:
-        """A lower-case word for a kind of place right after the name ("Sisli district", "Evin prison")."""
-        nxt = span.doc[span.end] if span.end < len(span.doc) else None
-        return nxt is not None and nxt.is_lower and nxt.lower_ in self.place_nouns
 
     def _title_word(self, tok: Token) -> bool:
         """A title before a person's name: "Gov.", "Bishop", "Senator"."""
@@ -457,7 +452,7 @@ class EntityTyper(NameEvidence):
                 return "person"  # "spokesperson Robin Percival": a role noun names a person next
             if desc == "place":
                 return desc  # "Mayfair, central London"
-            if self._city(span) or self._kind_of_place_after(span):
+            if self._city(span) or kind_of_place_after(span, self.place_nouns):
                 return "place"  # "the city's Sisli district"
             if label == "FAC":
                 return "place"

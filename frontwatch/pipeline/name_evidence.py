@@ -27,6 +27,13 @@ def city_names() -> frozenset[str]:
     return frozenset(n for c in cities for n in (c["name"], c.get("asciiname") or c["name"]))
 
 
+def kind_of_place_after(span: Span, kinds: frozenset[str]) -> bool:
+    """A lower-case word for a kind of place (`kinds`) right after the name ("Sisli district", "Evin
+    prison")."""
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    return nxt is not None and nxt.is_lower and nxt.lower_ in kinds
+
+
 def capword(tok: Token) -> bool:
     """A capitalised word of a name, inner capitals allowed ("McKew", "Sinđelić"), not an acronym."""
     return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
