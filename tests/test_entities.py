@@ -614,6 +614,7 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
     ("His friend Nii Kojo Mensah started the fire.", "Kojo Mensah"),
     ("Thai Lawyers for Human Rights counted the cases.", "Thai Lawyers"),
     ("The Dutch foreign minister told parliament.", "The Dutch"),
+    ("In 1994 hundreds sheltered at the Hôtel des Mille Collines in Kigali.", "Mille Collines"),
 ])
 def test_a_given_name_inside_another_name_makes_no_person(text: str, form: str) -> None:
     e = find(run(text), form)

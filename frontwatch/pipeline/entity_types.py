@@ -9,34 +9,35 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
-from .described_names import described_bodies, described_people
-from .given_names import is_given_name
-from .name_evidence import POSSESSIVES, NameEvidence, capword, city_names, kind_of_place_after
-from .span_repairs import (
-    SpanList,
+from .body_runs import DASHES, NAME_JOINERS, BodyRuns
+from .body_spans import (
     acronym_names,
-    aged_people,
-    bylines,
     campaigns,
     city_stations,
     country_suffixed_names,
     district_offices,
     general_offices,
+    seated_bodies,
+)
+from .described_names import described_bodies, described_people
+from .given_names import is_given_name
+from .name_evidence import POSSESSIVES, capword, city_names, kind_of_place_after
+from .span_repairs import (
+    aged_people,
+    bylines,
     given_name_people,
     initialled_people,
     particle_names,
     pieces,
     quoted_numbers,
-    seated_bodies,
     slashed,
 )
 
-PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "through"}
 # a date names a year or a month: "61" in "Wang, 61," is an age, "three" a count
 SPECIFIC_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d)s?\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
@@ -46,29 +47,13 @@ STANCE_PREFIXES = {"pro", "anti"}  # lower case: "Anti-Corruption Foundation" is
 TRIM_END = {"'s", "’s", "'", "-", "—", "–", ",", ".", "”", "\"", ":", ";"}
 
 
-NAME_JOINERS = {"of", "and", "for", "&"}
 # words before "'s" that make no owner of a unit: "African People's Socialist Party", "King's College"
 COMMON_OWNERS = {"people", "peoples", "workers", "women", "children", "citizens", "nations", "king", "queen",
                  "lord", "st", "saint", "martyrs", "veterans", "farmers", "men", "youth", "mothers"}
 NAME_PREPS = {"of", "on", "for", "into", "in", "against"}
 
 
-
-DASHES = {"-", "–", "—"}
-NAME_LABELS = OUR_LABELS | {"GPE", "LOC", "ORG", "NORP", "FAC"}
-
-
-def _bare_start(span: Span) -> int:
-    """Where a span starts without its article ("the Social" -> "Social")."""
-    return span.start + 1 if span[0].lower_ == "the" and len(span) > 1 else span.start
-
-
-def _camel(text: str) -> bool:
-    """"FuQing", "McGill": capitalised with inner capitals."""
-    return text[:1].isupper() and text.isalpha() and any(c.isupper() for c in text[1:])
-
-
-class EntityTyper(NameEvidence):
+class EntityTyper(BodyRuns):
     """Maps NER labels and head nouns to SCHEMA types; trims and filters spans."""
 
     def __call__(self, doc: Doc) -> Doc:
@@ -123,41 +108,6 @@ class EntityTyper(NameEvidence):
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
         doc.ents = filter_spans(out)
         return doc
-
-    def _no_word_of_a_person(self, tok: Token) -> bool:
-        """A word that is no part of a person's name: one the document also writes in lower case, or a
-        head of names of bodies and places ("University", "Street")."""
-        low = tok.lower_
-        return low in self._lower_words or low in self.name_heads or low in self.org_heads \
-            or low in self.generic or low in self.medium_nouns or low in self.capital_direction \
-            or low in self.vocab.demonym_lower  # "Thai Lawyers for Human Rights"
-
-    def _after_place_preposition(self, span: Span) -> bool:
-        """One or two words after "in", "at", "near", "outside" or "through", not a possessive's owner
-        ("in Leyton", "at Medininkai", not "in Trump's"), and no given name: a place."""
-        doc = span.doc
-        if len(span) > 2 or span.start == 0 or doc[span.start - 1].lower_ not in PLACE_PREPOSITIONS \
-                or is_given_name(span[0].text):
-            return False
-        return span.end >= len(doc) or doc[span.end].text not in POSSESSIVES
-
-    def _opens_with_no_name(self, span: Span) -> bool:
-        """Two or more words after a capitalised "The" inside a sentence ("at The Metropolitan Herald"),
-        or whose first is no given name but a known place, state or demonym ("Brussels Ledger"): no
-        person's name."""
-        doc = span.doc
-        if len(span) < 2:
-            return False
-        if span.start > 0 and doc[span.start - 1].text == "The" and not doc[span.start - 1].is_sent_start:
-            return True
-        low = span[0].lower_
-        vocab = self.vocab
-        known = low in vocab.state_by_name or low in vocab.demonym_lower or low in vocab.place_state
-        return known and not is_given_name(span[0].text)
-
-    def _title_word(self, tok: Token) -> bool:
-        """A title before a person's name: "Gov.", "Bishop", "Senator"."""
-        return tok.text in self.titles or (tok.text,) in self.person_titles
 
     def _people_of_bodies(self, spans: list[Span]) -> list[Span]:
         """A person and their body read as one name ("Detective Sergeant Nick Bailey of Wiltshire
@@ -249,83 +199,6 @@ class EntityTyper(NameEvidence):
         text = span.text
         return (text.lower() in self.vocab.state_by_name or text in self.vocab.metonym_state
                 or text in self.vocab.demonym_state or any(t.ent_type_ in ("COUNTRY", "GPE") for t in span))
-
-    def _with_named_bodies(self, doc: Doc) -> list[Span]:
-        """The entity spans, where a run of capitalised words ending in a body noun ("Canada Toronto
-        FuQing Business Association", "Wuhan Public Security Bureau"), with the "of"/"for" phrase that
-        goes on naming it ("Academy of Social Sciences"), replaces the places and pieces the NER made of
-        it; gazetteer bodies are kept unless the run only adds words before one ("Social Democratic
-        Party")."""
-        ents = SpanList(list(doc.ents))
-        for head in doc:
-            if head.lower_ not in self.run_heads or not head.is_title or head.i == 0:
-                continue
-            start = head.i
-            while start > 0:
-                prev = doc[start - 1]
-                if prev.is_title or prev.is_upper and prev.is_alpha or _camel(prev.text):
-                    if prev.pos_ in ("DET", "ADP", "ADV", "PRON", "VERB", "AUX", "SCONJ", "CCONJ") or (
-                            prev.is_sent_start and prev.pos_ != "PROPN"):
-                        break  # "The", "In", "Yesterday" starting a sentence are not part of the name
-                    start -= 1
-                elif prev.lower_ in NAME_JOINERS and start > 1 and doc[start - 2].is_title:
-                    start -= 1
-                elif prev.text in DASHES and start > 1 and not prev.whitespace_ and doc[start - 2].is_title \
-                        and not doc[start - 2].whitespace_ and doc[start - 2].ent_type_ in NAME_LABELS:
-                    start -= 1  # "China–Europe Cultural Association": one name across the dash
-                else:
-                    break
-            while start < head.i and doc[start].lower_ in NAME_JOINERS:
-                start += 1
-            end = self._name_tail(doc, head)
-            if head.i - start < 1 and end == head.i + 1 or "\n" in doc[start:end].text:
-                continue
-            inside = ents.overlapping(start, end)
-            # a gazetteer body that starts a run with a prepositional tail names its parent: "Senate
-            # Committee on National Defense", "UN Working Group on Arbitrary Detention"
-            parent = (end > head.i + 1 and len(inside) == 1
-                      and inside[0].start == start < inside[0].end <= head.i)
-            if any(e.start <= start and e.end >= end or _bare_start(e) < start or e.end > end
-                   or e.kb_id_ and e.label_ not in ("PLACE", "COUNTRY") and not self._prefixed(doc, e, start)
-                   and not parent for e in inside):
-                continue  # already one name, a span reaching outside, a body of the gazetteer: as it is
-            ents.replace(inside, Span(doc, start, end, label="ORG"))
-        return ents.spans
-
-    def _name_tail(self, doc: Doc, head: Token) -> int:
-        """Where a body's name ends: after its head noun, or after an "of"/"for (the)"/"on (the)" phrase of
-        capitalised words ("Court of Appeal", "Centre for the Protection of National Infrastructure",
-        "Committee on Foreign Affairs")."""
-        end = head.i + 1
-        if end + 1 >= len(doc):
-            return end
-        prep = doc[end].lower_
-        dated = doc[end + 1].ent_type_ in ("DATE", "TIME")
-        if not (prep in ("of", "for") and head.lower_ in self.tail_heads
-                or prep == "on" and head.lower_ in self.on_heads and not dated):
-            return end
-        i = end + 1
-        if doc[i].lower_ == "the" and prep in ("for", "on"):
-            i += 1
-        stop = i
-        while stop < len(doc) and (capword(doc[stop]) or doc[stop].lower_ in ("of", "and")
-                                   and stop + 1 < len(doc) and stop > i and capword(doc[stop + 1])):
-            stop += 1
-        while stop > i and not capword(doc[stop - 1]):
-            stop -= 1
-        return stop if stop > i else end
-
-    def _prefixed(self, doc: Doc, ent: Span, start: int) -> bool:
-        """A gazetteer body that the run only lengthens at its start with capitalised words that name
-        no state ("Social" + "Democratic Party")."""
-        if start >= ent.start:
-            return False
-        entry = self.vocab.entry_by_id.get(ent.kb_id_)
-        own = entry.state if entry is not None else None
-        # "Swedish" + "China Council for the Promotion of...": another state's branch is another body
-        states = self.vocab.demonym_state
-        return all(own is not None and states[t.text] != own if t.text in states
-                   else t.ent_type_ not in ("COUNTRY", "PLACE", "GPE") for t in doc[start:ent.start])
 
     def _seat(self, span: Span) -> Span:
         """A capitalised court named with its seat or circuit: "High Court in Podgorica", "District Court

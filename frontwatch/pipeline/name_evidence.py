@@ -15,6 +15,7 @@ POSSESSIVES = ("'s", "’s")  # the possessive ending, as the tokenizer splits i
 
 COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
 SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "through"}  # a name after one is a place
 LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
 
 
@@ -345,3 +346,38 @@ class NameEvidence:
         if len(span) == 1 and text.endswith("s") and text[:-1] in self.vocab.demonym_state:
             return False  # "Kazakhs", "Pakistanis": a people, a generic group (SCHEMA)
         return not (label == "person" and len(span) == 1 and span[0].is_upper and len(text) > 4)
+
+    def _no_word_of_a_person(self, tok: Token) -> bool:
+        """A word that is no part of a person's name: one the document also writes in lower case, or a
+        head of names of bodies and places ("University", "Street")."""
+        low = tok.lower_
+        return low in self._lower_words or low in self.name_heads or low in self.org_heads \
+            or low in self.generic or low in self.medium_nouns or low in self.capital_direction \
+            or low in self.vocab.demonym_lower  # "Thai Lawyers for Human Rights"
+
+    def _after_place_preposition(self, span: Span) -> bool:
+        """One or two words after "in", "at", "near", "outside" or "through", not a possessive's owner
+        ("in Leyton", "at Medininkai", not "in Trump's"), and no given name: a place."""
+        doc = span.doc
+        if len(span) > 2 or span.start == 0 or doc[span.start - 1].lower_ not in PLACE_PREPOSITIONS \
+                or is_given_name(span[0].text):
+            return False
+        return span.end >= len(doc) or doc[span.end].text not in POSSESSIVES
+
+    def _opens_with_no_name(self, span: Span) -> bool:
+        """Two or more words after a capitalised "The" inside a sentence ("at The Metropolitan Herald"),
+        or whose first is no given name but a known place, state or demonym ("Brussels Ledger"): no
+        person's name."""
+        doc = span.doc
+        if len(span) < 2:
+            return False
+        if span.start > 0 and doc[span.start - 1].text == "The" and not doc[span.start - 1].is_sent_start:
+            return True
+        low = span[0].lower_
+        vocab = self.vocab
+        known = low in vocab.state_by_name or low in vocab.demonym_lower or low in vocab.place_state
+        return known and not is_given_name(span[0].text)
+
+    def _title_word(self, tok: Token) -> bool:
+        """A title before a person's name: "Gov.", "Bishop", "Senator"."""
+        return tok.text in self.titles or (tok.text,) in self.person_titles
