@@ -274,6 +274,8 @@ def test_a_place_or_known_name_does_not_cut_a_body_name_short(text: str, form: s
     ("The delegation flew to Tehran and stayed in Tehran for a week.", "Tehran", "place"),
     ("Lawyers gathered outside Berlin's highest court on Monday.", "Berlin", "place"),
     ("Analysts said Hanoi's envoy was recalled after talks with Hanoi broke down.", "Hanoi", "country"),
+    ("The fire gutted one of Warsaw's biggest trading halls. The city of Warsaw has offered the traders aid.",
+     "Warsaw", "place"),
 ])
 def test_a_capital_is_its_government_or_a_place_once_a_document(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)

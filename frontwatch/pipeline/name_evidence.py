@@ -304,6 +304,9 @@ class NameEvidence:
             return -1  # "southern Seoul", "east London"
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX"):
             return 1
+        if root.dep_ == "pobj" and root.head.lower_ == "of" \
+                and root.head.head.lower_ in self.capital_place_after:
+            return -1  # "the city of Warsaw", "the mayor of Kyiv"
         if root.dep_ == "dobj" or (root.dep_ == "pobj" and root.head.lower_ in self.capital_actor_preps):
             return 1
         if root.dep_ in ("compound", "appos", "npadvmod") or (
