@@ -1,5 +1,5 @@
-"""Names the statistical NER cuts or invents, repaired by span_repairs and entity_types (sentences written
-for these tests; the real spaCy model)."""
+"""Names the statistical NER cuts or invents, repaired by span_repairs, body_spans and entity_types
+(sentences written for these tests; the real spaCy model)."""
 
 from __future__ import annotations
 
