@@ -610,6 +610,14 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
     assert e is not None and e.type == "person"
 
 
+def test_a_pronoun_s_word_inside_a_sentence_can_be_a_surname() -> None:
+    result = run("The claims come from a film in which She Zhijiang, a gambling tycoon held in Thailand, "
+                 "said he had worked for the Ministry of State Security. She denied it.")
+    e = find(result, "She Zhijiang")
+    assert e is not None and e.type == "person", [(x.name, x.type) for x in result.entities]
+    assert find(result, "She") is None
+
+
 @pytest.mark.parametrize(("text", "form"), [
     ("The Minister for Population, Cities and Urban Infrastructure spoke.", "Urban Infrastructure"),
     ("They moved to the San Francisco Bay Area in 2011.", "Bay Area"),

@@ -84,6 +84,31 @@ def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
     return ents.spans
 
 
+# Chinese surnames that are English pronouns: "She Zhijiang", "He Jianping"
+PRONOUN_SURNAMES = {"He", "She"}
+
+
+def pronoun_surnames(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"She Zhijiang": a pronoun's word capitalised inside a sentence, tagged a proper noun, before a
+    capitalised proper noun, is a surname and the two are a person (the NER reads "Zhijiang" as a
+    people, and the pronoun resolver skips a proper noun). Not at a sentence's or line's start, nor
+    after an opening quote, where "He" may be the pronoun; names of the gazetteer are kept."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for tok in doc:
+        if tok.text not in PRONOUN_SURNAMES or tok.pos_ != "PROPN" or tok.is_sent_start \
+                or line_start(doc, tok.i) or tok.i + 1 >= n or not capword(doc[tok.i + 1]) \
+                or doc[tok.i + 1].pos_ != "PROPN" or doc[tok.i - 1].text in OPEN_QUOTES:
+            continue
+        end = tok.i + 2
+        inside = ents.overlapping(tok.i, end)
+        if any(e.kb_id_ or e.start < tok.i or e.end > end or e.label_ == "PERSON" and e.start == tok.i
+               for e in inside):
+            continue  # a gazetteer name, a span reaching outside, or already this person
+        ents.replace(inside, Span(doc, tok.i, end, label="PERSON"))
+    return ents.spans
+
+
 # small words inside a longer name ("Cities and Urban Infrastructure", "Hôtel des Mille Collines"): a given
 # name after one and a capitalised word is that name's, no person's
 NAME_JOINERS = {"and", "of", "for", "the", "on", "in", "to", "&", "de", "des", "du", "la", "le"}
