@@ -412,6 +412,12 @@ def test_names_get_their_type(text: str, form: str, typ: str) -> None:
      "place"),
     ("The case rested on the testimony of Dragan Miletić, a Serbian nationalist who turned witness.",
      "Dragan Miletić", "person"),
+    # a party or consultancy in apposition, where the NER reads a place and a surname or a person
+    ("Vlaams Belang, the Flemish far-right party, said it had expelled Frank Creyelman.", "Vlaams Belang",
+     "organization"),
+    ("His team had worked alongside Cambridge Analytica, the now-defunct British political consultancy.",
+     "Cambridge Analytica", "organization"),
+    ("Milan Knežević, the party leader, denied it.", "Milan Knežević", "person"),
     # a place does not cut short the name of a body it starts
     ("Sajid Hussain, the editor of the Balochistan Times, was found dead.", "Balochistan Times",
      "organization"),

@@ -238,14 +238,20 @@ class EntityTyper(BodyRuns):
                     and nxt.lower_ not in self.generic and nxt.lower_ not in self.name_heads \
                     and nxt.lower_ not in self.org_heads and nxt.lower_ not in self.medium_nouns \
                     and nxt.lower_ not in self.capital_direction:
-                return Span(doc, span.start, span.end + 1, label="PERSON")
+                two = Span(doc, span.start, span.end + 1, label="PERSON")
+                if self._descriptor_type(two) == "organization":  # "Cambridge Analytica, the consultancy"
+                    return Span(doc, span.start, span.end + 1, label=label)
+                return two
         if span.start == 0:
             return span
         prev = doc[span.start - 1]
         known = span.text.lower() in self.vocab.place_state or span.text.lower() in self.vocab.state_by_name
         if known or prev.ent_type_ or not prev.is_title or prev.pos_ != "PROPN" or prev.is_sent_start:
             return span
-        return Span(doc, span.start - 1, span.end, label="PERSON")
+        two = Span(doc, span.start - 1, span.end, label="PERSON")
+        if self._descriptor_type(two) == "organization":
+            return Span(doc, two.start, two.end, label=label)
+        return two
 
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
