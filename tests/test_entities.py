@@ -616,6 +616,27 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
     assert e is not None and e.type == "person"
 
 
+@pytest.mark.parametrize(("text", "form", "typ"), [
+    ("The regime's two main targets abroad have been Group 24 and the Islamic Renaissance Party.", "Group 24",
+     "organization"),
+    ("Officers of Lahav 433, the police's serious crimes unit, arrested the seven.", "Lahav 433",
+     "organization"),
+    ("Flames destroyed the Marywilska 44 shopping centre in May.", "Marywilska 44", "place"),
+])
+def test_a_name_that_ends_in_a_number_is_one_name(text: str, form: str, typ: str) -> None:
+    result = run(text)
+    e = find(result, form)
+    assert e is not None and e.type == typ, [(x.name, x.type) for x in result.entities]
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("He flew there on a Boeing 737 in Spring 2024.", "737"),
+    ("The ministry said Wang Lei had called Li 42 times.", "42"),
+])
+def test_a_count_or_a_product_number_joins_no_name(text: str, word: str) -> None:
+    assert all(word not in x.name for x in run(text).entities)
+
+
 def test_a_pronoun_s_word_inside_a_sentence_can_be_a_surname() -> None:
     result = run("The claims come from a film in which She Zhijiang, a gambling tycoon held in Thailand, "
                  "said he had worked for the Ministry of State Security. She denied it.")

@@ -32,6 +32,7 @@ from .span_repairs import (
     bylines,
     given_name_people,
     initialled_people,
+    numbered_names,
     particle_names,
     pieces,
     pronoun_surnames,
@@ -80,6 +81,7 @@ class EntityTyper(BodyRuns):
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word)
         spans = pronoun_surnames(doc, spans)
+        spans = numbered_names(doc, spans)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)
         spans = campaigns(doc, spans, lambda e: e.label_ == "PERSON" or e.text in self._person_texts)
         spans = described_people(doc, spans, self.roles)

@@ -4,6 +4,7 @@ name, a name cut at its particles. The names of bodies are repaired in body_span
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 
@@ -82,6 +83,48 @@ def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
             continue  # a gazetteer name, a span reaching outside, or already a person
         ents.replace(inside, Span(doc, tok.i, end, label="PERSON"))
     return ents.spans
+
+
+NUMBERED = re.compile(r"^\d{1,5}(\.\d)?$")  # "Group 24", "Lahav 433", "Guccifer 2.0"
+NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+
+
+def numbered_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A name that ends in a number is one name ("Group 24", "Lahav 433", "Marywilska 44"), where the NER
+    reads a name and a count or a date: the number joins it. A person's name never ends in a number, so
+    one becomes a body's. Only after a name the NER read (a proper noun it left out is too often a
+    common word: "Box 3", "Flight 4978"). Not a year ("Spring 2024"), a product's number ("Boeing
+    737"), a number the NER joined to a date or a law ("Article 5"), one before a month or a unit, nor
+    across a line."""
+    ents = SpanList(spans)
+    for tok in doc:
+        i = tok.i + 1
+        if i >= len(doc) or not NUMBERED.match(doc[i].text) or not _name_before_number(tok):
+            continue
+        if i + 1 < len(doc) and (doc[i + 1].ent_type_ == "DATE" or doc[i + 1].lower_ in NUMBER_UNITS):
+            continue
+        if doc[i].ent_type_ == "DATE" and (doc[i].ent_iob_ == "I"
+                                           or i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I"):
+            continue  # "Oct 21", "24 March": the number is a date's
+        owner = ents.overlapping(tok.i, tok.i + 1)
+        if len(owner) != 1 or owner[0].end != i or owner[0].label_ not in NAMED_LABELS or owner[0].kb_id_:
+            continue
+        inside = ents.overlapping(tok.i, i + 1)
+        label = "ORG" if owner[0].label_ == "PERSON" else owner[0].label_
+        ents.replace(inside, Span(doc, owner[0].start, i + 1, label=label))
+    return ents.spans
+
+
+NUMBER_UNITS = {"%", "percent", "per", "years", "year", "months", "days", "hours", "people", "times", "km",
+                "miles", "million", "billion", "kg", "metres", "meters"}
+
+
+def _name_before_number(tok: Token) -> bool:
+    """A capitalised proper noun followed on its line by a number that is no year and no product's."""
+    num = tok.doc[tok.i + 1]
+    year = len(num.text) == 4 and num.text[:2] in ("18", "19", "20")
+    return capword(tok) and tok.pos_ == "PROPN" and bool(tok.whitespace_) and "\n" not in tok.whitespace_ \
+        and num.ent_type_ in ("", "CARDINAL", "DATE") and not year
 
 
 # Chinese surnames that are English pronouns: "She Zhijiang", "He Jianping"
