@@ -11,7 +11,8 @@ from .name_evidence import NameEvidence, capword
 from .span_repairs import SpanList
 
 DASHES = {"-", "–", "—"}
-NAME_JOINERS = {"of", "and", "for", "&"}  # small words inside a body's name ("Academy of Social Sciences")
+# small words inside a body's name ("Academy of Social Sciences")
+BODY_NAME_JOINERS = {"of", "and", "for", "&"}
 NAME_LABELS = {t.upper() for t in ENTITY_TYPES} | {"GPE", "LOC", "ORG", "NORP", "FAC"}
 
 
@@ -46,14 +47,14 @@ class BodyRuns(NameEvidence):
                             prev.is_sent_start and prev.pos_ != "PROPN"):
                         break  # "The", "In", "Yesterday" starting a sentence are not part of the name
                     start -= 1
-                elif prev.lower_ in NAME_JOINERS and start > 1 and doc[start - 2].is_title:
+                elif prev.lower_ in BODY_NAME_JOINERS and start > 1 and doc[start - 2].is_title:
                     start -= 1
                 elif prev.text in DASHES and start > 1 and not prev.whitespace_ and doc[start - 2].is_title \
                         and not doc[start - 2].whitespace_ and doc[start - 2].ent_type_ in NAME_LABELS:
                     start -= 1  # "China–Europe Cultural Association": one name across the dash
                 else:
                     break
-            while start < head.i and doc[start].lower_ in NAME_JOINERS:
+            while start < head.i and doc[start].lower_ in BODY_NAME_JOINERS:
                 start += 1
             end = self._name_tail(doc, head)
             if head.i - start < 1 and end == head.i + 1 or "\n" in doc[start:end].text:

@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
-from .body_runs import DASHES, NAME_JOINERS, BodyRuns
+from .body_runs import BODY_NAME_JOINERS, DASHES, BodyRuns
 from .body_spans import (
     acronym_names,
     campaigns,
@@ -156,7 +156,8 @@ class EntityTyper(BodyRuns):
                 out += [Span(doc, owner.start, owner.end, label=span.label_, kb_id=owner_id),
                         Span(doc, unit.start, unit.end, label=span.label_, kb_id=span.kb_id_)]
                 continue
-            if unit[0].lower_ == "the" or not all(capword(t) or t.lower_ in NAME_JOINERS for t in unit) \
+            if unit[0].lower_ == "the" or not all(capword(t) or t.lower_ in BODY_NAME_JOINERS
+                                                  for t in unit) \
                     or self._head_type(unit) not in ("state_body", "organization") \
                     or self._names_state(owner) or owner[-1].lower_ in COMMON_OWNERS \
                     or len(owner) == 1 and owner[0].lower_ in self._lower_words:
@@ -240,20 +241,20 @@ class EntityTyper(BodyRuns):
                     and nxt.lower_ not in self.generic and nxt.lower_ not in self.name_heads \
                     and nxt.lower_ not in self.org_heads and nxt.lower_ not in self.medium_nouns \
                     and nxt.lower_ not in self.capital_direction:
-                two = Span(doc, span.start, span.end + 1, label="PERSON")
-                if self._descriptor_type(two) == "organization":  # "Cambridge Analytica, the consultancy"
-                    return Span(doc, span.start, span.end + 1, label=label)
-                return two
+                return self._two_word_name(doc, span.start, span.end + 1, label)
         if span.start == 0:
             return span
         prev = doc[span.start - 1]
         known = span.text.lower() in self.vocab.place_state or span.text.lower() in self.vocab.state_by_name
         if known or prev.ent_type_ or not prev.is_title or prev.pos_ != "PROPN" or prev.is_sent_start:
             return span
-        two = Span(doc, span.start - 1, span.end, label="PERSON")
-        if self._descriptor_type(two) == "organization":
-            return Span(doc, two.start, two.end, label=label)
-        return two
+        return self._two_word_name(doc, span.start - 1, span.end, label)
+
+    def _two_word_name(self, doc: Doc, start: int, end: int, label: str) -> Span:
+        """The place and the word beside it as a person, unless a noun in apposition makes them an
+        organisation ("Cambridge Analytica, the consultancy"): then they keep the place's label for typing."""
+        two = Span(doc, start, end, label="PERSON")
+        return Span(doc, start, end, label=label) if self._descriptor_type(two) == "organization" else two
 
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end

@@ -154,7 +154,7 @@ def pronoun_surnames(doc: Doc, spans: list[Span]) -> list[Span]:
 
 # small words inside a longer name ("Cities and Urban Infrastructure", "Hôtel des Mille Collines"): a given
 # name after one and a capitalised word is that name's, no person's
-NAME_JOINERS = {"and", "of", "for", "the", "on", "in", "to", "&", "de", "des", "du", "la", "le"}
+GIVEN_NAME_JOINERS = {"and", "of", "for", "the", "on", "in", "to", "&", "de", "des", "du", "la", "le"}
 NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE",
                    "NORP", "QUANTITY"}  # what the NER may call a person's name it did not read as a name
 
@@ -188,7 +188,7 @@ def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], 
             if all(e.start == tok.i - 1 and e.end == tok.i and not e.kb_id_
                    for e in ents.overlapping(tok.i - 1, tok.i)):
                 start = tok.i - 1
-        elif tok.i > 1 and doc[tok.i - 1].lower_ in NAME_JOINERS and capword(doc[tok.i - 2]) \
+        elif tok.i > 1 and doc[tok.i - 1].lower_ in GIVEN_NAME_JOINERS and capword(doc[tok.i - 2]) \
                 and not any(e.label_ == "PERSON" for e in ents.overlapping(tok.i - 2, tok.i - 1)):
             continue  # "Minister for Cities and Urban Infrastructure", "Hôtel des Mille Collines"
         inside = ents.overlapping(start, end)
