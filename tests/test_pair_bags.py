@@ -22,6 +22,10 @@ from frontwatch.vocab import load_vocabulary
     ("bw:convict", "bw:convict"),
     ("path:nsubj>dobj", "R:path:nsubj>dobj"),
     ("prev_a:the", "prev_b:the"),
+    ("wa:court", "wb:court"),
+    ("wb_ta:embassy|person", "wa_tb:embassy|person"),
+    ("states:other", "states:other"),
+    ("states_t:other|state_body|country", "states_t:other|country|state_body"),
 ])
 def test_flip_reads_a_feature_the_other_way_round(feature: str, flipped: str) -> None:
     assert flip([feature]) == [flipped]
@@ -46,6 +50,21 @@ def test_a_pair_named_in_two_sentences_either_way_round_is_one_bag(pipeline: Lan
     assert "nsent:2" in bag.features
     # the second sentence names Wang first: its "ta:person" becomes the frame's "tb:person"
     assert "tb:person" in bag.features and "ta:state_body" in bag.features
+
+
+def test_features_name_the_kind_of_body_and_a_foreign_state(pipeline: Language) -> None:
+    doc = pipeline("Kosovo Police arrested Kahraman Demirez. "
+                   "Russia's Unit 29155 blew up a depot in the Czech Republic, Russia's FSB said.")
+    idx = DocIndex.of(doc, load_vocabulary())
+    feats = {(idx.ents[c.a.ent].name, idx.ents[c.b.ent].name): set(f)
+             for c, f in document_candidates(idx, [])}
+    police = feats[("Kosovo Police", "Kahraman Demirez")]
+    assert {"wa:police", "wa_tb:police|person"} <= police and not any(f.startswith("wb") for f in police)
+    assert "states:other" not in police  # a person has no state
+    unit = feats[("GRU Unit 29155", "Czech Republic")]
+    assert {"states:other", "states_t:other|state_body|country"} <= unit
+    # a body and its own state are not foreign to each other
+    assert not any(f.startswith("states") for f in feats[("GRU Unit 29155", "Russia")])
 
 
 def test_canonical_keys_match_schema() -> None:

@@ -16,13 +16,15 @@ from .candidates import Candidate
 
 # features of one mention that trade places when the pair is read the other way round
 _SWAP = {"ta:": "tb:", "tb:": "ta:", "da:": "db:", "db:": "da:", "ha:": "hb:", "hb:": "ha:",
-         "prev_a:": "prev_b:", "prev_b:": "prev_a:"}
+         "prev_a:": "prev_b:", "prev_b:": "prev_a:", "wa:": "wb:", "wb:": "wa:", "wa_tb:": "wb_ta:",
+         "wb_ta:": "wa_tb:"}
 # features whose value is "x|y" for (first, second): swapped
 _PAIRED = ("t:", "k:", "dab:")
 # features that say nothing of the order: kept as they are
 _FREE = ("bw:", "trig_bw:", "pl:", "pld:", "lca:", "lcapos:", "plen:", "gap:", "nb_ents:", "neg_path",
-         "passive_path", "trig:", "question", "semicolon_between", "rule:any", "nopath", "trig_near:")
-_TYPED = ("trig_t:", "trig_near_t:", "lca_t:")  # "<x>|<type a>|<type b>": the types are swapped
+         "passive_path", "trig:", "states:", "question", "semicolon_between", "rule:any", "nopath",
+         "trig_near:")
+_TYPED = ("trig_t:", "trig_near_t:", "lca_t:", "states_t:")  # "<x>|<type a>|<type b>": the types are swapped
 MAX_SENTENCES = 4  # nsent: how many sentences the pair meets in, capped
 
 

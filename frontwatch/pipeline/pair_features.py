@@ -2,7 +2,8 @@
 
 Each feature is a string (present or absent). They describe the dependency path between the two
 mentions (lemmas and labels), trigger words of the predicate vocabulary on or near the path, the entity
-types, the words between, negation and hedge cues, and the votes of the v1 rules for this pair.
+types, the kind words in bodies' names ("court", "embassy") and whether the two belong to different
+states, the words between, negation and hedge cues, and the votes of the v1 rules for this pair.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..vocab import Vocabulary
+from .aliases import DocEntity
 from .args import DocIndex
 from .candidates import Candidate
 
@@ -19,6 +21,37 @@ NEGATIONS = {"not", "never", "no", "n't", "deny", "reject", "dismiss", "refute"}
 
 
 _TRIGGERS: dict[int, dict[str, frozenset[str]]] = {}
+_KIND_WORDS: dict[int, frozenset[str]] = {}
+_NAMED_TYPES = ("person", "country", "place")  # types whose names say nothing of what the entity does
+# types.yaml lists whose nouns say what kind of body a name is ("court", "embassy", "police", "group")
+_KIND_LISTS = ("organization_heads", "name_heads", "body_name_heads", "state_organs", "local_organs",
+               "organization_nouns", "seated_bodies")
+
+
+def kind_words(vocab: Vocabulary) -> frozenset[str]:
+    """The last words of the body and organisation nouns of types.yaml, lower case."""
+    found = _KIND_WORDS.get(id(vocab))
+    if found is None:
+        lists = [*vocab.types["head_nouns"].values(), *(vocab.types[k] for k in _KIND_LISTS)]
+        found = _KIND_WORDS[id(vocab)] = frozenset(str(w).split()[-1].lower() for ws in lists for w in ws)
+    return found
+
+
+def name_kinds(vocab: Vocabulary, ent: DocEntity) -> list[str]:
+    """The kind words in a body's or organisation's name ("Kosovo Police" -> police); none for people
+    and places, whose names say nothing of what they do."""
+    if ent.type in _NAMED_TYPES:
+        return []
+    words = kind_words(vocab)
+    return sorted({w for w in ent.name.lower().replace("'s", " ").split() if w in words})
+
+
+def other_states(a: DocEntity, b: DocEntity) -> bool:
+    """Both entities are states or bodies of a state, and not the same state ("Unit 29155" of Russia
+    and "Czech Republic"): what a state does abroad, never a body and its own state."""
+    sa = a.gid if a.type == "country" else a.state
+    sb = b.gid if b.type == "country" else b.state
+    return bool(sa and sb and sa != sb)
 
 
 def triggers(vocab: Vocabulary) -> dict[str, frozenset[str]]:
@@ -61,6 +94,11 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     f = [f"t:{types}", f"ta:{ta}", f"tb:{tb}", f"k:{c.a.kind}|{c.b.kind}",
          f"da:{ra.dep_}", f"db:{rb.dep_}", f"dab:{ra.dep_}|{rb.dep_}",
          f"ha:{ra.head.lemma_.lower()}", f"hb:{rb.head.lemma_.lower()}"]
+    ea, eb = idx.ents[c.a.ent], idx.ents[c.b.ent]
+    f += [x for w in name_kinds(idx.vocab, ea) for x in (f"wa:{w}", f"wa_tb:{w}|{tb}")]
+    f += [x for w in name_kinds(idx.vocab, eb) for x in (f"wb:{w}", f"wb_ta:{w}|{ta}")]
+    if other_states(ea, eb):
+        f += ["states:other", f"states_t:other|{types}"]
     up, down = dependency_path(ra, rb)
     if up:
         lca = up[-1]
