@@ -276,10 +276,22 @@ def test_a_place_or_known_name_does_not_cut_a_body_name_short(text: str, form: s
     ("Analysts said Hanoi's envoy was recalled after talks with Hanoi broke down.", "Hanoi", "country"),
     ("The fire gutted one of Warsaw's biggest trading halls. The city of Warsaw has offered the traders aid.",
      "Warsaw", "place"),
+    # a city and its country: not "an agent of Tehran"
+    ("Shahram Poursafi, 45, of Tehran, Iran, was charged in Washington.", "Tehran", "place"),
+    # the NER leaves "The" out of "The Hague": "in" still locates it
+    ("The activist was shot dead outside his home in The Hague in 2017.", "The Hague", "place"),
 ])
 def test_a_capital_is_its_government_or_a_place_once_a_document(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)
     assert e is not None and e.type == typ
+
+
+def test_a_place_named_alone_and_in_a_body_name_is_one_entity() -> None:
+    result = run("Police said the man was arrested in The Hague on Monday. "
+                 "The Russian embassy in The Hague declined to comment.")
+    places = [e.name for e in result.entities if e.type == "place"]
+    assert places == ["The Hague"]
+    assert any(c.predicate == "located_in" and c.object == "The Hague" for c in result.claims)
 
 
 def test_a_name_written_in_both_orders_is_one_person() -> None:

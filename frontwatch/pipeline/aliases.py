@@ -139,6 +139,9 @@ class AliasLinker:
             return self.vocab.states[gid].name
         if gid and gid in self.vocab.entry_by_id:
             return self.vocab.entry_by_id[gid].name
+        if typ == "place" and span.start > 0 and span.doc[span.start - 1].lower_ == "the" \
+                and f"the {span.text.lower()}" in self.vocab.place_state:
+            return f"The {span.text}"  # the NER leaves "The" out of "The Hague"
         if span.text.isupper() and span.start in span.doc.user_data.get("fw_datelines", ()):
             return span.text.title()  # "WASHINGTON (Reuters) -"
         return re.sub(r"\s+", " ", re.sub(r"[\"“”]", " ", span.text)).strip()  # 'known as "Harry" Lu'

@@ -269,8 +269,8 @@ class NameEvidence:
 
         Decided once per document (the gold and the reader see one entity per name): the capital is
         its government when some mention acts or owns something, a place otherwise."""
-        text = span.text
-        if text not in self.vocab.metonym_state:
+        text = self._capital_text(span)
+        if text is None:
             return False
         return not self._capitals.get(text, False)
 
@@ -278,18 +278,34 @@ class NameEvidence:
         """For each capital named in the document: whether it is used as its government."""
         votes: dict[str, int] = {}
         for ent in doc.ents:
-            if ent.text not in self.vocab.metonym_state:
+            text = self._capital_text(ent)
+            if text is None:
                 continue
-            votes[ent.text] = votes.get(ent.text, 0) + self._capital_vote(ent)
+            votes[text] = votes.get(text, 0) + self._capital_vote(ent)
         return {text: v > 0 or (v == 0 and text in self.metonym_default) or text in self.capital_always
                 for text, v in votes.items()}
+
+    def _capital_text(self, span: Span) -> str | None:
+        """The capital a mention names, as the vocabulary writes it ("Hague" after "the": "The Hague")."""
+        if span.text in self.vocab.metonym_state:
+            return span.text
+        if span.start > 0 and span.doc[span.start - 1].lower_ == "the" \
+                and f"The {span.text}" in self.vocab.metonym_state:
+            return f"The {span.text}"
+        return None
 
     def _capital_vote(self, span: Span) -> int:
         """+1 where a capital mention acts ("Beijing denied", "urged Hanoi", "deals with Tehran",
         "Beijing's agenda"), -1 where it locates ("in Minsk", "a Berlin court", "Paris-based")."""
         doc, root = span.doc, span.root
         nxt = doc[span.end] if span.end < len(doc) else None
-        prev = doc[span.start - 1] if span.start > 0 else None
+        start = span.start - 1 if span.start > 0 and doc[span.start - 1].lower_ == "the" else span.start
+        prev = doc[start - 1] if start > 0 else None  # "in The Hague" where the NER left "The" out
+        if nxt is not None and nxt.text == "," and any(
+                self.vocab.state_of(doc[span.end + 1:span.end + 1 + n].text) == self.vocab.metonym_state.get(
+                    self._capital_text(span) or "")
+                for n in (1, 2, 3) if span.end + n < len(doc)):
+            return -1  # "of Tehran, Iran": a city and its country
         if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
                 and doc[span.end + 1].lower_ in self.capital_place_after:
             return -1  # "Paris-based"

@@ -203,12 +203,14 @@ def _located(idx: DocIndex, span: Span, e: int) -> Iterator[Triple]:
 
 def _place_entity(idx: DocIndex, tokens: Span) -> list[int]:
     """The entity a place name inside another name stands for; made when the text names it only there."""
+    from .aliases import DocEntity, norm  # local: avoids a cycle at import time
+
     text = tokens.text
     for ent in idx.ents:
         if ent.type in ("place", "country") and (ent.name == text or text in ent.forms):
             return [ent.idx]
-    from .aliases import DocEntity  # local: avoids a cycle at import time
-
+        if ent.type == "place" and norm(ent.name) == norm(text):
+            return [ent.idx]  # "The Hague" in a body's name, "Hague" where the NER left "the" out
     sid = idx.vocab.place_state.get(text.lower())
     typ = "country" if text.lower() in idx.vocab.state_by_name else "place"
     if not sid and not tokens[0].is_title:
