@@ -280,6 +280,13 @@ def test_a_place_or_known_name_does_not_cut_a_body_name_short(text: str, form: s
     ("Shahram Poursafi, 45, of Tehran, Iran, was charged in Washington.", "Tehran", "place"),
     # the NER leaves "The" out of "The Hague": "in" still locates it
     ("The activist was shot dead outside his home in The Hague in 2017.", "The Hague", "place"),
+    # "to" and "from" locate after a word of motion only
+    ("The clerk was still passing secrets to Moscow in 2021.", "Moscow", "country"),
+    ("The exiles flew to Moscow in 2021.", "Moscow", "place"),
+    ("The channel was run from Warsaw by two students.", "Warsaw", "place"),
+    ("Dissidents who criticise the regime in Tehran were followed.", "Tehran", "country"),
+    ("The jet crashed north of Stockholm at night.", "Stockholm", "place"),
+    ("The premier visited Canberra in June.", "Canberra", "place"),
 ])
 def test_a_capital_is_its_government_or_a_place_once_a_document(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)

@@ -66,7 +66,7 @@ class EntityTyper(BodyRuns):
         doc.user_data["fw_dates"] = [(e.start, e.end) for e in doc.ents if e.label_ == "DATE"
                                      and SPECIFIC_DATE.search(e.text)]  # not "years", "last week"
         doc.user_data["fw_money"] = [(e.start, e.end) for e in doc.ents if e.label_ == "MONEY"]
-        self._capitals = self._capital_uses(doc)
+        self._capitals = self.capitals.uses(doc)
         self._surnames = self._names_alone(doc)
         # names the statistical NER reads as a person somewhere: a person wherever else they stand
         people = [e for e in doc.ents if e.label_ == "PERSON" and all(capword(t) for t in e)]

@@ -9,14 +9,12 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary
+from .capitals import POSSESSIVES, CapitalUses
 from .given_names import PARTICLES, is_given_name
-
-POSSESSIVES = ("'s", "’s")  # the possessive ending, as the tokenizer splits it off
 
 COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
 SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "through"}  # a name after one is a place
-LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +61,8 @@ class NameEvidence:
         self.entry_names = {n: e.id for e in vocab.entries for n in (e.name, *e.aliases)}
         self.run_heads = self.name_heads | self.body_name_heads  # end a run of capitalised words
         self.person_nouns = self.roles | vocab.words("types", "person_nouns")
-        capitals = vocab.types.get("capitals", {})
-        self.metonym_default = frozenset(capitals.get("government_by_default", []))
-        self.capital_actor_preps = frozenset(capitals.get("actor_prepositions", []))
-        self.capital_place_after = frozenset(capitals.get("place_nouns", []))
-        self.capital_direction = frozenset(capitals.get("direction_words", []))
-        self.capital_always = frozenset(capitals.get("always_government", []))
-        self.capital_actor_hyphen = frozenset(capitals.get("actor_after_hyphen", []))
+        self.capitals = CapitalUses(vocab)
+        self.capital_direction = self.capitals.direction
         self._capitals: dict[str, bool] = {}
         abbr = vocab.types.get("abbreviations", {})
         self.titles = frozenset(map(str, abbr.get("titles", [])))
@@ -268,67 +261,9 @@ class NameEvidence:
         """A capital used as a place ("in Ottawa") rather than as its government ("Beijing's interests").
 
         Decided once per document (the gold and the reader see one entity per name): the capital is
-        its government when some mention acts or owns something, a place otherwise."""
-        text = self._capital_text(span)
-        if text is None:
-            return False
-        return not self._capitals.get(text, False)
-
-    def _capital_uses(self, doc: Doc) -> dict[str, bool]:
-        """For each capital named in the document: whether it is used as its government."""
-        votes: dict[str, int] = {}
-        for ent in doc.ents:
-            text = self._capital_text(ent)
-            if text is None:
-                continue
-            votes[text] = votes.get(text, 0) + self._capital_vote(ent)
-        return {text: v > 0 or (v == 0 and text in self.metonym_default) or text in self.capital_always
-                for text, v in votes.items()}
-
-    def _capital_text(self, span: Span) -> str | None:
-        """The capital a mention names, as the vocabulary writes it ("Hague" after "the": "The Hague")."""
-        if span.text in self.vocab.metonym_state:
-            return span.text
-        if span.start > 0 and span.doc[span.start - 1].lower_ == "the" \
-                and f"The {span.text}" in self.vocab.metonym_state:
-            return f"The {span.text}"
-        return None
-
-    def _capital_vote(self, span: Span) -> int:
-        """+1 where a capital mention acts ("Beijing denied", "urged Hanoi", "deals with Tehran",
-        "Beijing's agenda"), -1 where it locates ("in Minsk", "a Berlin court", "Paris-based")."""
-        doc, root = span.doc, span.root
-        nxt = doc[span.end] if span.end < len(doc) else None
-        start = span.start - 1 if span.start > 0 and doc[span.start - 1].lower_ == "the" else span.start
-        prev = doc[start - 1] if start > 0 else None  # "in The Hague" where the NER left "The" out
-        if nxt is not None and nxt.text == "," and any(
-                self.vocab.state_of(doc[span.end + 1:span.end + 1 + n].text) == self.vocab.metonym_state.get(
-                    self._capital_text(span) or "")
-                for n in (1, 2, 3) if span.end + n < len(doc)):
-            return -1  # "of Tehran, Iran": a city and its country
-        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
-                and doc[span.end + 1].lower_ in self.capital_place_after:
-            return -1  # "Paris-based"
-        if nxt is not None and nxt.text in ("-", "–") and span.end + 1 < len(doc) \
-                and doc[span.end + 1].lower_ in self.capital_actor_hyphen:
-            return 1  # "Beijing-backed"
-        if nxt is not None and nxt.text in POSSESSIVES:  # "Beijing's agenda", but "Berlin's highest court"
-            return -1 if root.head.lower_ in self.capital_place_after else 1
-        if prev is not None and prev.lower_ in LOCATIVE_PREPS and prev.lower_ not in ("to", "from"):
-            return -1
-        if prev is not None and prev.lower_ in self.capital_direction:
-            return -1  # "southern Seoul", "east London"
-        if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX"):
-            return 1
-        if root.dep_ == "pobj" and root.head.lower_ == "of" \
-                and root.head.head.lower_ in self.capital_place_after:
-            return -1  # "the city of Warsaw", "the mayor of Kyiv"
-        if root.dep_ == "dobj" or (root.dep_ == "pobj" and root.head.lower_ in self.capital_actor_preps):
-            return 1
-        if root.dep_ in ("compound", "appos", "npadvmod") or (
-                prev is not None and prev.lower_ in ("to", "from")):
-            return -1
-        return 0
+        its government when its mentions act or own things more often than they locate."""
+        text = self.capitals.text(span)
+        return text is not None and not self._capitals.get(text, False)
 
     def _not_a_name(self, tok: Token) -> bool:
         """A lone adjective ("Moldovan", "Ukrainian"), a language, or a heading in capitals ("EXPLAINER")."""
