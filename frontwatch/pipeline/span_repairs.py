@@ -87,6 +87,8 @@ def initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
 
 NUMBERED = re.compile(r"^\d{1,5}(\.\d)?$")  # "Group 24", "Lahav 433", "Guccifer 2.0"
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+NUMBER_UNITS = {"%", "percent", "per", "years", "year", "months", "days", "hours", "people", "times", "km",
+                "miles", "million", "billion", "kg", "metres", "meters"}
 
 
 def numbered_names(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -113,10 +115,6 @@ def numbered_names(doc: Doc, spans: list[Span]) -> list[Span]:
         label = "ORG" if owner[0].label_ == "PERSON" else owner[0].label_
         ents.replace(inside, Span(doc, owner[0].start, i + 1, label=label))
     return ents.spans
-
-
-NUMBER_UNITS = {"%", "percent", "per", "years", "year", "months", "days", "hours", "people", "times", "km",
-                "miles", "million", "billion", "kg", "metres", "meters"}
 
 
 def _name_before_number(tok: Token) -> bool:
