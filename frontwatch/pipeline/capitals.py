@@ -8,7 +8,8 @@ from spacy.tokens import Doc, Span, Token
 from ..vocab import Vocabulary
 
 POSSESSIVES = ("'s", "’s")  # the possessive ending, as the tokenizer splits it off
-LOCATIVE_PREPS = {"in", "at", "to", "near", "outside", "from", "across", "around", "into", "inside"}
+# "to" and "from" are read by _to_or_from
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "across", "around", "into", "inside"}
 
 
 class CapitalUses:
