@@ -635,6 +635,17 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(text: str, form: str) 
     assert e is not None and e.type == "person"
 
 
+def test_a_given_name_the_ner_left_out_joins_the_surname() -> None:
+    result = run("In Ankara, the head of the religious affairs directorate, Mehmet Görmez, denied that imams "
+                 "had spied.")
+    assert [x.name for x in result.entities if x.type == "person"] == ["Mehmet Görmez"]
+
+
+def test_a_noun_for_a_person_before_a_full_name_stays_out_of_it() -> None:
+    result = run("The former US Marine Paul Whelan was jailed.")
+    assert [x.name for x in result.entities if x.type == "person"] == ["Paul Whelan"]
+
+
 @pytest.mark.parametrize(("text", "form", "typ"), [
     ("The regime's two main targets abroad have been Group 24 and the Islamic Renaissance Party.", "Group 24",
      "organization"),

@@ -79,7 +79,8 @@ class EntityTyper(BodyRuns):
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = city_stations(doc, spans, self.station_texts)
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
-        spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word)
+        spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word,
+                                  lambda t: t.lower_ in self.not_given or t.lower_ in self.person_nouns)
         spans = pronoun_surnames(doc, spans)
         spans = numbered_names(doc, spans)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)

@@ -158,14 +158,16 @@ NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "WORK_OF_ART", "PRODUC
 
 
 def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], bool],
-                      title: Callable[[Token], bool]) -> list[Span]:
+                      title: Callable[[Token], bool], not_given: Callable[[Token], bool]) -> list[Span]:
     """A given name and one or two capitalised words ("Darius Jauniskis", "Rolando Álvarez") is a
     person when the statistical NER read it as nothing, as the tail of a date ("13 March 2024 - Darius
     Jauniskis": the date is cut), as a work of art, or took one word of it for a body or place ("Arshad"
     + "Sharif"). Not when the name goes on, when a word of it is a common word or a head of bodies'
     names (not_names), after an article ("the Bay Area"), when a capitalised word that is no title
     comes before ("Nii Kojo Mensah"), or when the NER read the whole as a body or a place ("Morgan
-    Stanley"). A title the NER read as a body of its own ("Bishop") joins the person, to be trimmed."""
+    Stanley"). A title the NER read as a body of its own ("Bishop") joins the person, to be trimmed. When
+    the NER read only the surname as the person ("Mehmet" + "Görmez"), the given name joins it, unless it
+    is a word that opens other names or a noun for a person (not_given: "April", "Marine", "Princess")."""
     ents = SpanList(spans)
     n = len(doc)
     for tok in doc:
@@ -190,7 +192,9 @@ def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], 
                 and not any(e.label_ == "PERSON" for e in ents.overlapping(tok.i - 2, tok.i - 1)):
             continue  # "Minister for Cities and Urban Infrastructure", "Hôtel des Mille Collines"
         inside = ents.overlapping(start, end)
-        if any(e.kb_id_ or e.label_ == "PERSON" or e.end > end
+        surname_only = len(inside) == 1 and inside[0].label_ == "PERSON" and inside[0].start == tok.i + 1 \
+            and inside[0].end == end and start == tok.i and not title(tok) and not not_given(tok)
+        if any(e.kb_id_ or e.label_ == "PERSON" and not surname_only or e.end > end
                or e.start < start and e.label_ not in NOT_NAME_LABELS
                or (e.start, e.end) == (tok.i, end) and e.label_ not in NOT_NAME_LABELS for e in inside):
             continue
