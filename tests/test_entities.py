@@ -588,6 +588,11 @@ def test_a_court_takes_its_seat_into_its_name() -> None:
     # the NER read only the surname as a person
     ("Irungu Houghton, the executive director of Amnesty International Kenya, said the government owed "
      "the public an account.", "Irungu Houghton"),
+    # an occupation in apposition, over a reading as a work of art or a place the gazetteer does not know
+    ("The case centred on Ng Lap Seng, a billionaire developer from Macau, whom a jury convicted in 2017.",
+     "Ng Lap Seng"),
+    ("In March 2024 Pouria Zeraati, a presenter with the channel, was stabbed in the leg outside his home.",
+     "Pouria Zeraati"),
 ])
 def test_a_name_with_an_age_or_a_role_in_apposition_is_a_person(text: str, form: str) -> None:
     result = run(text)

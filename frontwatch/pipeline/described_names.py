@@ -10,14 +10,17 @@ from .name_evidence import POSSESSIVES, capword
 from .span_repairs import SpanList
 
 ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
+PLACE_LABELS = {"LOC", "GPE", "FAC"}
 NOT_NAMES = {"DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "QUANTITY"}
 
 
 def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
-    """Two or three capitalised words the statistical NER left out, in apposition with a role: "Breon
-    Peace, the U.S. attorney in Brooklyn, said", "Its spokesperson, Randhir Jaiswal, described", are a
-    person. The role must be a lower-case word of `role_nouns`, right after "the"/"a"/"its"... and at
-    most three words (a state, a title) before it."""
+    """Two or three capitalised words the statistical NER left out (or read as a place the gazetteer does
+    not know), in apposition with a role or another noun for a person: "Breon Peace, the U.S. attorney in
+    Brooklyn, said", "Its spokesperson, Randhir Jaiswal, described", "Pouria Zeraati, a presenter", are a
+    person. The noun must be a lower-case word of `role_nouns` or `person_nouns`, the head of its phrase
+    (not "an activist group"), right after "the"/"a"/"its"... and at most three words (a state, a title)
+    before it."""
     ents = SpanList(spans)
     n = len(doc)
     i = 0
@@ -35,8 +38,9 @@ def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list
         inside = ents.overlapping(i, end)
         # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way, and
         # so does a piece of the name read as a person ("Houghton" of "Irungu Houghton")
-        if all(e.label_ in NOT_NAMES or (e.label_ == "PERSON" and not e.kb_id_ and i <= e.start
-                                          and e.end <= end) for e in inside) and (
+        # and so does a place the gazetteer does not know ("Pouria Zeraati, a presenter")
+        if all(e.label_ in NOT_NAMES or not e.kb_id_ and (e.label_ == "PERSON" and i <= e.start and e.end <= end
+                                                           or e.label_ in PLACE_LABELS) for e in inside) and (
                 _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
             ents.replace(inside, Span(doc, i, end, label="PERSON"))
         i = end
@@ -123,8 +127,8 @@ def _role_after(doc: Doc, end: int, roles: frozenset[str]) -> bool:
             return False
     for tok in doc[k + 1:min(k + 5, n)]:
         titled = tok.is_title and doc[k].lower_ == "the" and _role_ends(tok)
-        if tok.lower_ in roles and (tok.is_lower or titled):
-            return True
+        if tok.lower_ in roles and (tok.is_lower or titled) and tok.dep_ not in ("compound", "amod"):
+            return True  # the head of the apposition: not "an activist group"
         if tok.is_punct or tok.is_lower and tok.pos_ not in ("ADJ", "NOUN"):
             return False
     return False

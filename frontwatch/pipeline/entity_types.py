@@ -85,7 +85,7 @@ class EntityTyper(BodyRuns):
         spans = numbered_names(doc, spans)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)
         spans = campaigns(doc, spans, lambda e: e.label_ == "PERSON" or e.text in self._person_texts)
-        spans = described_people(doc, spans, self.roles)
+        spans = described_people(doc, spans, self.person_nouns)
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
