@@ -39,8 +39,9 @@ def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list
         # a date or a title the NER read over the name ("March 2024 - Judith Collins") gives way, and
         # so does a piece of the name read as a person ("Houghton" of "Irungu Houghton")
         # and so does a place the gazetteer does not know ("Pouria Zeraati, a presenter")
-        if all(e.label_ in NOT_NAMES or not e.kb_id_ and (e.label_ == "PERSON" and i <= e.start and e.end <= end
-                                                           or e.label_ in PLACE_LABELS) for e in inside) and (
+        if all(e.label_ in NOT_NAMES or not e.kb_id_ and (
+                e.label_ == "PERSON" and i <= e.start and e.end <= end or e.label_ in PLACE_LABELS)
+               for e in inside) and (
                 _role_after(doc, end, roles) or _role_before(doc, i, end, roles)):
             ents.replace(inside, Span(doc, i, end, label="PERSON"))
         i = end
