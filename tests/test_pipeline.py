@@ -170,6 +170,9 @@ def test_full_names_sharing_a_surname_stay_apart() -> None:
     ("Chinese police harassed the family of Wang Jingyu.", ("Chinese police", "targets", "Wang Jingyu")),
     ("CSIS's director, David Vigneault, warned MPs.",
      ("David Vigneault", "affiliated_with", "Canadian Security Intelligence Service")),
+    # the parser hangs the name on the body's name, not on the role
+    ("A spokesman for Italy's Interior Ministry, Marco Bellini, said the station had been closed.",
+     ("Marco Bellini", "affiliated_with", "Italian Interior Ministry")),
     ("Lu Jianwang acted on behalf of the Ministry of Public Security, prosecutors said.",
      ("Ministry of Public Security", "controls", "Lu Jianwang")),
     ("Iran's role in the kidnapping of Jamila Haddad was described by the FBI.",
@@ -214,6 +217,11 @@ def test_linked_by_a_source_is_its_allegation() -> None:
 def test_arresting_people_accused_of_running_a_station_is_not_running_it() -> None:
     result = run("The FBI arrested two men accused of running a police station in Manhattan.")
     assert not [c for c in result.claims if c.predicate == "controls"]
+
+
+def test_an_ambassador_to_a_state_is_not_its_official() -> None:
+    result = run("Canada's ambassador to China, Dominic Barton, flew home with the two men.")
+    assert ("Dominic Barton", "affiliated_with", "China") not in claims(result)
 
 
 def test_no_claim_without_two_named_ends() -> None:

@@ -104,15 +104,16 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
         body = idx.entity_at(doc[i])
         if body is not None and body != person and idx.ents[body].type in BODY_TYPES:
             yield (person, "affiliated_with", body, None)
-    # "CSIS's director, David Vigneault,": the person names the role of a body
     root = span.root
-    if root.dep_ == "appos" and _is_role(root.head, roles):
-        for c in root.head.children:
-            body = idx.entity_at(c) if c.dep_ in ("poss", "compound", "nmod") else None
-            if body is not None and body != person and idx.ents[body].type in BODY_TYPES - {"country"}:
-                yield (person, "affiliated_with", body, None)
     # "Zhao Lijian, a spokesperson for the Chinese foreign ministry" / "(director of the X)"
     descr = [c for c in root.children if c.dep_ == "appos" and c.i >= span.end]
+    # "CSIS's director, David Vigneault,", "a spokeswoman for Germany's Foreign Office, Andrea Sasse,":
+    # the person names the role of a body
+    if root.dep_ == "appos" and root.head.i < span.start and doc[span.start - 1].text in (",", "("):
+        head = root.head
+        if head.dep_ == "pobj" and head.head.lower_ in ("for", "of", "at") and head.head.head.i < head.i:
+            head = head.head.head  # the parser hangs the name on the body's name
+        descr.append(head)
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         descr += [c for c in root.head.children if c.dep_ == "attr"]
     for rel in root.children:  # "Rai, who was the station chief of RAW"
@@ -127,9 +128,10 @@ def _roles(idx: DocIndex, span: Span, person: int, roles: frozenset[str]) -> Ite
         for c in d.children:
             if c.dep_ in ("compound", "nmod", "poss"):
                 body = idx.entity_at(c)
-                if body is not None and idx.ents[body].type in BODY_TYPES - {"country"}:
+                if body is not None and body != person and idx.ents[body].type in BODY_TYPES - {"country"}:
                     yield (person, "affiliated_with", body, None)
-            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "with", "at", "to"):
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for", "with", "at", "to") and (
+                    d.i > span.start or c.lower_ in ("of", "for", "at")):  # not "ambassador to China, X"
                 for g in c.children:
                     if g.dep_ != "pobj":
                         continue
