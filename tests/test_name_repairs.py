@@ -186,6 +186,11 @@ def test_the_names_of_a_byline_are_people(text: str, people: list[str]) -> None:
         assert person is not None and person.type == "person", name
 
 
+def test_the_job_title_of_a_byline_names_no_body() -> None:
+    result = run("By Helen Marsh, Legal Affairs Correspondent\n\nThe ministry denied the report.")
+    assert [(e.name, e.type) for e in result.entities] == [("Helen Marsh", "person")]
+
+
 def test_a_byline_of_staff_names_nobody() -> None:
     result = run("By Staff Reporter\n\nThe ministry denied the report.")
     assert not [e for e in result.entities if e.type == "person"]

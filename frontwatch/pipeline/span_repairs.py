@@ -39,6 +39,9 @@ class SpanList:
     def replace(self, old: list[Span], new: Span) -> None:
         self._index([e for e in self.spans if e not in old] + [new])
 
+    def remove(self, old: list[Span]) -> None:
+        self._index([e for e in self.spans if e not in old])
+
 
 def aged_people(doc: Doc, spans: list[Span]) -> list[Span]:
     """A run of capitalised words followed by an age in apposition ("Vardanjani, 32, had worked",
@@ -223,7 +226,8 @@ NOT_BYLINE = {"staff", "desk", "team", "newsroom", "agencies", "wire", "wires"}
 def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
     """"By Helena Brandt, The Civic Post", "By Sana Mirza and Arjun Khanna | Reuters": the names after
     "By" at the start of a line are the authors, people, whatever the statistical NER made of them
-    ("By Staff Reporter" names nobody)."""
+    ("By Staff Reporter" names nobody), and a job title after an author's name ("By Helen Marsh, Legal
+    Affairs Correspondent") names no body."""
     ents = SpanList(spans)
     for tok in doc:
         if tok.text != "By" or not line_start(doc, tok.i):
@@ -237,10 +241,19 @@ def bylines(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:
             inside = ents.overlapping(i, end)
             if not any(e.kb_id_ or e.start < i or e.end > end for e in inside):
                 ents.replace(inside, Span(doc, i, end, label="PERSON"))
+            if end < len(doc) and doc[end].text == "," and not line_start(doc, end + 1):
+                _drop_job_title(doc, ents, end + 1, roles)
             if end >= len(doc) or doc[end].lower_ not in ("and", "&") or line_start(doc, end):
                 break
             i = end + 1
     return ents.spans
+
+
+def _drop_job_title(doc: Doc, ents: SpanList, i: int, roles: frozenset[str]) -> None:
+    """"By Helen Marsh, Legal Affairs Correspondent": the author's job title names no body."""
+    end = _name_run(doc, i)
+    if end > i and doc[end - 1].lower_ in roles and _byline_end(doc, end):
+        ents.remove([e for e in ents.overlapping(i, end) if not e.kb_id_])
 
 
 def _name_run(doc: Doc, i: int) -> int:
