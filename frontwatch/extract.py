@@ -10,9 +10,10 @@ from spacy.tokens import Doc, Span, Token
 from .model import Claim, Document, Entity, Evidence, Extraction, Mention
 from .pieces import cut, join
 from .pipeline import load_pipeline
-from .pipeline.aliases import DocEntity, written_forms
+from .pipeline.aliases import DocEntity
 from .pipeline.claims import FoundClaim
 from .pipeline.run import pipe
+from .pipeline.written_forms import written_forms
 
 STANCE_RANK = {"asserted": 0, "alleged": 1, "denied": 2}
 CHUNK = 8  # documents a worker process extracts in one nlp.pipe call

@@ -124,6 +124,7 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     ("Italian authorities, among them Italy's Ministry of the Interior, were told.",
      "Ministry of the Interior", "Italy's Ministry of the Interior"),
     ("She was held in Evin prison in Tehran for a year.", "Evin", "Evin prison"),
+    ("Mr Justice Hilliard said the six had lied. Hilliard jailed them.", "Hilliard", "Mr Justice Hilliard"),
 ])
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)

@@ -16,7 +16,6 @@ from spacy.tokens import Doc, Span, Token
 
 from ..vocab import Vocabulary, load_vocabulary
 from .given_names import PARTICLES, PRONOUN_GENDER, gender_of
-from .name_evidence import POSSESSIVES, kind_of_place_after
 
 STOP = {"of", "the", "and", "for", "in", "on", "de", "du", "la", "le", "&", "at", "to"}
 BODY_TYPES = {"state_body", "organization", "diplomatic_mission"}
@@ -403,32 +402,6 @@ class AliasLinker:
             if acr.isupper() and 2 <= len(acr) <= 8 and not own:
                 by_key.setdefault(f"a:{acr}", ent.idx)
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
-
-
-def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
-    """Forms the text writes around a mention, for each entity: a body's name after its owner's
-    possessive, a state, place, body or person ("Italy's Ministry of the Interior", "the FBI's Los
-    Angeles Field Office"), which tells whose body it is; a place's name before a lower-case word for
-    its kind ("the Kursk region", "Evin prison"), as lists and gazetteers often name it."""
-    kinds = load_vocabulary().words("types", "place_descriptors")
-    owner_at: dict[int, Span] = {}  # the token after a mention -> that mention
-    for e in ents:
-        for m in e.mentions:
-            owner_at[m.end] = m
-    out: dict[int, list[str]] = {}
-    for e in ents:
-        for m in e.mentions:
-            if m.doc is not doc:
-                continue
-            form = None
-            owner = owner_at.get(m.start - 1)
-            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in POSSESSIVES:
-                form = doc[owner.start:m.end].text
-            elif e.type == "place" and kind_of_place_after(m, kinds):
-                form = doc[m.start:m.end + 1].text
-            if form is not None and form != e.name and form not in out.setdefault(e.idx, []):
-                out[e.idx].append(form)
-    return out
 
 
 def _apposed_to_subject(tok: Token) -> bool:
