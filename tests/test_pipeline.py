@@ -125,6 +125,10 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
      "Ministry of the Interior", "Italy's Ministry of the Interior"),
     ("She was held in Evin prison in Tehran for a year.", "Evin", "Evin prison"),
     ("Mr Justice Hilliard said the six had lied. Hilliard jailed them.", "Hilliard", "Mr Justice Hilliard"),
+    ("The Kazakh Ministry of Foreign Affairs summoned the envoy.", "Ministry of Foreign Affairs",
+     "Kazakh Ministry of Foreign Affairs"),
+    ("The Netherlands' Ministry of Foreign Affairs said so.", "Ministry of Foreign Affairs",
+     "Netherlands' Ministry of Foreign Affairs"),
 ])
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)

@@ -11,6 +11,7 @@ from .name_evidence import POSSESSIVES, kind_of_place_after
 
 # titles that are part of how a person is called ("Mr Justice Hilliard", "Lord Cameron", "King Hamad"); not
 # offices ("Senator", "Commander", "Crown Prince"), which are no part of a name, not even an alias
+OWNER_MARKS = (*POSSESSIVES, "'", "’")  # "Italy's", "the Netherlands'"
 NAMING_TITLES = HONORIFICS | {"Lord", "Lady", "Baroness", "Baron", "Prince", "Princess", "King", "Queen",
                               "Justice"}
 
@@ -18,10 +19,12 @@ NAMING_TITLES = HONORIFICS | {"Lord", "Lady", "Baroness", "Baron", "Prince", "Pr
 def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
     """Forms the text writes around a mention, for each entity: a body's name after its owner's
     possessive, a state, place, body or person ("Italy's Ministry of the Interior", "the FBI's Los
-    Angeles Field Office"), which tells whose body it is; a place's name before a lower-case word for
+    Angeles Field Office"), or after its state's adjective ("the Kazakh Ministry of Foreign Affairs"),
+    which tells whose body it is; a place's name before a lower-case word for
     its kind ("the Kursk region", "Evin prison"), as lists and gazetteers often name it; a person's name
     after a title of address ("Mr Justice Hilliard", "Lord Cameron"), as the text names them."""
-    kinds = load_vocabulary().words("types", "place_descriptors")
+    vocab = load_vocabulary()
+    kinds, demonyms = vocab.words("types", "place_descriptors"), vocab.demonym_state
     owner_at: dict[int, Span] = {}  # the token after a mention -> that mention
     for e in ents:
         for m in e.mentions:
@@ -33,8 +36,11 @@ def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
                 continue
             form = None
             owner = owner_at.get(m.start - 1)
-            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in POSSESSIVES:
+            if e.type in BODY_TYPES and owner is not None and doc[m.start - 1].text in OWNER_MARKS:
                 form = doc[owner.start:m.end].text
+            elif e.type in BODY_TYPES and m.start > 0 and doc[m.start - 1].text in demonyms \
+                    and m.start not in owner_at:
+                form = doc[m.start - 1:m.end].text  # "the Kazakh Ministry of Foreign Affairs"
             elif e.type == "place" and kind_of_place_after(m, kinds):
                 form = doc[m.start:m.end + 1].text
             elif e.type == "person":
