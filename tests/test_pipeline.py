@@ -107,6 +107,9 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Calgary Wenzhou Friendship Association", "Calgary Wenzhou Friendship Association", "organization"),
     ("Officials praised the Ottawa HuaYang Merchants Society last year.", "Ottawa HuaYang Merchants Society",
      "Ottawa HuaYang Merchants Society", "organization"),
+    # a region of a place the gazetteer knows is a place of its own
+    ("The pages targeted readers in Eastern Europe and North Africa.", "Eastern Europe", "Eastern Europe",
+     "place"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)

@@ -182,6 +182,9 @@ class GazetteerRuler:
                              reverse=True)
         self.organ_first = {o[0] for o in self.organs}
         self.body_heads = vocab.words("types", "body_name_heads")
+        # "Eastern Europe", "North Africa", "Southern California": a region of the place, a place of its own
+        directions = vocab.types.get("capitals", {}).get("direction_words", [])
+        self.regions = frozenset(str(w) for w in directions) - {"downtown", "suburban"}
         # words after a place that keep it a place ("Vancouver East", "Toronto Police")
         self.not_surnames = frozenset(vocab.types.get("capitals", {}).get("direction_words", [])) | \
             vocab.words("types", "generic_words") | vocab.words("types", "name_heads") | \
@@ -221,6 +224,9 @@ class GazetteerRuler:
                 continue  # "Lithuania's State Security Department": the state's word opens a name
             if label == "ORGANIZATION" and end - start == 1 and _word_of_a_name(doc, start):
                 continue  # "Liberation" (a newspaper) in "National Liberation Front", "the Liberation of X"
+            if label == "PLACE" and start > 0 and doc[start - 1].is_title \
+                    and doc[start - 1].lower_ in self.regions and start - 1 not in starts:
+                start, gid = start - 1, None  # "Eastern Europe" is not Europe
             other = self._other_state(doc, start, gid)
             if other is not None:  # "Belgian Federal Prosecutor's Office" is not Germany's
                 start, gid = other, None
