@@ -107,6 +107,11 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Calgary Wenzhou Friendship Association", "Calgary Wenzhou Friendship Association", "organization"),
     ("Officials praised the Ottawa HuaYang Merchants Society last year.", "Ottawa HuaYang Merchants Society",
      "Ottawa HuaYang Merchants Society", "organization"),
+    # a community body named with its state, but not a body in its capital
+    ("The Central Council of Jews in Germany condemned the attack.", "Central Council of Jews in Germany",
+     "Central Council of Jews in Germany", "organization"),
+    ("The National Security Council in Manila met on Monday.", "National Security Council",
+     "National Security Council", "state_body"),
     # a region of a place the gazetteer knows is a place of its own
     ("The pages targeted readers in Eastern Europe and North Africa.", "Eastern Europe", "Eastern Europe",
      "place"),

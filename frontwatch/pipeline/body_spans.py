@@ -1,6 +1,7 @@
 """Repairs of the statistical NER's spans for the names of bodies, before they are typed (entity_types): a
 name its acronym spells, a prosecutor's office and its district, an officer general, a city and its body,
-an overseas station named by its city, a name that ends with a state's name, a candidate's campaign."""
+an overseas station named by its city, a name that ends with a state's name, a candidate's campaign, a
+community body named with its state ("Central Council of Jews in Germany")."""
 
 from __future__ import annotations
 
@@ -206,3 +207,25 @@ def city_stations(doc: Doc, spans: list[Span], station_texts: frozenset[str]) ->
                 and ent.start > 0 and doc[ent.start - 1].lower_ == "the":
             found.replace([ent], Span(doc, ent.start, end + 1, label="OVERSEAS_STATION"))
     return found.spans
+
+
+def community_bodies_in_states(doc: Doc, spans: list[Span], heads: frozenset[str],
+                               is_state: Callable[[Span], bool]) -> list[Span]:
+    """"the Central Council of Jews in Germany", "the Chinese Artists Association in Sweden": a name that
+    ends with a capitalised community word or a plural, then "in" and a state, is one organisation (the
+    statistical NER stops where the gazetteer found the state). `heads`: association, council, ..."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for span in list(ents.spans):
+        end = span.end
+        if span.label_ != "ORG" or span.kb_id_ or len(span) < 2 or end + 1 >= n or doc[end].lower_ != "in":
+            continue
+        last = doc[end - 1]
+        if not (last.is_title and (last.lower_ in heads or last.tag_ == "NNPS")):
+            continue
+        state = next((e for e in ents.overlapping(end + 1, end + 2) if e.start == end + 1), None)
+        if state is None or state.label_ != "COUNTRY" or not state.kb_id_ or not is_state(state) \
+                or state.end < n and (capword(doc[state.end]) or doc[state.end].lower_ == "and"):
+            continue
+        ents.replace([span, state], Span(doc, span.start, state.end, label="ORG"))
+    return ents.spans

@@ -19,6 +19,7 @@ from .body_spans import (
     acronym_names,
     campaigns,
     city_stations,
+    community_bodies_in_states,
     country_suffixed_names,
     district_offices,
     general_offices,
@@ -88,6 +89,8 @@ class EntityTyper(BodyRuns):
         spans = described_people(doc, spans, self.person_nouns)
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
+        spans = community_bodies_in_states(doc, spans, self.name_heads | {"community", "board"},
+                                           lambda e: e.text.lower() in self.vocab.state_by_name)
         spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
                               lambda e: self._head_type(e) == "state_body")
         for ent in self._coordinated_bodies(spans):
