@@ -90,9 +90,8 @@ class EntityTyper(BodyRuns):
         spans, described = described_bodies(doc, spans, self.medium_nouns | self.org_heads)
         spans = self._listed_people(self._units_of_bodies(self._people_of_bodies(slashed(spans))))
         spans = community_bodies_in_states(doc, spans, self.name_heads | {"community", "board"},
-                                           lambda e: e.text.lower() in self.vocab.state_by_name)
-        spans = seated_bodies(spans, lambda e: e.text.lower() in self.vocab.state_by_name,
-                              lambda e: self._head_type(e) == "state_body")
+                                           self._names_a_state)
+        spans = seated_bodies(spans, self._names_a_state, lambda e: self._head_type(e) == "state_body")
         for ent in self._coordinated_bodies(spans):
             span = self._trim(ent)
             if span is None or tuple(t.text for t in span) in self.person_titles:
@@ -314,7 +313,7 @@ class EntityTyper(BodyRuns):
                 return "place"
             return label.lower()
         if label in ("GPE", "LOC"):
-            if span.text.lower() in self.vocab.state_by_name:
+            if self._names_a_state(span):
                 return "country"
             if span.text in self.vocab.metonym_state and not self._locative_metonym(span):
                 return "country"
@@ -346,6 +345,10 @@ class EntityTyper(BodyRuns):
                 return "place"
             return "organization"
         return self.ner.get(label)
+
+    def _names_a_state(self, span: Span) -> bool:
+        """The span is a state's name ("Germany"), not a capital standing for it ("Manila")."""
+        return span.text.lower() in self.vocab.state_by_name
 
     def _head_type(self, span: Span) -> str | None:
         words = tuple(t.lower_ for t in span)

@@ -183,10 +183,10 @@ class GazetteerRuler:
         self.organ_first = {o[0] for o in self.organs}
         self.body_heads = vocab.words("types", "body_name_heads")
         # "Eastern Europe", "North Africa", "Southern California": a region of the place, a place of its own
-        directions = vocab.types.get("capitals", {}).get("direction_words", [])
-        self.regions = frozenset(str(w) for w in directions) - {"downtown", "suburban"}
+        directions = frozenset(str(w) for w in vocab.types.get("capitals", {}).get("direction_words", []))
+        self.regions = directions - {"downtown", "suburban"}
         # words after a place that keep it a place ("Vancouver East", "Toronto Police")
-        self.not_surnames = frozenset(vocab.types.get("capitals", {}).get("direction_words", [])) | \
+        self.not_surnames = directions | \
             vocab.words("types", "generic_words") | vocab.words("types", "name_heads") | \
             vocab.words("types", "organization_heads") | vocab.words("types", "organization_nouns")
 

@@ -9,9 +9,9 @@ from ..vocab import load_vocabulary
 from .aliases import BODY_TYPES, HONORIFICS, DocEntity
 from .name_evidence import POSSESSIVES, kind_of_place_after
 
+OWNER_MARKS = (*POSSESSIVES, "'", "’")  # "Italy's", "the Netherlands'"
 # titles that are part of how a person is called ("Mr Justice Hilliard", "Lord Cameron", "King Hamad"); not
 # offices ("Senator", "Commander", "Crown Prince"), which are no part of a name, not even an alias
-OWNER_MARKS = (*POSSESSIVES, "'", "’")  # "Italy's", "the Netherlands'"
 NAMING_TITLES = HONORIFICS | {"Lord", "Lady", "Baroness", "Baron", "Prince", "Princess", "King", "Queen",
                               "Justice"}
 
@@ -20,9 +20,9 @@ def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
     """Forms the text writes around a mention, for each entity: a body's name after its owner's
     possessive, a state, place, body or person ("Italy's Ministry of the Interior", "the FBI's Los
     Angeles Field Office"), or after its state's adjective ("the Kazakh Ministry of Foreign Affairs"),
-    which tells whose body it is; a place's name before a lower-case word for
-    its kind ("the Kursk region", "Evin prison"), as lists and gazetteers often name it; a person's name
-    after a title of address ("Mr Justice Hilliard", "Lord Cameron"), as the text names them."""
+    which tells whose body it is; a place's name before a lower-case word for its kind ("the Kursk
+    region", "Evin prison"), as lists and gazetteers often name it; a person's name after a title of
+    address ("Mr Justice Hilliard", "Lord Cameron"), as the text names them."""
     vocab = load_vocabulary()
     kinds, demonyms = vocab.words("types", "place_descriptors"), vocab.demonym_state
     owner_at: dict[int, Span] = {}  # the token after a mention -> that mention
