@@ -115,6 +115,11 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     # a region of a place the gazetteer knows is a place of its own
     ("The pages targeted readers in Eastern Europe and North Africa.", "Eastern Europe", "Eastern Europe",
      "place"),
+    # a court the gazetteer knows goes on with "of" and a word it does not know
+    ("In August 2022 the Specialized Criminal Court of Appeal increased her term.",
+     "Specialized Criminal Court of Appeal", "Specialized Criminal Court of Appeal", "state_body"),
+    ("The Specialized Criminal Court of Riyadh jailed him.", "Specialized Criminal Court",
+     "Specialized Criminal Court", "state_body"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)
@@ -137,6 +142,9 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
      "Kazakh Ministry of Foreign Affairs"),
     ("The Netherlands' Ministry of Foreign Affairs said so.", "Ministry of Foreign Affairs",
      "Netherlands' Ministry of Foreign Affairs"),
+    # two overlapping forms of one known body are one mention
+    ("He acted on the orders of Iran's Ministry of Intelligence and Security.", "Ministry of Intelligence",
+     "Iran's Ministry of Intelligence and Security"),
 ])
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)

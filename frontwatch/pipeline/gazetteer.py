@@ -25,6 +25,8 @@ PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 
 NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
+# a body's last word after which "of" and a capitalised word the gazetteer does not know go on with the name
+NAME_GOES_ON_AFTER = {"court", "tribunal", "council", "committee", "commission", "chamber"}
 CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
 
 
@@ -219,6 +221,9 @@ class GazetteerRuler:
             if label in ("STATE_BODY", "ORGANIZATION") and end < len(doc) and doc[end].is_title \
                     and doc[end].lower_ in self.body_heads and not doc[end].is_sent_start:
                 continue  # "Metropolitan Police Department" is not London's "Metropolitan Police"
+            if label == "STATE_BODY" and doc[end - 1].lower_ in NAME_GOES_ON_AFTER and end + 1 < len(doc) \
+                    and doc[end].lower_ == "of" and doc[end + 1].is_title and end + 1 not in starts:
+                continue  # "Specialized Criminal Court of Appeal" is not the Specialized Criminal Court
             if strings[match_id].startswith("gov:") and doc[end - 1].is_title and end < len(doc) \
                     and capword(doc[end]):
                 continue  # "Lithuania's State Security Department": the state's word opens a name
@@ -233,6 +238,7 @@ class GazetteerRuler:
             rank = PRIORITY.get(label, 1)
             if (start, end) not in best or rank < best[(start, end)][0]:
                 best[(start, end)] = (rank, label, gid or "")
+        best = _joined(best)
         for (s, e), (rank, _, _) in best.items():
             agency = self.credit_names.get(doc[s:e].text)
             if agency and _in_credit(doc, s, e, self.credit_words):  # "Credit: AFP" is the agency
@@ -407,6 +413,17 @@ class GazetteerRuler:
                 end, named = seat, True
             if named:
                 yield Span(doc, start, end, label="OVERSEAS_STATION")
+
+
+def _joined(best: dict[tuple[int, int], tuple[int, str, str]]) -> dict[tuple[int, int], tuple[int, str, str]]:
+    """Two overlapping matches of one entry are one mention: "Iran's Ministry of Intelligence" and
+    "Ministry of Intelligence and Security" in "Iran's Ministry of Intelligence and Security"."""
+    out = dict(best)
+    for (s1, e1), (r1, l1, g1) in best.items():
+        for (s2, e2), (_, _, g2) in best.items():
+            if g1 and g1 == g2 and s1 < s2 < e1 < e2:
+                out[(s1, e2)] = (r1, l1, g1)
+    return out
 
 
 def _possessive(name: str, owners: set[str]) -> str | None:
