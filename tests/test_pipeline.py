@@ -120,6 +120,13 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Specialized Criminal Court of Appeal", "Specialized Criminal Court of Appeal", "state_body"),
     ("The Specialized Criminal Court of Riyadh jailed him.", "Specialized Criminal Court",
      "Specialized Criminal Court", "state_body"),
+    # court filings' anonymous names: the word before the number gives the type
+    ("The defendants reported to Foreign Official-1, who paid them.", "Foreign Official-1",
+     "Foreign Official-1", "person"),
+    ("Co-Conspirator-1 wired the money through Company-1 in May.", "Co-Conspirator-1", "Co-Conspirator-1",
+     "person"),
+    ("Co-Conspirator-1 wired the money through Company-1 in May.", "Company-1", "Company-1",
+     "organization"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)

@@ -36,6 +36,7 @@ from .span_repairs import (
     numbered_names,
     particle_names,
     pieces,
+    placeholder_names,
     pronoun_surnames,
     quoted_numbers,
     slashed,
@@ -83,7 +84,7 @@ class EntityTyper(BodyRuns):
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word,
                                   lambda t: t.lower_ in self.not_given or t.lower_ in self.person_nouns)
         spans = pronoun_surnames(doc, spans)
-        spans = numbered_names(doc, spans)
+        spans = placeholder_names(doc, numbered_names(doc, spans), self.placeholder_heads)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)
         spans = campaigns(doc, spans, lambda e: e.label_ == "PERSON" or e.text in self._person_texts)
         spans = described_people(doc, spans, self.person_nouns)

@@ -128,6 +128,35 @@ def _name_before_number(tok: Token) -> bool:
         and num.ent_type_ in ("", "CARDINAL", "DATE") and not year
 
 
+PLACEHOLDER = re.compile(r"^([A-Za-z]+)-(\d{1,2})$")
+
+
+def placeholder_names(doc: Doc, spans: list[Span], heads: dict[str, str]) -> list[Span]:
+    """Court filings' anonymous names, a word and a number ("Individual-1", "UC-2"), with the capitalised
+    words before them on their line ("Foreign Official-1", "Co-Conspirator-1", "Royal Family
+    Member-1"), at most three; `heads` gives the type by the word before the number."""
+    ents = SpanList(spans)
+    for tok in doc:
+        m = PLACEHOLDER.match(tok.text)
+        label = heads.get(m.group(1).lower()) if m else None
+        if label is None:
+            continue
+        start, words = tok.i, 0
+        while start > 0 and words < 3:
+            prev = doc[start - 1]
+            if prev.text == "-" and not prev.whitespace_ and start > 1 and doc[start - 2].is_alpha \
+                    and not doc[start - 2].whitespace_:
+                start -= 2  # "Co-Conspirator-1"
+            elif prev.is_title and prev.is_alpha and "\n" not in prev.whitespace_ \
+                    and prev.ent_type_ not in ("DATE", "TIME") and prev.lower_ not in ("the", "a", "an"):
+                start -= 1
+            else:
+                break
+            words += 1
+        ents.replace(ents.overlapping(start, tok.i + 1), Span(doc, start, tok.i + 1, label=label))
+    return ents.spans
+
+
 # Chinese surnames that are English pronouns: "She Zhijiang", "He Jianping"
 PRONOUN_SURNAMES = {"He", "She"}
 
