@@ -127,6 +127,11 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "person"),
     ("Co-Conspirator-1 wired the money through Company-1 in May.", "Company-1", "Company-1",
      "organization"),
+    # a company's legal form ends its name, from the city that opens it
+    ("Prosecutors said Shenzhen Huayu Science and Technology Co., Ltd. paid him.",
+     "Shenzhen Huayu Science and Technology Co., Ltd.", "Shenzhen Huayu Science and Technology Co., Ltd.",
+     "organization"),
+    ("Huawei and ZTE Corp. sold the routers.", "ZTE Corp.", "ZTE Corp.", "organization"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)

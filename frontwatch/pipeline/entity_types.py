@@ -25,6 +25,7 @@ from .body_spans import (
     general_offices,
     seated_bodies,
 )
+from .company_names import company_names
 from .described_names import described_bodies, described_people
 from .given_names import is_given_name
 from .name_evidence import POSSESSIVES, capword, city_names, kind_of_place_after
@@ -85,6 +86,7 @@ class EntityTyper(BodyRuns):
                                   lambda t: t.lower_ in self.not_given or t.lower_ in self.person_nouns)
         spans = pronoun_surnames(doc, spans)
         spans = placeholder_names(doc, numbered_names(doc, spans), self.placeholder_heads)
+        spans = company_names(doc, spans, self.company_forms, self.company_and_words)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)
         spans = campaigns(doc, spans, lambda e: e.label_ == "PERSON" or e.text in self._person_texts)
         spans = described_people(doc, spans, self.person_nouns)

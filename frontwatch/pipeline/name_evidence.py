@@ -87,6 +87,8 @@ class NameEvidence:
         self.not_names_before = vocab.words("types", "not_a_name_before")
         self._person_texts: set[str] = set()
         self.seated = vocab.words("types", "seated_bodies")
+        self.company_forms = frozenset(map(str, vocab.types.get("company_forms", [])))
+        self.company_and_words = vocab.words("types", "company_and_words")
         placeholders = vocab.types.get("placeholder_heads", {})
         self.placeholder_heads = {str(w): str(label) for label, ws in placeholders.items() for w in ws}
         self.not_given = vocab.words("types", "not_given_names")

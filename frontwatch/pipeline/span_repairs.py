@@ -1,6 +1,7 @@
 """Repairs of the statistical NER's spans before they are typed (entity_types): a person read before an
 age, an initialled or given name the NER missed, a byline, names a slash joins, a number opening a quoted
-name, a name cut at its particles. The names of bodies are repaired in body_spans.py."""
+name, a name cut at its particles, court filings' anonymous names ("Individual-1"). The names of bodies
+are repaired in body_spans.py, companies' in company_names.py."""
 
 from __future__ import annotations
 
