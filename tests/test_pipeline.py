@@ -132,6 +132,12 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
      "Shenzhen Huayu Science and Technology Co., Ltd.", "Shenzhen Huayu Science and Technology Co., Ltd.",
      "organization"),
     ("Huawei and ZTE Corp. sold the routers.", "ZTE Corp.", "ZTE Corp.", "organization"),
+    # a body's office in a city is a body of its own, but not a body in a city
+    ("Agents from the FBI's Boston field office interviewed him.", "FBI's Boston field office",
+     "FBI's Boston field office", "state_body"),
+    ("He spoke for the FBI Washington Field Office.", "FBI Washington Field Office",
+     "FBI Washington Field Office", "state_body"),
+    ("The FBI in Boston interviewed him.", "Boston", "Boston", "place"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)

@@ -1,7 +1,8 @@
 """Repairs of the statistical NER's spans for the names of bodies, before they are typed (entity_types): a
 name its acronym spells, a prosecutor's office and its district, an officer general, a city and its body,
 an overseas station named by its city, a name that ends with a state's name, a candidate's campaign, a
-community body named with its state ("Central Council of Jews in Germany")."""
+community body named with its state ("Central Council of Jews in Germany"), a body's office in a city ("the
+FBI's Boston field office")."""
 
 from __future__ import annotations
 
@@ -228,4 +229,25 @@ def community_bodies_in_states(doc: Doc, spans: list[Span], heads: frozenset[str
                 or state.end < n and (capword(doc[state.end]) or doc[state.end].lower_ == "and"):
             continue
         ents.replace([span, state], Span(doc, span.start, state.end, label="ORG"))
+    return ents.spans
+
+
+FIELD_OFFICE_NOUNS = {"office", "division"}
+
+
+def field_offices(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A body's office in a city is a body of its own ("the FBI's Boston field office", "FBI Washington
+    Field Office"): the body, its possessive, the city and "(field) office" make one state body."""
+    ents = SpanList(spans)
+    for span in list(ents.spans):
+        if span.label_ != "STATE_BODY":
+            continue
+        j = span.end + (span.end < len(doc) and doc[span.end].text in POSSESSIVES)
+        place = next((e for e in ents.overlapping(j, j + 1) if e.start == j), None)
+        if place is None or place.label_ not in ("PLACE", "GPE", "COUNTRY") or len(place) > 3:
+            continue
+        k = place.end + (place.end < len(doc) and doc[place.end].lower_ == "field")
+        if k < len(doc) and doc[k].lower_ in FIELD_OFFICE_NOUNS:
+            ents.replace([span, place, *ents.overlapping(place.end, k + 1)],
+                         Span(doc, span.start, k + 1, label="STATE_BODY"))
     return ents.spans

@@ -22,6 +22,7 @@ from .body_spans import (
     community_bodies_in_states,
     country_suffixed_names,
     district_offices,
+    field_offices,
     general_offices,
     seated_bodies,
 )
@@ -80,6 +81,7 @@ class EntityTyper(BodyRuns):
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
+        spans = field_offices(doc, spans)
         spans = city_stations(doc, spans, self.station_texts)
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word,
