@@ -138,6 +138,9 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     ("He spoke for the FBI Washington Field Office.", "FBI Washington Field Office",
      "FBI Washington Field Office", "state_body"),
     ("The FBI in Boston interviewed him.", "Boston", "Boston", "place"),
+    # a mission's lower-case noun after "the" or a possessive, with its seat
+    ("He had been posted to his country's embassy in Vienna.", "embassy in Vienna", "embassy in Vienna",
+     "diplomatic_mission"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)
@@ -160,6 +163,8 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
      "Kazakh Ministry of Foreign Affairs"),
     ("The Netherlands' Ministry of Foreign Affairs said so.", "Ministry of Foreign Affairs",
      "Netherlands' Ministry of Foreign Affairs"),
+    ("The Eritrean embassy in The Hague collects the tax. She said the embassy in The Hague refused.",
+     "Eritrean embassy in The Hague", "embassy in The Hague"),
     # two overlapping forms of one known body are one mention
     ("He acted on the orders of Iran's Ministry of Intelligence and Security.", "Ministry of Intelligence",
      "Iran's Ministry of Intelligence and Security"),

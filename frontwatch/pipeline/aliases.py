@@ -227,6 +227,11 @@ class AliasLinker:
         body = by_key.get(f"w:{text.lower()}", -1) if len(words) == 1 and typ != "person" else -1
         if body >= 0 and text.lower() not in self.short_heads and ents[body].type != "person":
             return ents[body]  # "Treasury" after "U.S. Treasury Department"
+        if typ == "diplomatic_mission" and IN_CITY.search(text):
+            # "the Eritrean embassy in The Hague" and "the embassy in The Hague", in either order
+            same = [e for e in ents if e.type == typ and _seated_forms(text, e.name)]
+            if len(same) == 1:
+                return same[0]
         if typ == "diplomatic_mission" and GENERIC_MISSION.match(text):
             missions = [e for e in ents if e.type == "diplomatic_mission"]
             if len(missions) == 1:
@@ -402,6 +407,13 @@ class AliasLinker:
             if acr.isupper() and 2 <= len(acr) <= 8 and not own:
                 by_key.setdefault(f"a:{acr}", ent.idx)
                 by_key.setdefault(f"n:{norm(acr)}", ent.idx)
+
+
+def _seated_forms(a: str, b: str) -> bool:
+    """One mission's name and its lower-case form ("Eritrean embassy in The Hague", "embassy in The
+    Hague"), in either order."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return short[:1].islower() and long_.lower().endswith(" " + short.lower())
 
 
 def _apposed_to_subject(tok: Token) -> bool:

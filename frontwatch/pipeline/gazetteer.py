@@ -24,6 +24,8 @@ ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central
 PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 
+# words before a mission's lower-case noun that make "embassy in X" a mission's name
+OWNED_BEFORE = {"the", "his", "her", "its", "their", "'s", "’s"}
 NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
 # a body's last word after which "of" and a capitalised word the gazetteer does not know go on with the name
 NAME_GOES_ON_AFTER = {"court", "tribunal", "council", "committee", "commission", "chamber"}
@@ -108,6 +110,17 @@ def _mission_noun_end(doc: Doc, k: int) -> int | None:
     if k + 1 < len(doc) and f"{doc[k].lower_} {doc[k + 1].lower_}" in MISSION_NOUNS:
         return k + 2
     return None
+
+
+def _owned_mission(doc: Doc, i: int) -> int | None:
+    """Where a mission's lower-case noun after "the" or a possessive ends with its seat ("the embassy in
+    Stockholm", "its consulate in Gdansk"); None when no seat follows. A state before the noun makes
+    a longer name (_generic)."""
+    noun_end = _mission_noun_end(doc, i)
+    if noun_end is None or i == 0 or not doc[i].is_lower or doc[i - 1].lower_ not in OWNED_BEFORE:
+        return None
+    end = _seat_end(doc, noun_end)
+    return end if end > noun_end else None
 
 
 def _general_end(doc: Doc, j: int) -> int:
@@ -362,6 +375,10 @@ class GazetteerRuler:
             end_of = self._mission_of(doc, i)
             if end_of is not None:
                 yield Span(doc, i, end_of, label="DIPLOMATIC_MISSION")
+                continue
+            seated = _owned_mission(doc, i)
+            if seated is not None:  # "his country's embassy in Vienna"
+                yield Span(doc, i, seated, label="DIPLOMATIC_MISSION")
                 continue
             found = self._state_at(doc, i)
             if found is None:
