@@ -141,6 +141,10 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     # a mission's lower-case noun after "the" or a possessive, with its seat
     ("He had been posted to his country's embassy in Vienna.", "embassy in Vienna", "embassy in Vienna",
      "diplomatic_mission"),
+    # a peer by title, surname and territory; not an office
+    ("Lord Hughes of Ombersley presented the report.", "Lord Hughes of Ombersley", "Lord Hughes of Ombersley",
+     "person"),
+    ("The Lord Chancellor and Lord Justice Fulford met in London.", "Fulford", "Fulford", "person"),
 ])
 def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
     got_name, got_type, _ = entity(run(text), form)
@@ -165,6 +169,8 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
      "Netherlands' Ministry of Foreign Affairs"),
     ("The Eritrean embassy in The Hague collects the tax. She said the embassy in The Hague refused.",
      "Eritrean embassy in The Hague", "embassy in The Hague"),
+    ("Lord Hughes of Ombersley chaired the inquiry. Lord Hughes found that the GRU did it.",
+     "Lord Hughes of Ombersley", "Lord Hughes"),
     # two overlapping forms of one known body are one mention
     ("He acted on the orders of Iran's Ministry of Intelligence and Security.", "Ministry of Intelligence",
      "Iran's Ministry of Intelligence and Security"),

@@ -198,6 +198,10 @@ class AliasLinker:
             other = by_key.get(f"n:{norm(words[1] + ' ' + words[0])}")
             if other is not None and ents[other].type == "person":
                 return ents[other]
+        if typ == "person" and len(words) == 2:  # "Lord Hughes" after "Lord Hughes of Ombersley"
+            peers = [p for p in persons if p.name.startswith(text + " of ")]
+            if len(peers) == 1:
+                return peers[0]
         if text.isupper() and 2 <= len(text) <= 8 and f"a:{text}" in by_key:
             return ents[by_key[f"a:{text}"]]
         # a surname or given name alone ("Lijian", "CG Tong"), never another full name ("Kamalpreet Singh")

@@ -37,6 +37,7 @@ from .span_repairs import (
     initialled_people,
     numbered_names,
     particle_names,
+    peer_names,
     pieces,
     placeholder_names,
     pronoun_surnames,
@@ -86,7 +87,7 @@ class EntityTyper(BodyRuns):
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word,
                                   lambda t: t.lower_ in self.not_given or t.lower_ in self.person_nouns)
-        spans = pronoun_surnames(doc, spans)
+        spans = pronoun_surnames(doc, peer_names(doc, spans, self._title_word))
         spans = placeholder_names(doc, numbered_names(doc, spans), self.placeholder_heads)
         spans = company_names(doc, spans, self.company_forms, self.company_and_words)
         spans = country_suffixed_names(doc, spans, lambda t: t.lower_ in self._lower_words)

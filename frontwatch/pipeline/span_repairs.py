@@ -158,6 +158,30 @@ def placeholder_names(doc: Doc, spans: list[Span], heads: dict[str, str]) -> lis
     return ents.spans
 
 
+PEER_TITLES = {"Lord", "Lady", "Baroness", "Baron"}
+
+
+def peer_names(doc: Doc, spans: list[Span], titles: Callable[[Token], bool]) -> list[Span]:
+    """A peer named by title, surname and territory is a person ("Lord Hughes of Ombersley", "Baroness
+    Hale"), where the NER reads the surname as a body or the territory as a place; not an office ("Lord
+    Chancellor", "Lord Justice Fulford": `titles`)."""
+    ents = SpanList(spans)
+    for tok in doc:
+        i = tok.i
+        if tok.text not in PEER_TITLES or i + 1 >= len(doc) or not capword(doc[i + 1]) or titles(doc[i + 1]) \
+                or "\n" in tok.whitespace_:
+            continue
+        end = i + 2
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and capword(doc[end + 1]):
+            end += 2
+            while end < len(doc) and capword(doc[end]) and end < i + 6:
+                end += 1
+        inside = ents.overlapping(i, end)
+        if all(i <= e.start and e.end <= end for e in inside):
+            ents.replace(inside, Span(doc, i, end, label="PERSON"))
+    return ents.spans
+
+
 # Chinese surnames that are English pronouns: "She Zhijiang", "He Jianping"
 PRONOUN_SURNAMES = {"He", "She"}
 
