@@ -141,6 +141,10 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     # a mission's lower-case noun after "the" or a possessive, with its seat
     ("He had been posted to his country's embassy in Vienna.", "embassy in Vienna", "embassy in Vienna",
      "diplomatic_mission"),
+    # a state's mission to the United Nations, not the state's task
+    ("A spokesman for Iran's mission to the United Nations said so.", "Iran's mission to the United Nations",
+     "Iran's mission to the United Nations", "diplomatic_mission"),
+    ("Iran's mission to expand its influence in Iraq failed.", "Iran", "Iran", "country"),
     # a peer by title, surname and territory; not an office
     ("Lord Hughes of Ombersley presented the report.", "Lord Hughes of Ombersley", "Lord Hughes of Ombersley",
      "person"),

@@ -123,6 +123,19 @@ def _owned_mission(doc: Doc, i: int) -> int | None:
     return end if end > noun_end else None
 
 
+def _un_mission_end(doc: Doc, k: int) -> int | None:
+    """Where "(permanent) mission to the United Nations" (or "to the UN") from token k ends; None if it
+    does not start there."""
+    if k < len(doc) and doc[k].lower_ == "permanent":
+        k += 1
+    if k + 2 >= len(doc) or doc[k].lower_ != "mission" or doc[k + 1].lower_ != "to":
+        return None
+    m = k + 3 if doc[k + 2].lower_ == "the" else k + 2
+    if doc[m:m + 2].text == "United Nations":
+        return m + 2
+    return m + 1 if m < len(doc) and doc[m].text in ("UN", "U.N.") else None
+
+
 def _general_end(doc: Doc, j: int) -> int:
     """Past "General" or "-General" after a mission's noun ("Consulate General", "Consulate-General")."""
     if j + 1 < len(doc) and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
@@ -390,6 +403,10 @@ class GazetteerRuler:
             noun_end = _mission_noun_end(doc, k)
             if noun_end is not None:
                 yield Span(doc, i, _seat_end(doc, _general_end(doc, noun_end)), label="DIPLOMATIC_MISSION")
+                continue
+            un_end = _un_mission_end(doc, k)
+            if un_end is not None:  # "Iran's mission to the United Nations"
+                yield Span(doc, i, _seat_end(doc, un_end), label="DIPLOMATIC_MISSION")
                 continue
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
