@@ -175,6 +175,8 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
      "Eritrean embassy in The Hague", "embassy in The Hague"),
     ("Lord Hughes of Ombersley chaired the inquiry. Lord Hughes found that the GRU did it.",
      "Lord Hughes of Ombersley", "Lord Hughes"),
+    ("The U.S. Department of the Treasury sanctioned the firm. The Treasury said it helped the IRGC.",
+     "Treasury Department", "Treasury"),
     # two overlapping forms of one known body are one mention
     ("He acted on the orders of Iran's Ministry of Intelligence and Security.", "Ministry of Intelligence",
      "Iran's Ministry of Intelligence and Security"),

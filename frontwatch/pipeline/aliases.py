@@ -155,9 +155,8 @@ class AliasLinker:
             acr = acronym(span.text)
             if len(acr) >= 3:
                 keys.append(f"a:{acr}")
-            core = self._core_word(span.text)
-            if core:
-                keys.append(f"w:{core}")
+            for core in {self._core_word(span.text), self._core_word(ent.name)} - {None}:
+                keys.append(f"w:{core}")  # "the Treasury" after "Department of the Treasury"
         if ent.type == "state_body":
             # "Office for the Eastern District", "Office, Southern District of New York"
             cut = " for the " if " for the " in span.text else "Office, " if "Office, " in span.text else None
