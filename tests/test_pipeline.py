@@ -141,6 +141,8 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     # a mission's lower-case noun after "the" or a possessive, with its seat
     ("He had been posted to his country's embassy in Vienna.", "embassy in Vienna", "embassy in Vienna",
      "diplomatic_mission"),
+    # a state's forces are a state body, not forces against a state
+    ("Ukraine said Russian forces shelled the town.", "Russian forces", "Russian forces", "state_body"),
     # a state's mission to the United Nations, not the state's task
     ("A spokesman for Iran's mission to the United Nations said so.", "Iran's mission to the United Nations",
      "Iran's mission to the United Nations", "diplomatic_mission"),
@@ -184,6 +186,11 @@ def test_entity_types(text: str, form: str, name: str | None, typ: str) -> None:
 def test_alias_linking(text: str, name: str, alias: str) -> None:
     got_name, _, aliases = entity(run(text), alias)
     assert got_name == name and alias in aliases
+
+
+def test_forces_against_a_state_are_no_state_body() -> None:
+    result = run("The reports are lies spread by anti-China forces, the ministry said.")
+    assert not [e for e in result.entities if e.type == "state_body"]
 
 
 def test_full_names_sharing_a_surname_stay_apart() -> None:

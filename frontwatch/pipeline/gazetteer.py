@@ -410,7 +410,8 @@ class GazetteerRuler:
                 continue
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
-                and not prev.is_sent_start)
+                and not prev.is_sent_start) or (prev is not None and prev.text in HYPHENS
+                                                and not prev.whitespace_)  # "anti-China forces"
             if k > j and doc[j].lower_ in self.organ_first and any(
                     tuple(t.lower_ for t in doc[j:j + len(o)]) == o for o in self.organs):
                 k = j  # "foreign ministry" is an organ, not "foreign" + "ministry"
