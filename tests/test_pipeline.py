@@ -141,6 +141,9 @@ def test_pipeline_has_versioned_components(pipeline: Language) -> None:
     # a mission's lower-case noun after "the" or a possessive, with its seat
     ("He had been posted to his country's embassy in Vienna.", "embassy in Vienna", "embassy in Vienna",
      "diplomatic_mission"),
+    # a people's court named by its city and rank
+    ("He was tried by the Tianjin No. 1 Intermediate People's Court in 2019.",
+     "Tianjin No. 1 Intermediate People's Court", "Tianjin No. 1 Intermediate People's Court", "state_body"),
     # a state's forces are a state body, not forces against a state
     ("Ukraine said Russian forces shelled the town.", "Russian forces", "Russian forces", "state_body"),
     # a state's mission to the United Nations, not the state's task

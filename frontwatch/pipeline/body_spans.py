@@ -251,3 +251,28 @@ def field_offices(doc: Doc, spans: list[Span]) -> list[Span]:
             ents.replace([span, place, *ents.overlapping(place.end, k + 1)],
                          Span(doc, span.start, k + 1, label="STATE_BODY"))
     return ents.spans
+
+
+PEOPLES_BODIES = {"court", "procuratorate"}
+
+
+def peoples_courts(doc: Doc, spans: list[Span]) -> list[Span]:
+    """China's courts and procuratorates are named by their city and rank ("Tianjin No. 1 Intermediate
+    People's Court", "Shenzhen Intermediate People's Court"): the capitalised words, "No." and its number
+    before "People's Court" make one state body, with the city the NER reads alone."""
+    ents = SpanList(spans)
+    for tok in doc:
+        i = tok.i
+        if tok.text != "People" or i + 2 >= len(doc) or doc[i + 1].text not in POSSESSIVES \
+                or doc[i + 2].lower_ not in PEOPLES_BODIES or not doc[i + 2].is_title:
+            continue
+        start = i
+        while start > max(i - 8, 0) and "\n" not in doc[start - 1].whitespace_ and (
+                capword(doc[start - 1]) and doc[start - 1].lower_ != "the"
+                or start > 1 and doc[start - 1].text in ("No.", ".") and doc[start - 2].text in ("No", "No.")
+                or start > 1 and doc[start - 1].like_num and doc[start - 2].text in ("No.", ".")):
+            start -= 1
+        inside = ents.overlapping(start, i + 3)
+        if start < i and all(start <= e.start for e in inside):
+            ents.replace(inside, Span(doc, start, max([i + 3, *(e.end for e in inside)]), label="STATE_BODY"))
+    return ents.spans

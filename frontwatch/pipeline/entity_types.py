@@ -24,6 +24,7 @@ from .body_spans import (
     district_offices,
     field_offices,
     general_offices,
+    peoples_courts,
     seated_bodies,
 )
 from .company_names import company_names
@@ -82,7 +83,7 @@ class EntityTyper(BodyRuns):
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
-        spans = field_offices(doc, spans)
+        spans = peoples_courts(doc, field_offices(doc, spans))
         spans = city_stations(doc, spans, self.station_texts)
         spans = initialled_people(doc, aged_people(doc, bylines(doc, spans, self.roles)))
         spans = given_name_people(doc, spans, self._no_word_of_a_person, self._title_word,
