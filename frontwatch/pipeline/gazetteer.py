@@ -12,9 +12,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..vocab import Vocabulary, load_vocabulary
+from .mission_names import general_end, mission_noun_end, owned_mission_end, seat_end, un_mission_end
 from .name_evidence import POSSESSIVES, capword
 
-MISSION_NOUNS = {"consulate", "embassy", "consulate-general", "high commission"}
 STATION_NOUNS = {"station", "stations"}
 ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central", "provincial", "military",
                    "municipal", "regional", "local", "domestic", "overseas", "communist"}
@@ -24,8 +24,6 @@ ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central
 PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 
-# words before a mission's lower-case noun that make "embassy in X" a mission's name
-OWNED_BEFORE = {"the", "his", "her", "its", "their", "'s", "’s"}
 NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
 # a body's last word after which "of" and a capitalised word the gazetteer does not know go on with the name
 NAME_GOES_ON_AFTER = {"court", "tribunal", "council", "committee", "commission", "chamber"}
@@ -37,7 +35,7 @@ def _inside_name(doc: Doc, start: int) -> bool:
     mission's noun ("Embassy of", "High Commission of")."""
     if start < 2 or doc[start - 1].lower_ != "of" or not doc[start - 2].is_title:
         return False
-    return start - 1 not in (_mission_noun_end(doc, start - 2), _mission_noun_end(doc, max(start - 3, 0)))
+    return start - 1 not in (mission_noun_end(doc, start - 2), mission_noun_end(doc, max(start - 3, 0)))
 
 
 def _word_of_a_name(doc: Doc, i: int) -> bool:
@@ -84,63 +82,6 @@ def _given_name(doc: Doc, end: int, starts: set[int], not_surnames: frozenset[st
     after = doc[end + 1] if end + 1 < len(doc) else None
     return (nxt.pos_ == "PROPN" and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_upper
             and nxt.lower_ not in not_surnames and (after is None or not after.text[:1].isupper()))
-
-
-def _is_prop(tok: object) -> bool:
-    return bool(getattr(tok, "is_title", False) or getattr(tok, "is_upper", False))
-
-
-def _seat_end(doc: Doc, end: int) -> int:
-    """Where a mission's or station's name ends when "in"/"at" and a place follow it ("... in Kuala
-    Lumpur"); `end` when they do not."""
-    n = len(doc)
-    if end + 1 < n and doc[end].lower_ in ("in", "at") and _is_prop(doc[end + 1]):
-        end += 2
-        while end < n and doc[end].pos_ == "PROPN" and _is_prop(doc[end]):
-            end += 1
-    return end
-
-
-def _mission_noun_end(doc: Doc, k: int) -> int | None:
-    """Where a mission's noun starting at token k ends ("embassy", "High Commission"); None if none does."""
-    if k >= len(doc):
-        return None
-    if doc[k].lower_ in MISSION_NOUNS:
-        return k + 1
-    if k + 1 < len(doc) and f"{doc[k].lower_} {doc[k + 1].lower_}" in MISSION_NOUNS:
-        return k + 2
-    return None
-
-
-def _owned_mission(doc: Doc, i: int) -> int | None:
-    """Where a mission's lower-case noun after "the" or a possessive ends with its seat ("the embassy in
-    Stockholm", "its consulate in Gdansk"); None when no seat follows. A state before the noun makes
-    a longer name (_generic)."""
-    noun_end = _mission_noun_end(doc, i)
-    if noun_end is None or i == 0 or not doc[i].is_lower or doc[i - 1].lower_ not in OWNED_BEFORE:
-        return None
-    end = _seat_end(doc, noun_end)
-    return end if end > noun_end else None
-
-
-def _un_mission_end(doc: Doc, k: int) -> int | None:
-    """Where "(permanent) mission to the United Nations" (or "to the UN") from token k ends; None if it
-    does not start there."""
-    if k < len(doc) and doc[k].lower_ == "permanent":
-        k += 1
-    if k + 2 >= len(doc) or doc[k].lower_ != "mission" or doc[k + 1].lower_ != "to":
-        return None
-    m = k + 3 if doc[k + 2].lower_ == "the" else k + 2
-    if doc[m:m + 2].text == "United Nations":
-        return m + 2
-    return m + 1 if m < len(doc) and doc[m].text in ("UN", "U.N.") else None
-
-
-def _general_end(doc: Doc, j: int) -> int:
-    """Past "General" or "-General" after a mission's noun ("Consulate General", "Consulate-General")."""
-    if j + 1 < len(doc) and doc[j].text in ("-", "–") and doc[j + 1].lower_ == "general":
-        return j + 2
-    return j + 1 if j < len(doc) and doc[j].lower_ == "general" else j
 
 
 def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> bool:
@@ -330,7 +271,7 @@ class GazetteerRuler:
                     return sid, i + n + 1
         for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
             sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) if i + n < len(doc) else None
-            if sid and (_mission_noun_end(doc, i + n) is not None or doc[i + n].lower_ in self.organ_first):
+            if sid and (mission_noun_end(doc, i + n) is not None or doc[i + n].lower_ in self.organ_first):
                 return sid, i + n
         return None
 
@@ -371,16 +312,16 @@ class GazetteerRuler:
         """Where a mission named by its state after "of" ends: "Embassy of the Kingdom of Bahrain in
         London", "Consulate General of Eritrea in Toronto"; None when token i starts no such name."""
         n = len(doc)
-        noun_end = _mission_noun_end(doc, i)
+        noun_end = mission_noun_end(doc, i)
         if noun_end is None or not doc[i].is_title:
             return None
-        j = _general_end(doc, noun_end)
+        j = general_end(doc, noun_end)
         if j >= n or doc[j].lower_ != "of":
             return None
         k = j + 2 if j + 1 < n and doc[j + 1].lower_ == "the" else j + 1
         end = next((k + m for m in (5, 4, 3, 2, 1) if k + m <= n
                     and self.vocab.state_by_name.get(doc[k:k + m].text.lower())), None)
-        return None if end is None else _seat_end(doc, end)
+        return None if end is None else seat_end(doc, end)
 
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
@@ -389,7 +330,7 @@ class GazetteerRuler:
             if end_of is not None:
                 yield Span(doc, i, end_of, label="DIPLOMATIC_MISSION")
                 continue
-            seated = _owned_mission(doc, i)
+            seated = owned_mission_end(doc, i)
             if seated is not None:  # "his country's embassy in Vienna"
                 yield Span(doc, i, seated, label="DIPLOMATIC_MISSION")
                 continue
@@ -400,13 +341,13 @@ class GazetteerRuler:
             k = j
             while k < n and doc[k].lower_ in ORGAN_MODIFIERS:
                 k += 1
-            noun_end = _mission_noun_end(doc, k)
+            noun_end = mission_noun_end(doc, k)
             if noun_end is not None:
-                yield Span(doc, i, _seat_end(doc, _general_end(doc, noun_end)), label="DIPLOMATIC_MISSION")
+                yield Span(doc, i, seat_end(doc, general_end(doc, noun_end)), label="DIPLOMATIC_MISSION")
                 continue
-            un_end = _un_mission_end(doc, k)
+            un_end = un_mission_end(doc, k)
             if un_end is not None:  # "Iran's mission to the United Nations"
-                yield Span(doc, i, _seat_end(doc, un_end), label="DIPLOMATIC_MISSION")
+                yield Span(doc, i, seat_end(doc, un_end), label="DIPLOMATIC_MISSION")
                 continue
             prev = doc[i - 1] if i > 0 else None
             inside_name = (prev is not None and prev.pos_ == "PROPN" and prev.is_title
@@ -443,7 +384,7 @@ class GazetteerRuler:
                 start -= 1
             end = i + 1
             named = doc[i].is_title
-            seat = _seat_end(doc, end)
+            seat = seat_end(doc, end)
             if seat > end:
                 end, named = seat, True
             if named:
