@@ -191,6 +191,15 @@ def test_alias_linking(text: str, name: str, alias: str) -> None:
     assert got_name == name and alias in aliases
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("In Shenzhen Huayu Science and Technology Co., Ltd. the money moved.",
+     "Shenzhen Huayu Science and Technology Co., Ltd."),
+    ("Then Individual-1 met the officer.", "Individual-1"),
+])
+def test_a_sentence_opening_word_is_no_part_of_a_name(text: str, name: str) -> None:
+    assert name in {e.name for e in run(text).entities}
+
+
 def test_forces_against_a_state_are_no_state_body() -> None:
     result = run("The reports are lies spread by anti-China forces, the ministry said.")
     assert not [e for e in result.entities if e.type == "state_body"]

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from .span_repairs import SpanList
 
 MAX_WORDS = 8
+NAME_POS = {"PROPN", "NOUN", "ADJ", "X"}  # not "In" or "Then" opening the sentence
 
 
 def _form_end(doc: Doc, i: int, forms: frozenset[str]) -> int:
@@ -39,7 +40,7 @@ def company_names(doc: Doc, spans: list[Span], forms: frozenset[str],
         while start > 0 and words < MAX_WORDS:
             prev = doc[start - 1]
             if prev.text[:1].isupper() and (prev.is_alpha or "-" in prev.text) \
-                    and "\n" not in prev.whitespace_:
+                    and "\n" not in prev.whitespace_ and prev.pos_ in NAME_POS:
                 start -= 1
             elif prev.lower_ in ("and", "&") and start > 1 and doc[start - 2].lower_ in and_words:
                 start -= 1

@@ -149,7 +149,7 @@ def placeholder_names(doc: Doc, spans: list[Span], heads: dict[str, str]) -> lis
                     and not doc[start - 2].whitespace_:
                 start -= 2  # "Co-Conspirator-1"
             elif prev.is_title and prev.is_alpha and "\n" not in prev.whitespace_ \
-                    and prev.ent_type_ not in ("DATE", "TIME") and prev.lower_ not in ("the", "a", "an"):
+                    and prev.ent_type_ not in ("DATE", "TIME") and prev.pos_ in ("PROPN", "NOUN", "ADJ"):
                 start -= 1
             else:
                 break
