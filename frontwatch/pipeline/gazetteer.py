@@ -395,10 +395,18 @@ def _joined(best: dict[tuple[int, int], tuple[int, str, str]]) -> dict[tuple[int
     """Two overlapping matches of one entry are one mention: "Iran's Ministry of Intelligence" and
     "Ministry of Intelligence and Security" in "Iran's Ministry of Intelligence and Security"."""
     out = dict(best)
-    for (s1, e1), (r1, l1, g1) in best.items():
-        for (s2, e2), (_, _, g2) in best.items():
-            if g1 and g1 == g2 and s1 < s2 < e1 < e2:
-                out[(s1, e2)] = (r1, l1, g1)
+    by_entry: dict[str, list[tuple[int, int]]] = {}
+    for (s, e), (_, _, gid) in best.items():
+        if gid:
+            by_entry.setdefault(gid, []).append((s, e))
+    for places in by_entry.values():
+        places.sort()
+        for k, (s1, e1) in enumerate(places):  # sorted by start: the overlapping ones follow
+            for s2, e2 in places[k + 1:]:
+                if s2 >= e1:
+                    break
+                if s1 < s2 and e1 < e2:
+                    out[(s1, e2)] = best[(s1, e1)]
     return out
 
 
