@@ -8,12 +8,12 @@ from spacy.tokens import Doc, Span
 from ..vocab import load_vocabulary
 from .aliases import BODY_TYPES, HONORIFICS, DocEntity
 from .name_evidence import POSSESSIVES, kind_of_place_after
+from .span_repairs import PEER_TITLES
 
 OWNER_MARKS = (*POSSESSIVES, "'", "’")  # "Italy's", "the Netherlands'"
 # titles that are part of how a person is called ("Mr Justice Hilliard", "Lord Cameron", "King Hamad"); not
 # offices ("Senator", "Commander", "Crown Prince"), which are no part of a name, not even an alias
-NAMING_TITLES = HONORIFICS | {"Lord", "Lady", "Baroness", "Baron", "Prince", "Princess", "King", "Queen",
-                              "Justice"}
+NAMING_TITLES = HONORIFICS | PEER_TITLES | {"Prince", "Princess", "King", "Queen", "Justice"}
 
 
 def written_forms(doc: Doc, ents: list[DocEntity]) -> dict[int, list[str]]:
