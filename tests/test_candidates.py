@@ -61,3 +61,35 @@ def test_a_pronoun_can_refer_to_a_person_in_apposition_to_the_subject(nlp: Langu
                                                                       person: str) -> None:
     found = {(t.lower(), e) for t, kind, e in mentions(nlp, text) if kind == "pronoun"}
     assert any(e == person for _, e in found), found
+
+
+@pytest.mark.parametrize(("text", "verb", "body"), [
+    # a step of the case with no actor goes to the prosecutor or court named before it
+    ("The case was brought by the Crown Prosecution Service. John Miller was convicted of spying on Monday.",
+     "convicted", "Crown Prosecution Service"),
+    ("The Federal Prosecutor's Office in Karlsruhe said the trial would open in May. "
+     "Peter Hansen pleaded guilty to all charges.", "pleaded", "Federal Public Prosecutor General"),
+    # an arrest goes to the police, though a court is named nearer
+    ("The Oslo Police opened the inquiry. The Oslo District Court heard the case in June. "
+     "John Miller was arrested at the airport.", "arrested", "Oslo Police"),
+    # none before: the first named after
+    ("John Miller was charged with espionage last week. The Crown Prosecution Service will bring the "
+     "case in May.", "charged", "Crown Prosecution Service"),
+])
+def test_a_case_step_without_its_actor_names_the_case_body(nlp: Language, text: str, verb: str,
+                                                           body: str) -> None:
+    found = {(t, e) for t, kind, e in mentions(nlp, text) if kind == "implicit"}
+    assert found == {(verb, body)}
+
+
+@pytest.mark.parametrize("text", [
+    # the actor is named: the verb's own subject or agent
+    "The Crown Prosecution Service said on Friday that it charged John Miller with spying.",
+    "John Miller was charged by the Crown Prosecution Service with spying.",
+    # no case body in the document
+    "John Miller was convicted of spying in Oslo on Monday.",
+    # "tried to", not "was tried"
+    "The Crown Prosecution Service is based in London. John Miller tried to recruit a clerk.",
+])
+def test_no_case_body_where_the_actor_is_named_or_none_is(nlp: Language, text: str) -> None:
+    assert not [m for m in mentions(nlp, text) if m[1] == "implicit"]

@@ -30,7 +30,7 @@ HELDOUT = SHARED / "eval" / "dev" / "heldout"
 HELDOUT_GOLD = SHARED / "eval" / "dev" / "heldout.jsonl"
 SCORER = SHARED / "eval" / "score.py"
 # floors just below what the shipped model reaches (docs/extract.md has the table)
-FLOORS = {"claim_f1": 0.51, "claim_recall": 0.44, "claim_precision": 0.60, "entity_f1": 0.92,
+FLOORS = {"claim_f1": 0.51, "claim_recall": 0.45, "claim_precision": 0.60, "entity_f1": 0.92,
           "entity_typed_f1": 0.90, "stance_accuracy": 0.86, "attribution_accuracy": 0.83}
 
 

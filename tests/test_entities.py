@@ -370,6 +370,11 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
     ("The ruling was upheld by U.S. courts last year.", "U.S. courts", "country"),
     ("The Permanent Electoral Authority fined the party twice.", "Permanent Electoral Authority",
      "state_body"),
+    # a demonym that is also a language's name still names the state's organ
+    ("Assadi had been arrested by German police in Bavaria.", "German police", "state_body"),
+    ("He was questioned by French police on Monday.", "French police", "state_body"),
+    ("The attack was ordered by Russian state authorities, the court found.", "Russian state authorities",
+     "country"),
     # "X" alone is the platform where another platform is named
     ("The network moved to X and to Facebook. X suspended 400 of its accounts.", "X", "organization"),
     ("He was stopped at Jorge Chávez International Airport on Sunday.", "Jorge Chávez International Airport",

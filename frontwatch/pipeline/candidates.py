@@ -5,7 +5,8 @@ adjectives that stand for their state ("Chinese interference") and definite desc
 ("the agency", "the consulate", "her husband") resolved to the nearest earlier named entity of a
 compatible type, or whose name holds the noun ("the council" -> "National Security Council"), and
 plural descriptions ("both men", "the pair", "the four officers") that stand for every person of an
-earlier coordination (data/coref.yaml). Descriptions also become mentions of their entity (coreference
+earlier coordination (data/coref.yaml), and the case body a judicial verb without a named actor stands
+for ("was charged": case_bodies.py). Descriptions also become mentions of their entity (coreference
 feeds aliases and mentions).
 """
 
@@ -19,6 +20,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .args import DocIndex
+from .case_bodies import PARTNERS, case_mentions
 from .pronouns import resolve_pronouns
 
 MAX_PAIRS = 400  # per sentence; a list sentence naming 40 actors is not 1,600 claims
@@ -34,7 +36,7 @@ class CandidateMention:
     start: int  # token offsets
     end: int
     ent: int
-    kind: str  # name | pronoun | demonym | description
+    kind: str  # name | pronoun | demonym | inner | description | group | implicit
 
     def root(self, doc: Doc) -> Token:
         return doc[self.start:self.end].root
@@ -58,7 +60,10 @@ def coref_vocabulary() -> dict[str, dict]:
             "groups": {str(k): int(v) for k, v in (data.get("groups") or {}).items()},
             "numbers": {str(k): int(v) for k, v in (data.get("numbers") or {}).items()},
             "plural": {str(k): "" for k in data.get("plural") or []},
-            "names": {str(k): "" for k in data.get("names") or []}}
+            "names": {str(k): "" for k in data.get("names") or []},
+            **{k: {str(w): "" for w in data.get(k) or []}
+               for k in ("case_verbs", "plea_verbs", "police_verbs")},
+            "case_bodies": {str(k): str(v) for k, v in (data.get("case_bodies") or {}).items()}}
 
 
 def sentence_mentions(idx: DocIndex) -> dict[int, list[CandidateMention]]:
@@ -93,6 +98,9 @@ def sentence_mentions(idx: DocIndex) -> dict[int, list[CandidateMention]]:
             taken[tok.i] = True
     for cm in inner + _descriptions(idx, sent_of, taken) + _groups(idx, sent_of, taken):
         out.setdefault(sent_of[cm.start], []).append(cm)
+    named_in = {st: {m.ent for m in ms if m.kind == "name"} for st, ms in out.items()}
+    for i, e in case_mentions(idx, sent_of, coref_vocabulary(), named_in):
+        out.setdefault(sent_of[i], []).append(CandidateMention(i, i + 1, e, "implicit"))
     for ms in out.values():
         ms.sort(key=lambda m: (m.start, m.end))
     return out
@@ -340,6 +348,13 @@ def _definite(tok: Token) -> bool:
     return False
 
 
+def _implicit_pair(idx: DocIndex, a: CandidateMention, b: CandidateMention) -> bool:
+    """A case body's implicit mention pairs only with people and organisations (who is charged)."""
+    if a.kind == "implicit":
+        return b.kind != "implicit" and idx.ents[b.ent].type in PARTNERS
+    return b.kind != "implicit" or idx.ents[a.ent].type in PARTNERS
+
+
 def candidates(idx: DocIndex, mentions: dict[int, list[CandidateMention]]) -> list[Candidate]:
     """Every ordered pair (first, second) of mentions of different entities in each sentence."""
     out: list[Candidate] = []
@@ -351,7 +366,7 @@ def candidates(idx: DocIndex, mentions: dict[int, list[CandidateMention]]) -> li
         for i, a in enumerate(ms):
             for b in ms[i + 1:]:
                 if a.ent == b.ent or (b.start < a.end and a.kind == b.kind) or (a.ent, b.ent) in others \
-                        or (b.ent, a.ent) in others:
+                        or (b.ent, a.ent) in others or not _implicit_pair(idx, a, b):
                     continue
                 out.append(Candidate(a, b, sent))
                 pairs += 1

@@ -296,9 +296,9 @@ class NameEvidence:
         nxt = span.doc[span.end] if span.end < len(span.doc) else None
         if nxt is not None and nxt.is_lower and nxt.lower_ in self.not_names_before:
             return False  # "Sign up for our Morning Briefing newsletter"
-        if all(t.text in self.titles or t.lower_ in self.generic or not any(c.isalnum() for c in t.text)
-               for t in span):
-            return False  # "Lt.", "Group", "Media", "Print | Comments"
+        if all(t.text in self.titles or t.lower_ in self.generic and t.text not in self.vocab.demonym_state
+               or not any(c.isalnum() for c in t.text) for t in span):
+            return False  # "Lt.", "Group", "Media", "Print | Comments"; not "French police"
         if len(span) == 1 and self._not_a_name(span[0]):
             return False
         if len(span) == 1 and text.endswith("s") and text[:-1] in self.vocab.demonym_state:
