@@ -13,6 +13,8 @@ by their kind ("implicit"); it never becomes a mention or an alias of the entity
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Token
 
 from .args import DocIndex
@@ -44,8 +46,8 @@ def case_mentions(idx: DocIndex, sent_of: list[int], vocab: dict[str, dict],
             else named.get("court")
         if not found:
             continue
-        before = [e for t, e in found if t < tok.i]
-        body = before[-1] if before else found[0][1]
+        at = bisect_left(found, (tok.i, -1))  # the first mention at or after the verb
+        body = found[at - 1][1] if at else found[0][1]
         if body not in named_in.get(sent_of[tok.i], ()):
             out.append((tok.i, body))
     return out
