@@ -62,7 +62,7 @@ def coref_vocabulary() -> dict[str, dict]:
             "plural": {str(k): "" for k in data.get("plural") or []},
             "names": {str(k): "" for k in data.get("names") or []},
             **{k: {str(w): "" for w in data.get(k) or []}
-               for k in ("case_verbs", "plea_verbs", "police_verbs")},
+               for k in ("case_verbs", "plea_verbs", "verdict_verbs", "police_verbs")},
             "case_bodies": {str(k): str(v) for k, v in (data.get("case_bodies") or {}).items()}}
 
 

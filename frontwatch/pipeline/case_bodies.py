@@ -74,7 +74,7 @@ def _actorless_step(tok: Token, idx: DocIndex, vocab: dict[str, dict]) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in vocab["plea_verbs"]:
         return any(c.lower_ == "guilty" for c in tok.subtree)
-    if lemma == "find":  # "found guilty"
+    if lemma in vocab["verdict_verbs"]:  # "found guilty"
         return any(c.lower_ == "guilty" for c in tok.children) and not _named_actor(tok, idx)
     if lemma == "try" and not any(c.dep_ == "nsubjpass" for c in tok.children):
         return False  # "tried to recruit", not "was tried in absentia"
