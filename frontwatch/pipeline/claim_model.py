@@ -30,7 +30,7 @@ from .args import DocIndex
 from .candidates import Candidate, CandidateMention, candidates, sentence_mentions
 from .claims import OBJECT_TYPES, SUBJECT_TYPES, FoundClaim
 from .pair_bags import bags
-from .pair_features import dependency_path, pair_features, triggers
+from .pair_features import TokenFacts, dependency_path, pair_features, triggers
 
 MODEL_FILE = "claim_model.json.gz"
 # classes that name one claim: affiliated_with(first, second) is controls(second, first)
@@ -94,7 +94,8 @@ class ClaimModel:
                     matrix[i, k] = w
             self._matrix = (index, matrix)
         index, matrix = self._matrix
-        cols = [[index[f] for f in set(fs) if f in index] for fs in rows]
+        get = index.get
+        cols = [[j for j in map(get, set(fs)) if j is not None] for fs in rows]
         owners = np.repeat(np.arange(len(rows)), [len(c) for c in cols])
         logits = np.tile(np.array(self.intercept), (len(rows), 1))
         np.add.at(logits, owners, matrix[np.array([i for c in cols for i in c], dtype=np.int64)])
@@ -145,7 +146,8 @@ def document_candidates(idx: DocIndex, found: list[FoundClaim]) -> list[tuple[Ca
     mentions = sentence_mentions(idx)
     idx.doc.user_data["fw_coref_mentions"] = [
         (m.ent, _description(idx.doc, m)) for ms in mentions.values() for m in ms if m.kind == "description"]
-    return [(c, pair_features(idx, c, votes.get(c.sent.start, {}))) for c in candidates(idx, mentions)]
+    facts = TokenFacts(idx.doc, triggers(idx.vocab))
+    return [(c, pair_features(idx, c, votes.get(c.sent.start, {}), facts)) for c in candidates(idx, mentions)]
 
 
 def _description(doc: Doc, m: CandidateMention) -> tuple[int, int]:

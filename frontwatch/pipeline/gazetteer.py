@@ -12,7 +12,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..vocab import Vocabulary, load_vocabulary
-from .mission_names import general_end, mission_noun_end, owned_mission_end, seat_end, un_mission_end
+from .mission_names import (
+    MISSION_NOUNS,
+    general_end,
+    mission_noun_end,
+    owned_mission_end,
+    seat_end,
+    un_mission_end,
+)
 from .name_evidence import POSSESSIVES, capword
 
 STATION_NOUNS = {"station", "stations"}
@@ -325,7 +332,15 @@ class GazetteerRuler:
 
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
+        texts = [t.text for t in doc]
+        lowers = [t.lower() for t in texts]
         for i in range(n):
+            # what every name below starts with: a mission's noun or a state's demonym or name (read
+            # from plain strings first: spaCy's Token objects for every token were a tenth of the run)
+            two = f"{lowers[i]} {lowers[i + 1]}" if i + 1 < n else ""
+            if not (lowers[i] in MISSION_NOUNS or two in MISSION_NOUNS or texts[i] in self.demonym_starts
+                    or texts[i] in self.vocab.demonym_state or lowers[i] in self.state_prefixes):
+                continue
             end_of = self._mission_of(doc, i)
             if end_of is not None:
                 yield Span(doc, i, end_of, label="DIPLOMATIC_MISSION")

@@ -84,68 +84,126 @@ def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
     return [], []
 
 
-def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int], set[str]]) -> list[str]:
-    """The feature strings of one candidate."""
+class TokenFacts:
+    """What pair_features reads of every token, read once per document: a candidate's path and the
+    words between its mentions are then list lookups, not spaCy Token objects (building those was most
+    of the claim component's time)."""
+
+    __slots__ = ("dep", "head", "lemma", "lower", "near", "neg", "passive", "pos", "trig")
+
+    def __init__(self, doc: Doc, lex: dict[str, frozenset[str]]) -> None:
+        n = len(doc)
+        self.dep = [""] * n
+        self.head = [0] * n
+        self.lemma = [""] * n
+        self.lower = [""] * n
+        self.pos = [""] * n
+        self.neg = [False] * n
+        self.passive = [False] * n
+        # a noun trigger hanging from a word ("provided funding to X"): the predicates, child by child
+        self.near: list[list[str]] = [[] for _ in range(n)]
+        near_deps = ("dobj", "attr", "nsubj", "nsubjpass")
+        for t in doc:
+            i, dep = t.i, t.dep_
+            h = t.head.i
+            self.dep[i], self.head[i], self.lower[i], self.pos[i] = dep, h, t.lower_, t.pos_
+            self.lemma[i] = t.lemma_.lower()
+            if h != i:
+                if dep == "neg":
+                    self.neg[h] = True
+                elif dep == "auxpass":
+                    self.passive[h] = True
+        self.trig = [lex.get(w, ()) for w in self.lemma]
+        for i in range(n):
+            if self.lemma[i] in NEGATIONS:
+                self.neg[i] = True
+        # children in order, as Token.children gives them
+        for i in range(n):
+            h = self.head[i]
+            if h != i and self.dep[i] in near_deps and self.trig[i]:
+                self.near[h].extend(self.trig[i])
+
+    def path(self, a: int, b: int) -> tuple[list[int], list[int]]:
+        """dependency_path over token indexes."""
+        head = self.head
+        up_a = [a]
+        while head[up_a[-1]] != up_a[-1]:
+            up_a.append(head[up_a[-1]])
+        index = {t: n for n, t in enumerate(up_a)}
+        up_b: list[int] = []
+        t = b
+        while True:
+            if t in index:
+                return up_a[:index[t] + 1], up_b
+            up_b.append(t)
+            if head[t] == t:
+                return [], []
+            t = head[t]
+
+
+def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int], set[str]],
+                  facts: TokenFacts | None = None) -> list[str]:
+    """The feature strings of one candidate (`facts`: the document's, built once by the caller)."""
     doc: Doc = idx.doc
     lex = triggers(idx.vocab)
+    if facts is None:
+        facts = TokenFacts(doc, lex)
+    dep, lemma = facts.dep, facts.lemma
     ta, tb = idx.ents[c.a.ent].type, idx.ents[c.b.ent].type
     types = f"{ta}|{tb}"
-    ra, rb = c.a.root(doc), c.b.root(doc)
+    ra, rb = c.a.root(doc).i, c.b.root(doc).i
     f = [f"t:{types}", f"ta:{ta}", f"tb:{tb}", f"k:{c.a.kind}|{c.b.kind}",
-         f"da:{ra.dep_}", f"db:{rb.dep_}", f"dab:{ra.dep_}|{rb.dep_}",
-         f"ha:{ra.head.lemma_.lower()}", f"hb:{rb.head.lemma_.lower()}"]
+         f"da:{dep[ra]}", f"db:{dep[rb]}", f"dab:{dep[ra]}|{dep[rb]}",
+         f"ha:{lemma[facts.head[ra]]}", f"hb:{lemma[facts.head[rb]]}"]
     ea, eb = idx.ents[c.a.ent], idx.ents[c.b.ent]
     f += [x for w in name_kinds(idx.vocab, ea) for x in (f"wa:{w}", f"wa_tb:{w}|{tb}")]
     f += [x for w in name_kinds(idx.vocab, eb) for x in (f"wb:{w}", f"wb_ta:{w}|{ta}")]
     if other_states(ea, eb):
         f += ["states:other", f"states_t:other|{types}"]
-    up, down = dependency_path(ra, rb)
+    up, down = facts.path(ra, rb)
     if up:
         lca = up[-1]
-        labels = "^".join(t.dep_ for t in up[:-1]) + ">" + "v".join(t.dep_ for t in reversed(down))
+        labels = "^".join(dep[t] for t in up[:-1]) + ">" + "v".join(dep[t] for t in reversed(down))
         plen = len(up) + len(down) - 1
-        f += [f"plen:{min(plen, MAX_PATH)}", f"lca:{lca.lemma_.lower()}", f"lcapos:{lca.pos_}",
-              f"lca_t:{lca.lemma_.lower()}|{types}"]
+        f += [f"plen:{min(plen, MAX_PATH)}", f"lca:{lemma[lca]}", f"lcapos:{facts.pos[lca]}",
+              f"lca_t:{lemma[lca]}|{types}"]
         if plen <= MAX_PATH:
             f += [f"path:{labels}", f"path_t:{labels}|{types}"]
-            words = [t.lemma_.lower() for t in up[1:-1]] + [lca.lemma_.lower()] + \
-                [t.lemma_.lower() for t in down[1:]]
+            words = [lemma[t] for t in up[1:-1]] + [lemma[lca]] + [lemma[t] for t in down[1:]]
             f.append("pathw:" + "_".join(words))
         inner = up[1:] + down[1:]
         for t in inner:
-            lemma = t.lemma_.lower()
-            f.append(f"pl:{lemma}")
-            f.append(f"pld:{lemma}:{t.dep_}")
-            for p in lex.get(lemma, ()):
-                f += [f"trig:{p}", f"trig_t:{p}|{types}", f"trig_d:{p}|{ra.dep_}|{rb.dep_}"]
-            if any(ch.dep_ == "neg" for ch in t.children) or lemma in NEGATIONS:
+            w = lemma[t]
+            f.append(f"pl:{w}")
+            f.append(f"pld:{w}:{dep[t]}")
+            for p in facts.trig[t]:
+                f += [f"trig:{p}", f"trig_t:{p}|{types}", f"trig_d:{p}|{dep[ra]}|{dep[rb]}"]
+            if facts.neg[t]:
                 f.append("neg_path")
-            if any(ch.dep_ == "auxpass" for ch in t.children):
+            if facts.passive[t]:
                 f.append("passive_path")
-        # a noun trigger hanging from a path word ("provided funding to X")
         for t in inner:
-            for ch in t.children:
-                for p in lex.get(ch.lemma_.lower(), ()):
-                    if ch.dep_ in ("dobj", "attr", "nsubj", "nsubjpass"):
-                        f += [f"trig_near:{p}", f"trig_near_t:{p}|{types}"]
+            for p in facts.near[t]:
+                f += [f"trig_near:{p}", f"trig_near_t:{p}|{types}"]
     else:
         f.append("nopath")
-    between = doc[c.a.end:c.b.start]
-    gap = len(between)
+    gap = max(c.b.start - c.a.end, 0)
     f.append(f"gap:{min(gap, 12) if gap < 6 else (6 if gap < 10 else 10)}")
+    between = range(c.a.end, c.a.end + gap)
     if gap <= MAX_BETWEEN:
         for t in between:
-            f.append(f"bw:{t.lemma_.lower()}")
-            for p in lex.get(t.lemma_.lower(), ()):
+            f.append(f"bw:{lemma[t]}")
+            for p in facts.trig[t]:
                 f.append(f"trig_bw:{p}")
         if gap <= 3:
-            f.append("bws:" + "_".join(t.lower_ for t in between))
-    f += [f"prev_b:{doc[c.b.start - 1].lower_}" if c.b.start > 0 else "prev_b:^",
-          f"prev_a:{doc[c.a.start - 1].lower_}" if c.a.start > c.sent.start else "prev_a:^",
-          f"next_b:{doc[c.b.end].lower_}" if c.b.end < c.sent.end else "next_b:$"]
-    n_other = sum(1 for t in between if idx.entity_at(t) not in (None, c.a.ent, c.b.ent))
+            f.append("bws:" + "_".join(facts.lower[t] for t in between))
+    lower = facts.lower
+    f += [f"prev_b:{lower[c.b.start - 1]}" if c.b.start > 0 else "prev_b:^",
+          f"prev_a:{lower[c.a.start - 1]}" if c.a.start > c.sent.start else "prev_a:^",
+          f"next_b:{lower[c.b.end]}" if c.b.end < c.sent.end else "next_b:$"]
+    n_other = sum(1 for t in between if _entity_at(idx, t) not in (None, c.a.ent, c.b.ent))
     f.append(f"nb_ents:{min(n_other, 3)}")
-    if any(t.text == ";" for t in between):
+    if any(lower[t] == ";" for t in between):
         f.append("semicolon_between")
     if c.sent.text.rstrip().endswith("?"):
         f.append("question")
@@ -154,6 +212,12 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     for pred in rule_votes.get((c.b.ent, c.a.ent), ()):
         f += [f"rule:{pred}:rev", "rule:any"]
     return f
+
+
+def _entity_at(idx: DocIndex, i: int) -> int | None:
+    """DocIndex.entity_at by token index."""
+    e = idx.tok2ent[i] if i < len(idx.tok2ent) else -1
+    return e if e >= 0 else idx.pron2ent.get(i)
 
 
 DOCUMENT_FEATURES = ("nco:", "nco_t:", "same_state:", "same_state_t:")  # the prefixes document_features uses
