@@ -115,6 +115,7 @@ class GazetteerRuler:
 
     def __init__(self, nlp: Language, vocab: Vocabulary) -> None:
         self.vocab = vocab
+        self._words: _Words | None = None  # the document being read (_words_of)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, tuple[str, str | None]] = {}  # match key -> (label, gazetteer id)
@@ -226,6 +227,7 @@ class GazetteerRuler:
         spans.extend(self._generic(doc))
         spans.extend(self._code_names(doc))
         doc.ents = filter_spans(spans)
+        self._words = None
         return doc
 
     def _other_state(self, doc: Doc, start: int, gid: str | None) -> int | None:
@@ -258,27 +260,36 @@ class GazetteerRuler:
                        for t in (before, after)):
                 yield Span(doc, tok.i, tok.i + 1, label="ORGANIZATION", kb_id=gid)
 
+    def _words_of(self, doc: Doc) -> _Words:
+        """The texts of this document's tokens, read once per call of the component."""
+        if self._words is None or self._words.doc is not doc:
+            self._words = _Words(doc)
+        return self._words
+
     def _state_at(self, doc: Doc, i: int) -> tuple[str, int] | None:
         """The state named by a demonym or possessive starting at token i, and where it ends."""
-        tok = doc[i]
-        if tok.text in self.demonym_starts and i + 2 < len(doc):  # "North Korean"
-            two = tok.text_with_ws + doc[i + 1].text
+        words = self._words_of(doc)
+        texts = words.texts
+        tok_text = texts[i]
+        if tok_text in self.demonym_starts and i + 2 < len(doc):  # "North Korean"
+            two = words.with_ws[i] + texts[i + 1]
             if two in self.vocab.demonym_state:
                 return self.vocab.demonym_state[two], i + 2
-        if tok.text in self.vocab.demonym_state:
-            return self.vocab.demonym_state[tok.text], i + 1
-        if tok.lower_ not in self.state_prefixes:
+        if tok_text in self.vocab.demonym_state:
+            return self.vocab.demonym_state[tok_text], i + 1
+        if words.lowers[i] not in self.state_prefixes:
             return None
         for n in (5, 4, 3, 2, 1):  # "People's Republic of China's", "China's"
-            if i + n < len(doc) and doc[i + n].text in POSSESSIVES:
-                sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) or (
-                    self.vocab.metonym_state.get(doc[i:i + n].text)) or (  # "Tehran's foreign ministry"
-                    self.governed_places.get(doc[i:i + n].text.lower()))  # "Hong Kong's police"
+            if i + n < len(doc) and texts[i + n] in POSSESSIVES:
+                name = words.span(i, i + n)
+                sid = self.vocab.state_by_name.get(name.lower()) or (
+                    self.vocab.metonym_state.get(name)) or (  # "Tehran's foreign ministry"
+                    self.governed_places.get(name.lower()))  # "Hong Kong's police"
                 if sid:
                     return sid, i + n + 1
         for n in (5, 4, 3, 2, 1):  # "PRC Consulate", "People's Republic Consulate"
-            sid = self.vocab.state_by_name.get(doc[i:i + n].text.lower()) if i + n < len(doc) else None
-            if sid and (mission_noun_end(doc, i + n) is not None or doc[i + n].lower_ in self.organ_first):
+            sid = self.vocab.state_by_name.get(words.span(i, i + n).lower()) if i + n < len(doc) else None
+            if sid and (mission_noun_end(doc, i + n) is not None or words.lowers[i + n] in self.organ_first):
                 return sid, i + n
         return None
 
@@ -332,8 +343,8 @@ class GazetteerRuler:
 
     def _generic(self, doc: Doc) -> Iterable[Span]:
         n = len(doc)
-        texts = [t.text for t in doc]
-        lowers = [t.lower() for t in texts]
+        words = self._words_of(doc)
+        texts, lowers = words.texts, words.lowers
         for i in range(n):
             # what every name below starts with: a mission's noun or a state's demonym or name (read
             # from plain strings first: spaCy's Token objects for every token were a tenth of the run)
@@ -440,3 +451,19 @@ def _possessive(name: str, owners: set[str]) -> str | None:
 def make_gazetteer(nlp: Language, name: str) -> GazetteerRuler:
     """Entity ruler fed by the gazetteer data files (frontwatch/data/gazetteer)."""
     return GazetteerRuler(nlp, load_vocabulary())
+
+
+class _Words:
+    """The texts of a document's tokens, read once: a span's text is then a join, not a spaCy Span."""
+
+    __slots__ = ("doc", "lowers", "texts", "with_ws")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.texts = [t.text for t in doc]
+        self.with_ws = [t.text_with_ws for t in doc]
+        self.lowers = [t.lower() for t in self.texts]
+
+    def span(self, start: int, end: int) -> str:
+        """doc[start:end].text"""
+        return "".join(self.with_ws[start:end - 1]) + self.texts[end - 1] if end > start else ""

@@ -89,7 +89,7 @@ class TokenFacts:
     words between its mentions are then list lookups, not spaCy Token objects (building those was most
     of the claim component's time)."""
 
-    __slots__ = ("dep", "head", "lemma", "lower", "near", "neg", "passive", "pos", "trig")
+    __slots__ = ("dep", "head", "lemma", "lower", "near", "neg", "passive", "pos", "questions", "trig")
 
     def __init__(self, doc: Doc, lex: dict[str, frozenset[str]]) -> None:
         n = len(doc)
@@ -103,6 +103,7 @@ class TokenFacts:
         # a noun trigger hanging from a word ("provided funding to X"): the predicates, child by child
         self.near: list[list[str]] = [[] for _ in range(n)]
         near_deps = ("dobj", "attr", "nsubj", "nsubjpass")
+        self.questions: dict[int, bool] = {}  # sentence start -> whether it ends with "?"
         for t in doc:
             i, dep = t.i, t.dep_
             h = t.head.i
@@ -151,7 +152,8 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     dep, lemma = facts.dep, facts.lemma
     ta, tb = idx.ents[c.a.ent].type, idx.ents[c.b.ent].type
     types = f"{ta}|{tb}"
-    ra, rb = c.a.root(doc).i, c.b.root(doc).i
+    ra = c.a.start if c.a.end - c.a.start == 1 else c.a.root(doc).i
+    rb = c.b.start if c.b.end - c.b.start == 1 else c.b.root(doc).i
     f = [f"t:{types}", f"ta:{ta}", f"tb:{tb}", f"k:{c.a.kind}|{c.b.kind}",
          f"da:{dep[ra]}", f"db:{dep[rb]}", f"dab:{dep[ra]}|{dep[rb]}",
          f"ha:{lemma[facts.head[ra]]}", f"hb:{lemma[facts.head[rb]]}"]
@@ -205,7 +207,10 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     f.append(f"nb_ents:{min(n_other, 3)}")
     if any(lower[t] == ";" for t in between):
         f.append("semicolon_between")
-    if c.sent.text.rstrip().endswith("?"):
+    question = facts.questions.get(c.sent.start)
+    if question is None:
+        question = facts.questions[c.sent.start] = c.sent.text.rstrip().endswith("?")
+    if question:
         f.append("question")
     for pred in rule_votes.get((c.a.ent, c.b.ent), ()):
         f += [f"rule:{pred}:fwd", "rule:any"]
