@@ -152,6 +152,20 @@ def test_class_probabilities_are_the_softmax_of_summed_weights() -> None:
     assert pooled.claim_classes() == [[1, 3], [2]]  # affiliated_with(A, B) is controls(B, A)
 
 
+def test_decisions_pool_one_claims_classes_and_keep_those_that_reach_the_floor() -> None:
+    model = ClaimModel(["none", "affiliated_with>", "funds>", "controls<"], [0.0, 0.0, 0.0, 0.0],
+                       {"member": {1: 1.0, 3: 0.5}, "paid": {2: 2.0}}, 0.3, {})
+    rows = [["member"], ["paid"], []]
+    probs = model.probabilities_of(rows)
+    got = model.decisions(rows, 0.6)
+    # row 0: affiliated_with> and controls< are one claim, named by the likelier class, their sum
+    assert got[0] == (0, 1, pytest.approx(probs[0][1] + probs[0][3]))
+    assert [(r, k) for r, k, _ in got] == [(0, 1), (1, 2)]  # row 2's even split (0.5) is under the floor
+    assert all(p >= 0.6 for _, _, p in got)
+    assert model.decisions(rows, 0.0)[-2:] == [(2, 1, pytest.approx(0.5)), (2, 2, pytest.approx(0.25))]
+    assert model.decisions([], 0.1) == []
+
+
 @pytest.mark.parametrize("text", [
     "Prosecutors charged Reza Tavakoli, who is believed to be in Iran, with plotting an attack in Ohio.",
     "Poland expelled Anna Volkova, who is thought to be living in Russia, in March.",

@@ -79,13 +79,16 @@ class ClaimModel:
         path.write_bytes(gzip.compress(raw, mtime=0))  # mtime 0: same weights, same bytes
 
     def probabilities_of(self, rows: list[list[str]]) -> list[list[float]]:
-        """Each class's probability (softmax of summed feature weights) for each of many feature lists:
-        one matrix sum instead of a Python loop over every feature of every candidate (it took a
-        fifth of the claim component's time)."""
+        """Each class's probability (softmax of summed feature weights) for each of many feature lists."""
+        return self.probability_matrix(rows).tolist()  # type: ignore[no-any-return]
+
+    def probability_matrix(self, rows: list[list[str]]) -> Any:
+        """probabilities_of as a numpy array (rows x classes): one matrix sum instead of a Python loop over
+        every feature of every candidate (it took a fifth of the claim component's time)."""
         import numpy as np
 
         if not rows:
-            return []
+            return np.zeros((0, len(self.classes)))
         if self._matrix is None:
             index = {f: i for i, f in enumerate(self.weights)}
             matrix = np.zeros((len(index), len(self.classes)))
@@ -100,7 +103,27 @@ class ClaimModel:
         logits = np.tile(np.array(self.intercept), (len(rows), 1))
         np.add.at(logits, owners, matrix[np.array([i for c in cols for i in c], dtype=np.int64)])
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return (exp / exp.sum(axis=1, keepdims=True)).tolist()  # type: ignore[no-any-return]
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def decisions(self, rows: list[list[str]], least: float) -> list[tuple[int, int, float]]:
+        """(row, class, probability) of each distinct claim of each row whose probability reaches
+        `least`, row by row: classes that SCHEMA scores as one claim (affiliated_with(B, A) is
+        controls(A, B)) pool their probability under the likelier name."""
+        import numpy as np
+
+        probs = self.probability_matrix(rows)
+        if not len(probs):
+            return []
+        groups = self.claim_classes()
+        best = np.empty((len(probs), len(groups)), dtype=np.int64)
+        total = np.empty((len(probs), len(groups)))
+        for g, ks in enumerate(groups):
+            sub = probs[:, ks]
+            best[:, g] = np.array(ks)[sub.argmax(axis=1)]  # the first of equals, as max() gives
+            total[:, g] = sub.sum(axis=1)
+        rows_at, groups_at = np.nonzero(total >= least)
+        return [(int(r), int(best[r, g]), float(total[r, g]))
+                for r, g in zip(rows_at, groups_at, strict=True)]
 
     def claim_classes(self) -> list[list[int]]:
         """The classes grouped by the claim they name (affiliated_with(B, A) is controls(A, B))."""
@@ -180,16 +203,12 @@ class ModelClaimExtractor:
             floor = float(str(self.model.meta.get("sentence_floor", floor)))
         found: list[FoundClaim] = []
         cands = document_candidates(idx, rules)
-        scored = self.model.probabilities_of([f for _, f in cands])
-        for (cand, feats), probs in zip(cands, scored, strict=True):
-            for k, p in self._decisions(self.model, probs):
-                label = self.model.classes[k]
-                if p < floor:
-                    continue
-                claim = self._claim(idx, cand, label, p, by_key)
-                if claim is not None:
-                    claim.features = self.model.explain(feats, k)
-                    found.append(claim)
+        for row, k, p in self.model.decisions([f for _, f in cands], floor):
+            cand, feats = cands[row]
+            claim = self._claim(idx, cand, self.model.classes[k], p, by_key)
+            if claim is not None:
+                claim.features = self.model.explain(feats, k)
+                found.append(claim)
         if self.rules_floor > 0:
             found += [FoundClaim(r.subj, r.pred, r.obj, r.sent, r.trigger, anchor=r.anchor,
                                  confidence=self.rules_floor, features=["rule"]) for r in rules]
@@ -212,29 +231,21 @@ class ModelClaimExtractor:
         # probability under the threshold's square can never make one
         least = self.threshold * self.threshold * 0.999
         all_bags = bags(cands)
-        for bag, probs in zip(all_bags, model.probabilities_of([b.features for b in all_bags]), strict=True):
-            for k, p in self._decisions(model, probs):
-                if p < least:
-                    continue
-                label = model.classes[k]
-                s, o = (bag.second, bag.first) if label.endswith("<") else (bag.first, bag.second)
-                key = canonical(s, label.rstrip("<>"), o)
-                if p > out.get(key, 0.0):
-                    out[key] = p
-                    # read only for the claims kept: explaining every pair and class costs 10 % of the run
-                    why[key] = partial(_pair_reasons, model, bag.features, k, p)
+        for row, k, p in model.decisions([b.features for b in all_bags], least):
+            bag = all_bags[row]
+            label = model.classes[k]
+            s, o = (bag.second, bag.first) if label.endswith("<") else (bag.first, bag.second)
+            key = canonical(s, label.rstrip("<>"), o)
+            if p > out.get(key, 0.0):
+                out[key] = p
+                # read only for the claims kept: explaining every pair and class costs 10 % of the run
+                why[key] = partial(_pair_reasons, model, bag.features, k, p)
         for r in rules:
             key = canonical(r.subj, r.pred, r.obj)
             if self.rules_floor > out.get(key, 0.0):
                 out[key] = self.rules_floor
                 why[key] = partial(_rule_reason, self.rules_floor)
         return out, why
-
-    @staticmethod
-    def _decisions(model: ClaimModel, probs: list[float]) -> list[tuple[int, float]]:
-        """(class, probability) of each distinct claim: classes that SCHEMA scores as one claim
-        (affiliated_with(B, A) is controls(A, B)) pool their probability under the likelier name."""
-        return [(max(ks, key=lambda k: probs[k]), sum(probs[k] for k in ks)) for ks in model.claim_classes()]
 
     def _decide(self, found: list[FoundClaim], pairs: dict[tuple[str, int, int], float] | None = None,
                 why: dict[tuple[str, int, int], Callable[[], list[str]]] | None = None) -> list[FoundClaim]:
