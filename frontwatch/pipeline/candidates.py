@@ -311,22 +311,24 @@ def _groups(idx: DocIndex, sent_of: list[int], taken: list[bool]) -> list[Candid
 def _group_size(tok: Token, vocab: dict[str, dict], idx: DocIndex) -> int | None:
     """How many people a plural description stands for (0: some), or None if it is not one."""
     numbers = vocab["numbers"]
-    dets = [c for c in tok.children if c.i < tok.i and c.dep_ in ("det", "predet", "preconj")]
-    det_words = {c.lower_ for c in dets}
-    nums = [numbers[c.lower_] for c in tok.children if c.dep_ == "nummod" and c.lower_ in numbers]
-    if tok.pos_ == "NUM" and tok.dep_ != "nummod" and tok.lower_ in numbers:
+    # the tests on the token itself first: this runs on every token of the document
+    if tok.pos_ == "NUM":
+        if tok.dep_ == "nummod" or tok.lower_ not in numbers:
+            return None
         # "the two walked", "all six face deportation"
-        return numbers[tok.lower_] if det_words & {"the", "all", "these", "those"} else None
+        return numbers[tok.lower_] if _determiners(tok) & {"the", "all", "these", "those"} else None
     if tok.pos_ not in ("NOUN", "PROPN"):
         return None
     lemma = tok.lemma_.lower()
     if lemma in vocab["groups"]:  # "the pair", "the couple"
-        return vocab["groups"][lemma] if det_words & {"the", "this", "that"} else None
+        return vocab["groups"][lemma] if _determiners(tok) & {"the", "this", "that"} else None
     plural = tok.tag_ in ("NNS", "NNPS")
     people = vocab["roles"].get(lemma) == "person" or (
         tok.tag_ == "NNPS" and tok.text[:-1] in idx.vocab.demonym_state)  # "the two Russians"
     if not plural or not people:
         return None
+    det_words = _determiners(tok)
+    nums = [numbers[c.lower_] for c in tok.children if c.dep_ == "nummod" and c.lower_ in numbers]
     if "both" in det_words:
         return 2
     if not det_words & {"the", "these", "those", "all"}:
@@ -334,6 +336,11 @@ def _group_size(tok: Token, vocab: dict[str, dict], idx: DocIndex) -> int | None
     if nums:
         return nums[0]
     return 0 if lemma in vocab["plural"] else None  # "the men", not "the defendants" (of which case?)
+
+
+def _determiners(tok: Token) -> set[str]:
+    """The determiners before a noun, lower case ("the", "all", "both")."""
+    return {c.lower_ for c in tok.children if c.i < tok.i and c.dep_ in ("det", "predet", "preconj")}
 
 
 def _definite(tok: Token) -> bool:
