@@ -2,7 +2,10 @@
 
 Texts are the seed documents (../shared/corpus/seeds, else examples/corpus) repeated until there are
 at least --words words.  Every measurement is warmed up first (one pass over the distinct texts) and
-timed with time.perf_counter; the model is loaded before timing starts.
+timed with time.perf_counter; the model is loaded before timing starts.  The bare model and the pipeline
+take turns over --rounds parts of the documents (default 4), so that a machine whose speed drifts during
+the run (this one's bare model ran from 4,800 to 6,300 words/s between runs) moves both alike: timed one
+after the other, session 25's code gave 0.62 in that session and 0.53 in the next.
 
     python benchmarks/extract_throughput.py            # 200,000 words (a few minutes on 2 cores)
     python benchmarks/extract_throughput.py --quick    # 20,000 words, a smoke run
@@ -41,6 +44,7 @@ RATIO_GOAL = 0.75
 SPEEDUP_GOAL = 1.7
 LONG_KB = 300
 LONG_GOAL = 0.6  # long text's words/s over short documents' words/s
+ROUNDS = 4  # parts of the documents timed in turns by the bare model and the pipeline
 
 
 @dataclass
@@ -65,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=2, metavar="J", help="worker processes to compare with 1")
     ap.add_argument("--repeat", type=int, default=1, metavar="R",
                     help="time each measurement R times and keep the fastest (less noise on a busy machine)")
+    ap.add_argument("--rounds", type=int, default=ROUNDS, metavar="N",
+                    help=f"cut the documents into N parts timed in turns by the bare model and the pipeline "
+                    f"(default {ROUNDS}): a machine whose speed drifts during the run moves both alike")
     ap.add_argument("--long-kb", type=int, default=LONG_KB, metavar="KB",
                     help=f"also extract one text of KB kilobytes made of the documents (default {LONG_KB}; "
                     "0: no)")
@@ -78,6 +85,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error("--jobs must be at least 2")
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if args.long_kb < 0:
         ap.error("--long-kb must be 0 or more")
     if args.long_only and args.long_kb == 0:
@@ -155,6 +164,33 @@ def timed(label: str, words: int, work: Callable[[], int], warm_up: Callable[[],
     return Timing(label, best, words)
 
 
+def interleaved(works: list[tuple[str, Callable[[list], int], Callable[[], object]]], docs: list,
+                rounds: int, repeat: int = 1) -> list[Timing]:
+    """Time several ways of processing the same documents, taking turns: the documents are cut into
+    `rounds` parts and each part goes through every way in turn, so that a machine that slows down or
+    speeds up during the run weighs on all of them alike (their ratio is what the benchmark reports).
+    Each way is warmed up first; with `repeat`, the fastest of that many whole runs is kept."""
+    for _, _, warm_up in works:
+        warm_up()
+    size = -(-len(docs) // rounds)
+    parts = [docs[i:i + size] for i in range(0, len(docs), size)]
+    best = [float("inf")] * len(works)
+    for _ in range(repeat):
+        totals = [0.0] * len(works)
+        for part in parts:
+            for k, (_, work, _) in enumerate(works):
+                gc.collect()
+                start = time.perf_counter()
+                work(part)
+                totals[k] += time.perf_counter() - start
+        for k, (label, _, _) in enumerate(works):
+            print(f"  {label:<38}{totals[k]:9.2f} s  ({len(docs)} documents, {len(parts)} turns)",
+                  file=sys.stderr, flush=True)
+            best[k] = min(best[k], totals[k])
+    words = sum(n_words(d.text) for d in docs)
+    return [Timing(label, best[k], words) for k, (label, _, _) in enumerate(works)]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from frontwatch.extract import extract_documents, to_extraction
@@ -197,11 +233,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.long_only:
         return run_long(args.long_kb, distinct, base, nlp, run_base, run_full, r)
     print("timing...", file=sys.stderr, flush=True)
-    t_base = timed("spaCy model, nlp.pipe", words, lambda: run_base(texts), lambda: run_base(warm_texts), r)
-    t_pieces = timed(f"spaCy model, {PARSE_CHARS:,}-char pieces", words, lambda: run_base_pieces(texts),
-                     lambda: run_base_pieces(warm_texts), r)
-    t_full = timed("frontwatch pipeline + to_extraction", words, lambda: run_full(docs),
-                   lambda: run_full(distinct), r)
+    t_base, t_pieces, t_full = interleaved(
+        [("spaCy model, nlp.pipe", lambda part: run_base([d.text for d in part]),
+          lambda: run_base(warm_texts)),
+         (f"spaCy model, {PARSE_CHARS:,}-char pieces", lambda part: run_base_pieces([d.text for d in part]),
+          lambda: run_base_pieces(warm_texts)),
+         ("frontwatch pipeline + to_extraction", run_full, lambda: run_full(distinct))],
+        docs, args.rounds, r)
     t_one = timed("extract_documents(jobs=1)", words, lambda: run_jobs(docs, 1),
                   lambda: run_jobs(distinct, 1), r)
     t_many = timed(f"extract_documents(jobs={args.jobs})", words, lambda: run_jobs(docs, args.jobs),
