@@ -7,11 +7,11 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from .name_evidence import POSSESSIVES, capword
-from .span_repairs import SpanList
+from .span_repairs import NON_NAME_LABELS, SpanList
 
 ROLE_DETS = {"the", "a", "an", "its", "his", "her", "their", "our"}
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
-NOT_NAMES = {"DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "CARDINAL", "ORDINAL", "QUANTITY"}
+NOT_NAMES = NON_NAME_LABELS | {"EVENT"}  # what an apposition's name may be read over ("March 2024 - ...")
 
 
 def described_people(doc: Doc, spans: list[Span], roles: frozenset[str]) -> list[Span]:

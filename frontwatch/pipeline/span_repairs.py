@@ -210,8 +210,11 @@ def pronoun_surnames(doc: Doc, spans: list[Span]) -> list[Span]:
 # small words inside a longer name ("Cities and Urban Infrastructure", "Hôtel des Mille Collines"): a given
 # name after one and a capitalised word is that name's, no person's
 GIVEN_NAME_JOINERS = {"and", "of", "for", "the", "on", "in", "to", "&", "de", "des", "du", "la", "le"}
-NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE",
-                   "NORP", "QUANTITY"}  # what the NER may call a person's name it did not read as a name
+# NER labels of what is never an actor's name: dates, numbers, titles of works, laws, products
+NON_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "WORK_OF_ART", "PRODUCT",
+                             "LAW"})
+# what the NER may call a person's name it did not read as a name ("Urdu", "Kurdish" as a surname)
+NOT_NAME_LABELS = NON_NAME_LABELS | {"LANGUAGE", "NORP"}
 
 
 def given_name_people(doc: Doc, spans: list[Span], not_names: Callable[[Token], bool],
