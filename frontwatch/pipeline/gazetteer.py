@@ -32,8 +32,6 @@ PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 
 NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
-# a body's last word after which "of" and a capitalised word the gazetteer does not know go on with the name
-NAME_GOES_ON_AFTER = {"court", "tribunal", "council", "committee", "commission", "chamber"}
 CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
 
 
@@ -116,6 +114,7 @@ class GazetteerRuler:
     def __init__(self, nlp: Language, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self._words: _Words | None = None  # the document being read (_words_of)
+        self.names_go_on = vocab.words("types", "names_go_on_after")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, tuple[str, str | None]] = {}  # match key -> (label, gazetteer id)
@@ -196,7 +195,7 @@ class GazetteerRuler:
             if label in ("STATE_BODY", "ORGANIZATION") and end < len(doc) and doc[end].is_title \
                     and doc[end].lower_ in self.body_heads and not doc[end].is_sent_start:
                 continue  # "Metropolitan Police Department" is not London's "Metropolitan Police"
-            if label == "STATE_BODY" and doc[end - 1].lower_ in NAME_GOES_ON_AFTER and end + 1 < len(doc) \
+            if label == "STATE_BODY" and doc[end - 1].lower_ in self.names_go_on and end + 1 < len(doc) \
                     and doc[end].lower_ == "of" and doc[end + 1].is_title and end + 1 not in starts:
                 continue  # "Specialized Criminal Court of Appeal" is not the Specialized Criminal Court
             if strings[match_id].startswith("gov:") and doc[end - 1].is_title and end < len(doc) \
