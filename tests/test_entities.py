@@ -420,6 +420,12 @@ def test_a_capital_possessive_names_the_state_organ() -> None:
     # a name ending in a body's noun is no person, whatever given name it starts with
     ("Ankara calls the movement the Fethullah Terrorist Organization and blames it for the coup.",
      "Fethullah Terrorist Organization", "organization"),
+    # two words joined by a Persian or Arabic particle are one organisation's name
+    ("Police said the attack was claimed by Jaish-e-Mohammed, a group based in Pakistan.",
+     "Jaish-e-Mohammed", "organization"),
+    ("Indian officials blamed Lashkar-e-Taiba for the raid.", "Lashkar-e-Taiba", "organization"),
+    ("Members of Hizb-ut-Tahrir handed out leaflets outside the mosque.", "Hizb-ut-Tahrir", "organization"),
+    ("The Ministry of Defence monitored the Tehrik-i-Taliban for years.", "Tehrik-i-Taliban", "organization"),
 ])
 def test_names_get_their_type(text: str, form: str, typ: str) -> None:
     e = find(run(text), form)

@@ -59,6 +59,38 @@ def campaigns(doc: Doc, spans: list[Span], person: Callable[[Span], bool]) -> li
     return ents.spans
 
 
+# Persian and Arabic particles of names: "Lashkar-e-Taiba", "Tehrik-i-Taliban", "Hizb-ut-Tahrir"
+EZAFE = {"e", "i", "ul", "ut"}
+HYPHENS = {"-", "‐"}
+
+
+def ezafe_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Two capitalised words joined by a Persian or Arabic particle between hyphens ("Jaish-e-Mohammed",
+    "Lashkar-e-Taiba", "Hizb-ut-Tahrir"), or after one ("Mujahedin-e Khalq"), are one organisation's
+    name, where the NER reads one word of it as a person or a body. Names of the gazetteer, and spans
+    reaching beyond the name, are kept."""
+    ents = SpanList(spans)
+    n = len(doc)
+    for i in range(n - 3):
+        first, dash, part = doc[i], doc[i + 1], doc[i + 2]
+        if dash.text not in HYPHENS or part.lower_ not in EZAFE or not part.is_lower or first.whitespace_ \
+                or dash.whitespace_ or not capword(first):
+            continue
+        if not part.whitespace_ and i + 4 < n and doc[i + 3].text in HYPHENS and not doc[i + 3].whitespace_:
+            last = i + 4  # "Jaish-e-Mohammed"
+        elif part.whitespace_ == " ":
+            last = i + 3  # "Mujahedin-e Khalq"
+        else:
+            continue
+        if not capword(doc[last]):
+            continue
+        inside = ents.overlapping(i, last + 1)
+        if any(e.kb_id_ or e.start < i or e.end > last + 1 for e in inside):
+            continue
+        ents.replace(inside, Span(doc, i, last + 1, label="ORG"))
+    return ents.spans
+
+
 HEADLINE_TOKENS = 40  # a line longer than this either side of a word is no headline (and is not scanned)
 
 

@@ -22,6 +22,7 @@ from .body_spans import (
     community_bodies_in_states,
     country_suffixed_names,
     district_offices,
+    ezafe_names,
     field_offices,
     general_offices,
     peoples_courts,
@@ -81,7 +82,7 @@ class EntityTyper(BodyRuns):
         # after "Hardeep Singh Nijjar"), unless it names a city or a state
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
-        spans = acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc)))
+        spans = ezafe_names(doc, acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc))))
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = peoples_courts(doc, field_offices(doc, spans))
         spans = city_stations(doc, spans, self.station_texts)
