@@ -143,12 +143,9 @@ class TokenFacts:
 
 
 def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int], set[str]],
-                  facts: TokenFacts | None = None) -> list[str]:
+                  facts: TokenFacts) -> list[str]:
     """The feature strings of one candidate (`facts`: the document's, built once by the caller)."""
     doc: Doc = idx.doc
-    lex = triggers(idx.vocab)
-    if facts is None:
-        facts = TokenFacts(doc, lex)
     dep, lemma = facts.dep, facts.lemma
     ta, tb = idx.ents[c.a.ent].type, idx.ents[c.b.ent].type
     types = f"{ta}|{tb}"
