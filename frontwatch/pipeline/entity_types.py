@@ -32,6 +32,7 @@ from .company_names import company_names
 from .described_names import described_bodies, described_people
 from .given_names import is_given_name
 from .name_evidence import POSSESSIVES, capword, city_names, kind_of_place_after
+from .outlet_names import outlet_names
 from .span_repairs import (
     aged_people,
     bylines,
@@ -83,6 +84,7 @@ class EntityTyper(BodyRuns):
         self._person_texts |= {e[-1].text for e in people if len(e) > 1 and e[-1].text not in city_names()
                                and e[-1].text.lower() not in self.vocab.state_by_name}
         spans = ezafe_names(doc, acronym_names(doc, quoted_numbers(doc, self._with_named_bodies(doc))))
+        spans = outlet_names(doc, spans, self.outlet_heads, self.page_kinds)
         spans = general_offices(doc, district_offices(doc, particle_names(doc, spans)))
         spans = peoples_courts(doc, field_offices(doc, spans))
         spans = city_stations(doc, spans, self.station_texts)

@@ -53,6 +53,8 @@ class NameEvidence:
             ((tuple(h.split()), t) for t, hs in vocab.types["head_nouns"].items() for h in hs),
             key=lambda x: -len(x[0]))
         self.org_heads = vocab.words("types", "organization_heads")
+        self.outlet_heads = vocab.words("types", "outlet_heads")
+        self.page_kinds = vocab.words("types", "page_kinds")
         self.stop = vocab.words("types", "stop_entities")
         self.roles = vocab.words("types", "role_nouns")
         self.law_heads = vocab.words("types", "law_heads")
