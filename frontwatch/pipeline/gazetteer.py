@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..vocab import Vocabulary, load_vocabulary
+from .match_context import HYPHENS, given_name_after, hyphenated, in_credit, inside_name, word_of_a_name
 from .mission_names import (
     MISSION_NOUNS,
     general_end,
@@ -33,76 +34,6 @@ PRIORITY = {"COUNTRY": 0, "PLACE": 2}
 
 NOT_ORGAN_AFTER = STATION_NOUNS | {"officers", "officer", "agents"}
 CODE_NAME = re.compile(r"^[A-Z]{2,3}[0-9]{1,2}$")
-
-
-def _inside_name(doc: Doc, start: int) -> bool:
-    """A place preceded by "of" and a capitalised word is part of a longer name, unless that word ends a
-    mission's noun ("Embassy of", "High Commission of")."""
-    if start < 2 or doc[start - 1].lower_ != "of" or not doc[start - 2].is_title:
-        return False
-    return start - 1 not in (mission_noun_end(doc, start - 2), mission_noun_end(doc, max(start - 3, 0)))
-
-
-def _word_of_a_name(doc: Doc, i: int) -> bool:
-    """Token i, a one-word name, is a word of a longer capitalised name: between two capitalised words
-    ("National Liberation Front", "People's Liberation Army") or before "of" and one ("the Liberation of
-    Ahvaz")."""
-    tok = doc[i]
-    if tok.is_upper or i + 1 >= len(doc):
-        return False
-    nxt, prev = doc[i + 1], doc[i - 1] if i else None
-    if nxt.lower_ == "of":
-        return i + 2 < len(doc) and doc[i + 2].is_title
-    return nxt.is_title and nxt.is_alpha and prev is not None and (
-        prev.is_title and prev.is_alpha and not prev.is_sent_start or prev.text in POSSESSIVES)
-
-
-def _hyphenated(doc: Doc, start: int, end: int, starts: set[int], ends: set[int]) -> bool:
-    """The match is one part of a hyphenated name ("Hydro-Québec"): not a name on its own, unless the
-    other part is a known name too ("Quebec-Ontario border"), and the pair is not the start of a longer
-    name ("China-Sweden International Technology Transfer Center")."""
-    before = start >= 2 and doc[start - 1].text in HYPHENS and not doc[start - 2].whitespace_ \
-        and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha \
-        and (start - 1 not in ends or _name_goes_on(doc, end))
-    after = end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end - 1].whitespace_ \
-        and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper() \
-        and (end + 1 not in starts or _name_goes_on(doc, end + 2))
-    return before or after
-
-
-def _name_goes_on(doc: Doc, i: int) -> bool:
-    """Token i continues a name: a capitalised word that is not a sentence's first."""
-    return i < len(doc) and doc[i].is_alpha and doc[i].text[:1].isupper() and not doc[i].is_sent_start
-
-
-HYPHENS = {"-", "‑", "–"}
-
-
-def _given_name(doc: Doc, end: int, starts: set[int], not_surnames: frozenset[str]) -> bool:
-    """The one-word place is followed by a capitalised proper noun that starts no known name and is
-    followed by no further capitalised word: a person's given name and surname."""
-    if end >= len(doc) or end in starts or doc[end - 1].whitespace_ != " ":
-        return False
-    nxt = doc[end]
-    after = doc[end + 1] if end + 1 < len(doc) else None
-    return (nxt.pos_ == "PROPN" and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_upper
-            and nxt.lower_ not in not_surnames and (after is None or not after.text[:1].isupper()))
-
-
-def _in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> bool:
-    """Whether doc[start:end] credits a photo or a wire story: beside a slash ("Jack Guez/AFP",
-    "AFP/Getty Images") or "via", alone in parentheses before a dash or at a line's end ("PARIS (AFP)
-    -", "... in Sialkot. (AFP)"), or just after "Photo:" or "Credit:"."""
-    n = len(doc)
-    before = doc[start - 1] if start else None
-    after = doc[end] if end < n else None
-    if (before is not None and before.text == "/") or (after is not None and after.text in ("/", "via")):
-        return True
-    if before is not None and before.text == "(" and after is not None and after.text == ")":
-        nxt = doc[end + 1] if end + 1 < n else None
-        if nxt is None or nxt.is_space or "\n" in after.whitespace_ or nxt.text in ("-", "–", "—"):
-            return True
-    return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in credit_words
 
 
 SHARE_BAR = ("|", "•", "·", "/")
@@ -188,9 +119,10 @@ class GazetteerRuler:
         for match_id, start, end in matches:
             label, gid = self.labels[strings[match_id]]
             if label in ("PLACE", "COUNTRY") and (
-                    _inside_name(doc, start) or _hyphenated(doc, start, end, starts, ends)):
+                    inside_name(doc, start) or hyphenated(doc, start, end, starts, ends)):
                 continue  # "University of Toronto": the statistical NER gets the whole name
-            if label == "PLACE" and end - start == 1 and _given_name(doc, end, starts, self.not_surnames):
+            if label == "PLACE" and end - start == 1 \
+                    and given_name_after(doc, end, starts, self.not_surnames):
                 continue  # "Milan Knežević", "Sofia Sapega": a place name as a given name
             if label in ("STATE_BODY", "ORGANIZATION") and end < len(doc) and doc[end].is_title \
                     and doc[end].lower_ in self.body_heads and not doc[end].is_sent_start:
@@ -201,7 +133,7 @@ class GazetteerRuler:
             if strings[match_id].startswith("gov:") and doc[end - 1].is_title and end < len(doc) \
                     and capword(doc[end]):
                 continue  # "Lithuania's State Security Department": the state's word opens a name
-            if label == "ORGANIZATION" and end - start == 1 and _word_of_a_name(doc, start):
+            if label == "ORGANIZATION" and end - start == 1 and word_of_a_name(doc, start):
                 continue  # "Liberation" (a newspaper) in "National Liberation Front", "the Liberation of X"
             if label == "PLACE" and start > 0 and doc[start - 1].is_title \
                     and doc[start - 1].lower_ in self.regions and start - 1 not in starts:
@@ -215,7 +147,7 @@ class GazetteerRuler:
         best = _joined(best)
         for (s, e), (rank, _, _) in best.items():
             agency = self.credit_names.get(doc[s:e].text)
-            if agency and _in_credit(doc, s, e, self.credit_words):  # "Credit: AFP" is the agency
+            if agency and in_credit(doc, s, e, self.credit_words):  # "Credit: AFP" is the agency
                 best[(s, e)] = (rank, "ORGANIZATION", agency)
         spans = [Span(doc, s, e, label=label, kb_id=gid) for (s, e), (_, label, gid) in best.items()]
         if self.bare_platforms and any(gid in self.platform_ids for _, _, gid in best.values()):
