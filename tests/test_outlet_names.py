@@ -16,7 +16,8 @@ def entities(text: str) -> list[Entity]:
 
 
 def holder(text: str, form: str) -> Entity | None:
-    return next((e for e in entities(text) if form.lower() in (n.lower() for n in (e.name, *e.aliases))), None)
+    form = form.lower()
+    return next((e for e in entities(text) if form in (n.lower() for n in (e.name, *e.aliases))), None)
 
 
 @pytest.mark.parametrize(("text", "outlet"), [
