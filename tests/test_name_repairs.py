@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from frontwatch.extract import extract_one
 from frontwatch.model import Document, Entity, Extraction
+from frontwatch.pipeline import load_pipeline
 
 
 def run(text: str) -> Extraction:
@@ -209,3 +211,20 @@ def test_a_written_out_title_is_no_part_of_a_full_name(text: str, name: str, tit
     assert person is not None and person.type == "person"
     assert not any(title in n for e in result.entities for n in (e.name, *e.aliases))
 
+
+
+def test_a_facility_named_as_a_person_elsewhere_is_that_person() -> None:
+    # the NER's labels are set by hand, as it gave them in a written document: a facility in a photo
+    # caption, an organisation that its apposition makes a person
+    nlp = load_pipeline()
+    later = nlp.pipe_names[nlp.pipe_names.index("ner") + 1:]
+    text = "[Photo: Tsang Wai Hung leaves the court.]\n\nTsang Wai Hung, a developer, sued the broadcaster."
+    with nlp.select_pipes(disable=later):
+        doc = nlp(text)
+    starts = [t.i for t in doc if t.text == "Tsang"]
+    doc.ents = [Span(doc, starts[0], starts[0] + 3, label="FAC"),
+                Span(doc, starts[1], starts[1] + 3, label="ORG")]
+    for name in later:
+        doc = nlp.get_pipe(name)(doc)
+    found = [(e.name, e.type) for e in doc._.fw_entities if "Tsang" in e.name]
+    assert found == [("Tsang Wai Hung", "person")]

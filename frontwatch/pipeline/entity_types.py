@@ -102,6 +102,7 @@ class EntityTyper(BodyRuns):
         spans = community_bodies_in_states(doc, spans, self.name_heads | {"community", "board"},
                                            self._names_a_state)
         spans = seated_bodies(spans, self._names_a_state, lambda e: self._head_type(e) == "state_body")
+        facilities: list[int] = []  # indexes in out of places the NER read as facilities
         for ent in self._coordinated_bodies(spans):
             span = self._trim(ent)
             if span is None or tuple(t.text for t in span) in self.person_titles:
@@ -123,6 +124,14 @@ class EntityTyper(BodyRuns):
             # a capital read as a place is no longer its state ("in Ottawa")
             kb = ent.kb_id_ if label.upper() == ent.label_ or ent.label_ not in OUR_LABELS else ""
             out.append(Span(doc, span.start, span.end, label=label.upper(), kb_id=kb))
+            if ent.label_ == "FAC" and label == "place":
+                facilities.append(len(out) - 1)
+        # a facility named as a person elsewhere is that person ("[Photo: Chau Chak Wing leaves the court]",
+        # then "Chau Chak Wing, the property developer")
+        named_people = {e.text for e in out if e.label_ == "PERSON"}
+        for k in facilities:
+            if out[k].text in named_people:
+                out[k] = Span(doc, out[k].start, out[k].end, label="PERSON")
         doc.ents = filter_spans(out)
         return doc
 
