@@ -26,6 +26,7 @@ def holder(text: str, form: str) -> Entity | None:
      "BALTIC COURTS WATCH"),
     (f"Spycraft Explained | The Atlantic Ledger\n\nOfficer jailed\n\n{BODY}", "Atlantic Ledger"),
     (f"Pacific Law Report - Courts & Litigation\n\nOfficer jailed\n\n{BODY}", "Pacific Law Report"),
+    (f"\n\nThe Westminster Courier\n\nOfficer jailed\n\n{BODY}", "Westminster Courier"),  # blank lines first
     (f"Officer jailed\n\nTALLINN, June 16 (Northsea Press) - {BODY}", "Northsea Press"),
     (f"Officer jailed\n\nTALLINN (Meridian Wire) - {BODY}", "Meridian Wire"),
 ])

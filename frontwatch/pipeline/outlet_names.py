@@ -42,11 +42,11 @@ def outlet_names(doc: Doc, spans: list[Span], heads: frozenset[str],
 
 
 def _masthead(doc: Doc) -> list[tuple[int, int]]:
-    """The segments of the page's first line, between separators."""
+    """The segments of the page's first line (after any blank lines), between separators."""
     segments: list[tuple[int, int]] = []
-    start = 0
-    i = 0
-    while i < len(doc) and not (i and line_start(doc, i)):
+    first = next((t.i for t in doc if not t.is_space), len(doc))
+    start = i = first
+    while i < len(doc) and not (i > first and line_start(doc, i)):
         tok = doc[i]
         # a hyphen or slash separates only between spaces ("Courts - Litigation", not "Tehreek-e")
         spaced = tok.whitespace_ and (i == 0 or doc[i - 1].whitespace_)
