@@ -4,19 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from extraction_helpers import find, run
 from spacy.tokens import Span
 
-from frontwatch.extract import extract_one
-from frontwatch.model import Document, Entity, Extraction
 from frontwatch.pipeline import load_pipeline
-
-
-def run(text: str) -> Extraction:
-    return extract_one(Document(id="t", text=text))
-
-
-def find(result: Extraction, form: str) -> Entity | None:
-    return next((e for e in result.entities if form == e.name or form in e.aliases), None)
 
 
 @pytest.mark.parametrize(("text", "name"), [
