@@ -41,10 +41,12 @@ class DocIndex:
                    doc.user_data.get("fw_pron2ent", {}), vocab.words("predicates", "agent_nouns"))
 
     def entity_at(self, tok: Token) -> int | None:
-        e = self.tok2ent[tok.i] if tok.i < len(self.tok2ent) else -1
-        if e >= 0:
-            return e
-        return self.pron2ent.get(tok.i)
+        return self.entity_at_index(tok.i)
+
+    def entity_at_index(self, i: int) -> int | None:
+        """The entity token i names, or the one it stands for as a resolved pronoun."""
+        e = self.tok2ent[i] if i < len(self.tok2ent) else -1
+        return e if e >= 0 else self.pron2ent.get(i)
 
     def ents_in(self, span: Span) -> list[Span]:
         """The named-entity spans wholly inside `span`, as `span.ents` gives them, in time proportional

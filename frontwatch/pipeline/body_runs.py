@@ -7,10 +7,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from ..model import ENTITY_TYPES
-from .name_evidence import NameEvidence, capword
+from .name_evidence import DASHES, NameEvidence, capword
 from .span_repairs import SpanList
 
-DASHES = {"-", "–", "—"}
 # small words inside a body's name ("Academy of Social Sciences")
 BODY_NAME_JOINERS = {"of", "and", "for", "&"}
 NAME_LABELS = {t.upper() for t in ENTITY_TYPES} | {"GPE", "LOC", "ORG", "NORP", "FAC"}

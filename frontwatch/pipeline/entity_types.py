@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 
 from ..model import ENTITY_TYPES
 from ..vocab import load_vocabulary
-from .body_runs import BODY_NAME_JOINERS, DASHES, BodyRuns
+from .body_runs import BODY_NAME_JOINERS, BodyRuns
 from .body_spans import (
     acronym_names,
     campaigns,
@@ -31,7 +31,7 @@ from .body_spans import (
 from .company_names import company_names
 from .described_names import described_bodies, described_people
 from .given_names import is_given_name
-from .name_evidence import POSSESSIVES, capword, city_names, kind_of_place_after
+from .name_evidence import DASHES, POSSESSIVES, capword, city_names, kind_of_place_after
 from .outlet_names import outlet_names
 from .span_repairs import (
     aged_people,

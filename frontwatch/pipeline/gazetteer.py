@@ -21,7 +21,7 @@ from .mission_names import (
     seat_end,
     un_mission_end,
 )
-from .name_evidence import POSSESSIVES, capword
+from .name_evidence import DASHES, POSSESSIVES, capword
 
 STATION_NOUNS = {"station", "stations"}
 ORGAN_MODIFIERS = {"federal", "national", "foreign", "secret", "state", "central", "provincial", "military",
@@ -238,7 +238,7 @@ class GazetteerRuler:
             if j == i or j + 1 >= n or len(doc[i:j].text) < 3:
                 continue
             after = doc[j]
-            dateline = after.text == "(" or after.text in ("-", "–", "—") and after.whitespace_ or (
+            dateline = after.text == "(" or after.text in DASHES and after.whitespace_ or (
                 after.text == "," and doc[j + 1].is_title)
             if not dateline:
                 continue

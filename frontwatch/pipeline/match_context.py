@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .mission_names import mission_noun_end
-from .name_evidence import POSSESSIVES
+from .name_evidence import DASHES, POSSESSIVES
 
 HYPHENS = {"-", "‑", "–"}
 
@@ -75,6 +75,6 @@ def in_credit(doc: Doc, start: int, end: int, credit_words: frozenset[str]) -> b
         return True
     if before is not None and before.text == "(" and after is not None and after.text == ")":
         nxt = doc[end + 1] if end + 1 < n else None
-        if nxt is None or nxt.is_space or "\n" in after.whitespace_ or nxt.text in ("-", "–", "—"):
+        if nxt is None or nxt.is_space or "\n" in after.whitespace_ or nxt.text in DASHES:
             return True
     return start >= 2 and doc[start - 1].text == ":" and doc[start - 2].lower_ in credit_words

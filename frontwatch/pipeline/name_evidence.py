@@ -12,6 +12,8 @@ from ..vocab import Vocabulary
 from .capitals import POSSESSIVES, CapitalUses
 from .given_names import PARTICLES, is_given_name
 
+DASHES = frozenset({"-", "–", "—"})  # a hyphen and the two dashes, as a separator
+
 COURTESY = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Miss", "Mx", "Madam", "Madame"}
 SPEECH = {"say", "tell", "add", "write", "deny", "testify", "argue", "claim", "insist"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "through"}  # a name after one is a place

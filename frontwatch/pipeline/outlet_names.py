@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from .name_evidence import capword, line_start
+from .name_evidence import DASHES, capword, line_start
 from .span_repairs import SpanList
 
 BARS = {"|", "•", "›", ">"}
-SEPARATORS = {"-", "–", "—", "/"}
-DASHES = {"-", "–", "—"}
+SEPARATORS = DASHES | {"/"}
 MAX_WORDS = 5
 
 

@@ -8,6 +8,8 @@ states, the words between, negation and hedge cues, and the votes of the v1 rule
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from ..vocab import Vocabulary
@@ -74,14 +76,26 @@ def _trigger_lexicon(vocab: Vocabulary) -> dict[str, frozenset[str]]:
 def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
     """Tokens from a up to the lowest common ancestor, and from b up to it (the ancestor is the last
     of the first list); ([], []) when they are in different trees."""
-    up_a = [a, *a.ancestors]
-    index = {t.i: n for n, t in enumerate(up_a)}
-    up_b: list[Token] = []
-    for t in [b, *b.ancestors]:
-        if t.i in index:
-            return up_a[:index[t.i] + 1], up_b
+    doc = a.doc
+    up, down = index_path(a.i, b.i, lambda i: doc[i].head.i)
+    return [doc[i] for i in up], [doc[i] for i in down]
+
+
+def index_path(a: int, b: int, head: Callable[[int], int]) -> tuple[list[int], list[int]]:
+    """dependency_path over token indexes, given each token's head (a root is its own head)."""
+    up_a = [a]
+    while head(up_a[-1]) != up_a[-1]:
+        up_a.append(head(up_a[-1]))
+    index = {t: n for n, t in enumerate(up_a)}
+    up_b: list[int] = []
+    t = b
+    while True:
+        if t in index:
+            return up_a[:index[t] + 1], up_b
         up_b.append(t)
-    return [], []
+        if head(t) == t:
+            return [], []
+        t = head(t)
 
 
 class TokenFacts:
@@ -126,20 +140,7 @@ class TokenFacts:
 
     def path(self, a: int, b: int) -> tuple[list[int], list[int]]:
         """dependency_path over token indexes."""
-        head = self.head
-        up_a = [a]
-        while head[up_a[-1]] != up_a[-1]:
-            up_a.append(head[up_a[-1]])
-        index = {t: n for n, t in enumerate(up_a)}
-        up_b: list[int] = []
-        t = b
-        while True:
-            if t in index:
-                return up_a[:index[t] + 1], up_b
-            up_b.append(t)
-            if head[t] == t:
-                return [], []
-            t = head[t]
+        return index_path(a, b, self.head.__getitem__)
 
 
 def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int], set[str]],
@@ -200,7 +201,7 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     f += [f"prev_b:{lower[c.b.start - 1]}" if c.b.start > 0 else "prev_b:^",
           f"prev_a:{lower[c.a.start - 1]}" if c.a.start > c.sent.start else "prev_a:^",
           f"next_b:{lower[c.b.end]}" if c.b.end < c.sent.end else "next_b:$"]
-    n_other = sum(1 for t in between if _entity_at(idx, t) not in (None, c.a.ent, c.b.ent))
+    n_other = sum(1 for t in between if idx.entity_at_index(t) not in (None, c.a.ent, c.b.ent))
     f.append(f"nb_ents:{min(n_other, 3)}")
     if any(lower[t] == ";" for t in between):
         f.append("semicolon_between")
@@ -214,12 +215,6 @@ def pair_features(idx: DocIndex, c: Candidate, rule_votes: dict[tuple[int, int],
     for pred in rule_votes.get((c.b.ent, c.a.ent), ()):
         f += [f"rule:{pred}:rev", "rule:any"]
     return f
-
-
-def _entity_at(idx: DocIndex, i: int) -> int | None:
-    """DocIndex.entity_at by token index."""
-    e = idx.tok2ent[i] if i < len(idx.tok2ent) else -1
-    return e if e >= 0 else idx.pron2ent.get(i)
 
 
 DOCUMENT_FEATURES = ("nco:", "nco_t:", "same_state:", "same_state_t:")  # the prefixes document_features uses
